@@ -1,0 +1,128 @@
+//! String-backed enumerations shared by several tables.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What a user may do; see domain.md §8.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum UserRole {
+    #[sea_orm(string_value = "ISU_ADMIN")]
+    IsuAdmin,
+    #[sea_orm(string_value = "ISU_STAFF")]
+    IsuStaff,
+    #[sea_orm(string_value = "DELEGATION")]
+    Delegation,
+    #[sea_orm(string_value = "COORDINATOR")]
+    Coordinator,
+}
+
+/// A State's relation to the Convention.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum StateStatus {
+    #[sea_orm(string_value = "STATE_PARTY")]
+    StateParty,
+    #[sea_orm(string_value = "SIGNATORY")]
+    Signatory,
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+    #[sea_orm(string_value = "NOT_PARTY")]
+    NotParty,
+}
+
+/// United Nations regional groups.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum RegionalGroup {
+    #[sea_orm(string_value = "AFRICA")]
+    Africa,
+    #[sea_orm(string_value = "ASIA_PACIFIC")]
+    AsiaPacific,
+    #[sea_orm(string_value = "EASTERN_EUROPE")]
+    EasternEurope,
+    #[sea_orm(string_value = "LATIN_AMERICA_CARIBBEAN")]
+    LatinAmericaCaribbean,
+    #[sea_orm(string_value = "WESTERN_EUROPE_OTHERS")]
+    WesternEuropeOthers,
+}
+
+/// How a State expressed its consent to be bound (Article 16 and 17).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum DepositType {
+    #[sea_orm(string_value = "RATIFICATION")]
+    Ratification,
+    #[sea_orm(string_value = "ACCESSION")]
+    Accession,
+    #[sea_orm(string_value = "ACCEPTANCE")]
+    Acceptance,
+    #[sea_orm(string_value = "APPROVAL")]
+    Approval,
+    #[sea_orm(string_value = "SUCCESSION")]
+    Succession,
+}
+
+/// World Bank income classification.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum IncomeGroup {
+    #[sea_orm(string_value = "LOW")]
+    Low,
+    #[sea_orm(string_value = "LOWER_MIDDLE")]
+    LowerMiddle,
+    #[sea_orm(string_value = "UPPER_MIDDLE")]
+    UpperMiddle,
+    #[sea_orm(string_value = "HIGH")]
+    High,
+}
+
+/// Thematic areas of cooperation and of the coordinators' work (domain.md §5).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum ThematicArea {
+    #[sea_orm(string_value = "CLEARANCE")]
+    Clearance,
+    #[sea_orm(string_value = "RISK_REDUCTION_EDUCATION")]
+    RiskReductionEducation,
+    #[sea_orm(string_value = "STOCKPILE_DESTRUCTION")]
+    StockpileDestruction,
+    #[sea_orm(string_value = "VICTIM_ASSISTANCE")]
+    VictimAssistance,
+    #[sea_orm(string_value = "NATIONAL_IMPLEMENTATION")]
+    NationalImplementation,
+    #[sea_orm(string_value = "TRANSPARENCY_REPORTING")]
+    TransparencyReporting,
+    #[sea_orm(string_value = "UNIVERSALIZATION")]
+    Universalization,
+}
+
+/// Stores a list of string-backed enum values in one text column, comma-separated.
+pub fn join_values<E: ActiveEnum<Value = String>>(values: &[E]) -> String {
+    values
+        .iter()
+        .map(|v| v.to_value())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads a column written by [`join_values`]; unknown values are skipped.
+pub fn split_values<E: ActiveEnum<Value = String>>(column: &str) -> Vec<E> {
+    column
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| E::try_from_value(&s.to_owned()).ok())
+        .collect()
+}

@@ -1,0 +1,13 @@
+//! Database models of ccm-isu, one module per table.
+//!
+//! These are rows, not API types: nothing here derives GraphQL, so a column such as
+//! `users.password_hash` can never reach the schema by accident. Enumerations are stored
+//! as strings so that the same migrations run on SQLite and PostgreSQL.
+
+pub mod app_setting;
+pub mod audit_entry;
+pub mod enums;
+pub mod login_failure;
+pub mod refresh_token;
+pub mod state;
+pub mod user;

@@ -1,0 +1,18 @@
+//! Database migrations, one set for SQLite and PostgreSQL.
+//!
+//! Portability rules: enumerations are strings, foreign keys are declared inside
+//! `create_table` (SQLite cannot add them later), and an applied migration is never
+//! edited: change the schema with a new migration.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_foundation::Migration)]
+    }
+}

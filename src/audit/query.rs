@@ -1,0 +1,44 @@
+//! The `auditLog` query.
+
+use async_graphql::{Context, Object};
+
+use super::service::{self, AuditFilter};
+use super::types::{AuditEntry, AuditLogFilter};
+use crate::auth::types::User;
+use crate::error::ApiError;
+use crate::graphql::pagination::{Conn, connection, page_request};
+use crate::graphql::{app, ids, viewer};
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// Every recorded change, newest first. ISU_ADMIN only.
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<AuditLogFilter>,
+    ) -> async_graphql::Result<Conn<AuditEntry>> {
+        let page = page_request(first, after)?;
+        let f = filter.unwrap_or_default();
+        let actor_id = match f.actor_id {
+            Some(id) => Some(ids::decode_as(&id, User::KIND).ok_or_else(|| {
+                ApiError::BadUserInput("`actorId` is not the ID of a user.".into())
+            })?),
+            None => None,
+        };
+        let filter = AuditFilter {
+            entity_type: f.entity_type,
+            entity_id: f.entity_id,
+            actor_id,
+            since: f.since,
+        };
+        let page = service::list(&app(ctx)?.db, viewer(ctx), filter, page)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(connection(page, |e| e.id.to_string(), AuditEntry))
+    }
+}

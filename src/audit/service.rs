@@ -1,0 +1,105 @@
+//! Writing and reading audit entries.
+
+use chrono::{DateTime, Utc};
+use entity::audit_entry;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, Set,
+};
+use uuid::Uuid;
+
+use crate::auth::Viewer;
+use crate::error::ServiceError;
+use crate::pagination::{self, Direction, Page, PageRequest};
+use entity::enums::UserRole;
+
+/// One change, as the service that made it describes it.
+#[derive(Debug)]
+pub struct Change {
+    /// None for the system itself (first start, seeding from the command line).
+    pub actor: Option<Uuid>,
+    /// The mutation's name, e.g. `createUser`.
+    pub action: &'static str,
+    pub entity_type: &'static str,
+    pub entity_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// Writes the entry on `conn`, which must be the transaction making the change.
+pub async fn record(conn: &impl ConnectionTrait, change: Change) -> Result<(), DbErr> {
+    audit_entry::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        at: Set(crate::clock::now()),
+        actor_id: Set(change.actor),
+        action: Set(change.action.to_owned()),
+        entity_type: Set(change.entity_type.to_owned()),
+        entity_id: Set(change.entity_id),
+        before: Set(change.before.map(|v| v.to_string())),
+        after: Set(change.after.map(|v| v.to_string())),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Default)]
+pub struct AuditFilter {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor_id: Option<Uuid>,
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// Newest first. ISU_ADMIN only.
+pub async fn list(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: AuditFilter,
+    page: PageRequest,
+) -> Result<Page<audit_entry::Model>, ServiceError> {
+    viewer.require_role(&[UserRole::IsuAdmin])?;
+    let mut cond = Condition::all();
+    if let Some(t) = filter.entity_type {
+        cond = cond.add(audit_entry::Column::EntityType.eq(t));
+    }
+    if let Some(id) = filter.entity_id {
+        cond = cond.add(audit_entry::Column::EntityId.eq(id));
+    }
+    if let Some(a) = filter.actor_id {
+        cond = cond.add(audit_entry::Column::ActorId.eq(a));
+    }
+    if let Some(since) = filter.since {
+        cond = cond.add(audit_entry::Column::At.gte(since));
+    }
+    let after = match page.after {
+        Some(key) => Some(Uuid::parse_str(&key).map_err(|_| {
+            ServiceError::refused(
+                crate::error::Code::InvalidInput,
+                &["after"],
+                "Invalid cursor.",
+            )
+        })?),
+        None => None,
+    };
+    Ok(pagination::fetch(
+        db,
+        audit_entry::Entity::find().filter(cond),
+        audit_entry::Column::Id,
+        Direction::Descending,
+        after,
+        page.limit,
+    )
+    .await?)
+}
+
+pub async fn get(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<Option<audit_entry::Model>, ServiceError> {
+    if !viewer.is_admin() {
+        return Ok(None);
+    }
+    Ok(audit_entry::Entity::find_by_id(id).one(db).await?)
+}

@@ -1,0 +1,654 @@
+//! Login, session rotation, logout and user management. No GraphQL types here.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::enums::{ThematicArea, UserRole, join_values};
+use entity::{login_failure, refresh_token, state, user};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, Set, TransactionTrait, sea_query::Expr,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::jwt::JwtKeys;
+use super::password;
+use super::tokens;
+use super::viewer::Viewer;
+use crate::audit::service::{Change, record};
+use crate::clock::now;
+use crate::error::{Code, Refusals, ServiceError};
+use crate::pagination::{self, Direction, Page, PageRequest};
+
+pub const REFRESH_TOKEN_TTL: Duration = Duration::days(30);
+/// Failed logins allowed per account within [`FAILURE_WINDOW`].
+pub const MAX_FAILURES_PER_ACCOUNT: u64 = 10;
+/// Failed logins allowed per client address within [`FAILURE_WINDOW`]; higher than per
+/// account because a ministry's delegation often shares one address.
+pub const MAX_FAILURES_PER_ADDRESS: u64 = 30;
+pub const FAILURE_WINDOW: Duration = Duration::minutes(15);
+
+/// What a successful login or refresh hands to the client.
+#[derive(Debug)]
+pub struct Session {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: user::Model,
+}
+
+/// Emails are compared lower-cased and trimmed.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A light check: one `@`, something on each side, no spaces, a dot in the domain.
+pub fn is_plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+        && (domain.contains('.') || domain == "localhost")
+        && !email.chars().any(char::is_whitespace)
+        && email.len() <= 254
+}
+
+/// JSON of a user for the audit log; the password hash never goes there.
+pub fn audit_json(u: &user::Model) -> serde_json::Value {
+    json!({
+        "id": u.id,
+        "email": u.email,
+        "role": sea_orm::ActiveEnum::to_value(&u.role),
+        "stateCode": u.state_code,
+        "thematicAreas": u.thematic_areas.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>(),
+        "active": u.active,
+    })
+}
+
+fn invalid_credentials() -> ServiceError {
+    ServiceError::refused(
+        Code::InvalidCredentials,
+        &[],
+        "The email or the password is incorrect.",
+    )
+}
+
+fn session_refused(message: &str) -> ServiceError {
+    ServiceError::refused(Code::Unauthenticated, &["input", "refreshToken"], message)
+}
+
+async fn recent_failures(
+    db: &DatabaseConnection,
+    column: login_failure::Column,
+    value: &str,
+    since: DateTime<Utc>,
+) -> Result<u64, ServiceError> {
+    Ok(login_failure::Entity::find()
+        .filter(column.eq(value))
+        .filter(login_failure::Column::At.gt(since))
+        .count(db)
+        .await?)
+}
+
+/// Signs the access token and stores a new refresh token in `family`.
+async fn open_session(
+    conn: &impl ConnectionTrait,
+    keys: &JwtKeys,
+    user: &user::Model,
+    family: Uuid,
+) -> Result<(String, String, DateTime<Utc>), ServiceError> {
+    let t = now();
+    let refresh = tokens::new_refresh_token()?;
+    refresh_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user.id),
+        family_id: Set(family),
+        token_hash: Set(tokens::digest(&refresh)),
+        expires_at: Set(t + REFRESH_TOKEN_TTL),
+        rotated_at: Set(None),
+        revoked_at: Set(None),
+        created_at: Set(t),
+    }
+    .insert(conn)
+    .await?;
+    let role = sea_orm::ActiveEnum::to_value(&user.role);
+    let (access, expires_at) = keys
+        .issue(user.id, &role, family, t)
+        .map_err(|e| ServiceError::Internal(format!("jwt: {e}")))?;
+    Ok((access, refresh, expires_at))
+}
+
+/// Checks the password and opens a session. Unknown emails, wrong passwords and
+/// deactivated accounts get the same refusal, after the same work.
+pub async fn login(
+    db: &DatabaseConnection,
+    keys: &JwtKeys,
+    email: &str,
+    password_given: String,
+    client_addr: &str,
+) -> Result<Session, ServiceError> {
+    let email = normalize_email(email);
+    let since = now() - FAILURE_WINDOW;
+    if recent_failures(db, login_failure::Column::Email, &email, since).await?
+        >= MAX_FAILURES_PER_ACCOUNT
+        || recent_failures(db, login_failure::Column::ClientAddr, client_addr, since).await?
+            >= MAX_FAILURES_PER_ADDRESS
+    {
+        return Err(ServiceError::refused(
+            Code::RateLimited,
+            &[],
+            "Too many failed logins. Try again in 15 minutes.",
+        ));
+    }
+
+    let found = user::Entity::find()
+        .filter(user::Column::Email.eq(&email))
+        .one(db)
+        .await?;
+    let ok = password::verify(
+        password_given,
+        found.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await;
+    let user = match found {
+        Some(u) if ok && u.active => u,
+        _ => {
+            login_failure::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                email: Set(email),
+                client_addr: Set(client_addr.to_owned()),
+                at: Set(now()),
+            }
+            .insert(db)
+            .await?;
+            return Err(invalid_credentials());
+        }
+    };
+
+    let txn = db.begin().await?;
+    let family = Uuid::now_v7();
+    let (access_token, refresh_token, expires_at) = open_session(&txn, keys, &user, family).await?;
+    record(
+        &txn,
+        Change {
+            actor: Some(user.id),
+            action: "login",
+            entity_type: "Session",
+            entity_id: family.to_string(),
+            before: None,
+            after: Some(json!({ "userId": user.id, "clientAddress": client_addr })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Session {
+        access_token,
+        refresh_token,
+        expires_at,
+        user,
+    })
+}
+
+/// Revokes every live token of a session.
+async fn revoke_family(conn: &impl ConnectionTrait, family: Uuid) -> Result<(), ServiceError> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now()))
+        .filter(refresh_token::Column::FamilyId.eq(family))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Rotates a refresh token: the presented one is spent and a new one is issued in the
+/// same session. A spent token presented again means it was copied: the whole session is
+/// revoked, and that revocation is written even though the request is refused.
+pub async fn refresh(
+    db: &DatabaseConnection,
+    keys: &JwtKeys,
+    presented: &str,
+) -> Result<Session, ServiceError> {
+    let digest = tokens::digest(presented);
+    let Some(row) = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(digest))
+        .one(db)
+        .await?
+    else {
+        return Err(session_refused("The refresh token is not valid."));
+    };
+    if row.revoked_at.is_some() {
+        return Err(session_refused("This session has ended. Log in again."));
+    }
+    if row.rotated_at.is_some() {
+        revoke_family(db, row.family_id).await?;
+        tracing::warn!(session = %row.family_id, "refresh token reused; session revoked");
+        return Err(session_refused(
+            "This refresh token was already used; the session has been ended. Log in again.",
+        ));
+    }
+    if row.expires_at <= now() {
+        return Err(session_refused(
+            "The refresh token has expired. Log in again.",
+        ));
+    }
+    let Some(user) = user::Entity::find_by_id(row.user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.active)
+    else {
+        return Err(session_refused("This account is not active."));
+    };
+
+    let txn = db.begin().await?;
+    // Spend the token only if nobody else did in the meantime (two concurrent refreshes).
+    let spent = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RotatedAt, Expr::value(now()))
+        .filter(refresh_token::Column::Id.eq(row.id))
+        .filter(refresh_token::Column::RotatedAt.is_null())
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if spent.rows_affected != 1 {
+        txn.rollback().await?;
+        revoke_family(db, row.family_id).await?;
+        return Err(session_refused(
+            "This refresh token was already used; the session has been ended. Log in again.",
+        ));
+    }
+    let (access_token, refresh_token, expires_at) =
+        open_session(&txn, keys, &user, row.family_id).await?;
+    txn.commit().await?;
+    Ok(Session {
+        access_token,
+        refresh_token,
+        expires_at,
+        user,
+    })
+}
+
+/// Ends the session the refresh token belongs to, with its access tokens.
+pub async fn logout(db: &DatabaseConnection, presented: &str) -> Result<(), ServiceError> {
+    let Some(row) = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(tokens::digest(presented)))
+        .one(db)
+        .await?
+    else {
+        return Err(session_refused("The refresh token is not valid."));
+    };
+    if row.revoked_at.is_some() {
+        return Err(session_refused("This session has already ended."));
+    }
+    let txn = db.begin().await?;
+    revoke_family(&txn, row.family_id).await?;
+    record(
+        &txn,
+        Change {
+            actor: Some(row.user_id),
+            action: "logout",
+            entity_type: "Session",
+            entity_id: row.family_id.to_string(),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A user to create, as given by an administrator or the command line.
+#[derive(Debug)]
+pub struct NewUser {
+    pub email: String,
+    pub password: String,
+    pub role: UserRole,
+    pub state_code: Option<String>,
+    pub thematic_areas: Vec<ThematicArea>,
+}
+
+/// Creates a user after validating every field; `actor` is None for the system itself.
+/// Role checks are the caller's (see [`create_user_as`]).
+pub async fn create_user(
+    db: &DatabaseConnection,
+    actor: Option<Uuid>,
+    action: &'static str,
+    new: NewUser,
+) -> Result<user::Model, ServiceError> {
+    let email = normalize_email(&new.email);
+    let mut refusals = Refusals::default();
+    if !is_plausible_email(&email) {
+        refusals.push(
+            Code::InvalidInput,
+            &["input", "email"],
+            "Enter a valid email address.",
+        );
+    }
+    if let Err(m) = password::check_policy(&new.password) {
+        refusals.push(Code::InvalidInput, &["input", "password"], m);
+    }
+    let state_code = new.state_code.map(|c| c.trim().to_uppercase());
+    match (new.role, &state_code) {
+        (UserRole::Delegation, None) => refusals.push(
+            Code::InvalidInput,
+            &["input", "stateCode"],
+            "A DELEGATION user needs the State it speaks for.",
+        ),
+        (UserRole::Delegation, Some(code)) => {
+            let exists = state::Entity::find()
+                .filter(state::Column::Code.eq(code.as_str()))
+                .count(db)
+                .await?
+                > 0;
+            if !exists {
+                refusals.push(
+                    Code::InvalidInput,
+                    &["input", "stateCode"],
+                    format!("No State has the code {code}."),
+                );
+            }
+        }
+        (_, Some(_)) => refusals.push(
+            Code::InvalidInput,
+            &["input", "stateCode"],
+            "Only DELEGATION users are bound to a State.",
+        ),
+        (_, None) => {}
+    }
+    if new.role != UserRole::Coordinator && !new.thematic_areas.is_empty() {
+        refusals.push(
+            Code::InvalidInput,
+            &["input", "thematicAreas"],
+            "Only COORDINATOR users follow thematic areas.",
+        );
+    }
+    refusals.finish()?;
+
+    let mut areas = new.thematic_areas;
+    areas.dedup();
+    let hash = password::hash(new.password).await?;
+    let t = now();
+    let txn = db.begin().await?;
+    let inserted = user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(email),
+        password_hash: Set(hash),
+        role: Set(new.role),
+        state_code: Set(state_code),
+        thematic_areas: Set(join_values(&areas)),
+        active: Set(true),
+        created_at: Set(t),
+        updated_at: Set(t),
+    }
+    .insert(&txn)
+    .await
+    .map_err(ServiceError::from);
+    let created = match inserted {
+        Err(e) if e.is_unique_violation() => {
+            return Err(ServiceError::refused(
+                Code::AlreadyExists,
+                &["input", "email"],
+                "A user with this email already exists.",
+            ));
+        }
+        other => other?,
+    };
+    record(
+        &txn,
+        Change {
+            actor,
+            action,
+            entity_type: "User",
+            entity_id: created.id.to_string(),
+            before: None,
+            after: Some(audit_json(&created)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// `createUser`: ISU_ADMIN only.
+pub async fn create_user_as(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    new: NewUser,
+) -> Result<user::Model, ServiceError> {
+    let admin = viewer.require_role(&[UserRole::IsuAdmin])?;
+    create_user(db, Some(admin.user_id), "createUser", new).await
+}
+
+/// Changes the viewer's own password and ends every other session of the user.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    current: String,
+    new_password: String,
+) -> Result<(), ServiceError> {
+    let me = viewer.require()?;
+    let Some(u) = user::Entity::find_by_id(me.user_id).one(db).await? else {
+        return Err(ServiceError::refused(
+            Code::Unauthenticated,
+            &[],
+            "You must be logged in.",
+        ));
+    };
+    if !password::verify(current.clone(), Some(u.password_hash.clone())).await {
+        return Err(ServiceError::refused(
+            Code::InvalidCredentials,
+            &["input", "currentPassword"],
+            "The current password is incorrect.",
+        ));
+    }
+    if let Err(m) = password::check_policy(&new_password) {
+        return Err(ServiceError::refused(
+            Code::InvalidInput,
+            &["input", "newPassword"],
+            m,
+        ));
+    }
+    if new_password == current {
+        return Err(ServiceError::refused(
+            Code::InvalidInput,
+            &["input", "newPassword"],
+            "The new password must differ from the current one.",
+        ));
+    }
+    let hash = password::hash(new_password).await?;
+    let txn = db.begin().await?;
+    let before = audit_json(&u);
+    let mut am: user::ActiveModel = u.into();
+    am.password_hash = Set(hash);
+    am.updated_at = Set(now());
+    let updated = am.update(&txn).await?;
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now()))
+        .filter(refresh_token::Column::UserId.eq(me.user_id))
+        .filter(refresh_token::Column::FamilyId.ne(me.session_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    let mut after = audit_json(&updated);
+    after["passwordChanged"] = json!(true);
+    record(
+        &txn,
+        Change {
+            actor: Some(me.user_id),
+            action: "changePassword",
+            entity_type: "User",
+            entity_id: updated.id.to_string(),
+            before: Some(before),
+            after: Some(after),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Deactivates a user and ends all its sessions. ISU_ADMIN only; not oneself, so the last
+/// administrator cannot lock everybody out.
+pub async fn deactivate_user(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<user::Model, ServiceError> {
+    let admin = viewer.require_role(&[UserRole::IsuAdmin])?;
+    let Some(u) = user::Entity::find_by_id(id).one(db).await? else {
+        return Err(ServiceError::refused(
+            Code::NotFound,
+            &["input", "id"],
+            "No such user.",
+        ));
+    };
+    if u.id == admin.user_id {
+        return Err(ServiceError::refused(
+            Code::InvalidInput,
+            &["input", "id"],
+            "You cannot deactivate your own account.",
+        ));
+    }
+    if !u.active {
+        return Err(ServiceError::refused(
+            Code::InvalidStateTransition,
+            &["input", "id"],
+            "This user is already deactivated.",
+        ));
+    }
+    let txn = db.begin().await?;
+    let before = audit_json(&u);
+    let mut am: user::ActiveModel = u.into();
+    am.active = Set(false);
+    am.updated_at = Set(now());
+    let updated = am.update(&txn).await?;
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now()))
+        .filter(refresh_token::Column::UserId.eq(id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    record(
+        &txn,
+        Change {
+            actor: Some(admin.user_id),
+            action: "deactivateUser",
+            entity_type: "User",
+            entity_id: id.to_string(),
+            before: Some(before),
+            after: Some(audit_json(&updated)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+#[derive(Debug, Default)]
+pub struct UserFilter {
+    pub role: Option<UserRole>,
+    pub state_code: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// Users ordered by email. ISU_ADMIN only.
+pub async fn list_users(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: UserFilter,
+    page: PageRequest,
+) -> Result<Page<user::Model>, ServiceError> {
+    viewer.require_role(&[UserRole::IsuAdmin])?;
+    let mut cond = Condition::all();
+    if let Some(r) = filter.role {
+        cond = cond.add(user::Column::Role.eq(r));
+    }
+    if let Some(c) = filter.state_code {
+        cond = cond.add(user::Column::StateCode.eq(c.trim().to_uppercase()));
+    }
+    if let Some(a) = filter.active {
+        cond = cond.add(user::Column::Active.eq(a));
+    }
+    Ok(pagination::fetch(
+        db,
+        user::Entity::find().filter(cond),
+        user::Column::Email,
+        Direction::Ascending,
+        page.after,
+        page.limit,
+    )
+    .await?)
+}
+
+/// A user the viewer may see: administrators see everyone, others only themselves.
+pub async fn get_user(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<Option<user::Model>, ServiceError> {
+    let Some(me) = viewer.principal() else {
+        return Ok(None);
+    };
+    if !viewer.is_admin() && me.user_id != id {
+        return Ok(None);
+    }
+    Ok(user::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Makes sure an administrator exists: the configured one, or `admin@localhost` with a
+/// random password that is logged once. Returns the generated password, if any.
+pub async fn ensure_admin(
+    db: &DatabaseConnection,
+    configured: Option<(String, String)>,
+) -> Result<Option<String>, ServiceError> {
+    let admins = user::Entity::find()
+        .filter(user::Column::Role.eq(UserRole::IsuAdmin))
+        .filter(user::Column::Active.eq(true))
+        .count(db)
+        .await?;
+    if admins > 0 {
+        return Ok(None);
+    }
+    let (email, password, generated) = match configured {
+        Some((email, password)) => (email, password, false),
+        None => (
+            "admin@localhost".to_owned(),
+            tokens::random_secret(18)?,
+            true,
+        ),
+    };
+    create_user(
+        db,
+        None,
+        "bootstrapAdmin",
+        NewUser {
+            email,
+            password: password.clone(),
+            role: UserRole::IsuAdmin,
+            state_code: None,
+            thematic_areas: vec![],
+        },
+    )
+    .await?;
+    Ok(generated.then_some(password))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            normalize_email("  Jane.Doe@Example.ORG "),
+            "jane.doe@example.org"
+        );
+        assert!(is_plausible_email("a@b.org"));
+        assert!(is_plausible_email("admin@localhost"));
+        assert!(!is_plausible_email("no-at-sign"));
+        assert!(!is_plausible_email("a@b@c.org"));
+        assert!(!is_plausible_email("a b@c.org"));
+        assert!(!is_plausible_email("@c.org"));
+        assert!(!is_plausible_email("a@nodot"));
+    }
+}

@@ -1,0 +1,202 @@
+//! Typed configuration. Every option is a flag and an environment variable.
+
+use std::{fmt, net::SocketAddr, str::FromStr};
+
+use chrono::NaiveDate;
+
+/// A string that must never reach a log line or a `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The only way to read the value: call sites are easy to find.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([REDACTED])")
+    }
+}
+
+impl FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+/// Development relaxes what production requires (a configured JWT secret) and offers
+/// conveniences (GraphiQL, a generated first admin password).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// The shortest HS256 secret accepted: 256 bits, the size of the MAC.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct Settings {
+    /// SQLite file or PostgreSQL URL.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://ccm-isu.db?mode=rwc",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Secret,
+
+    /// Address the HTTP server listens on.
+    #[arg(
+        long,
+        env = "ISU_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub listen: SocketAddr,
+
+    #[arg(
+        long = "env",
+        env = "ISU_ENV",
+        value_enum,
+        default_value = "development",
+        global = true
+    )]
+    pub environment: Environment,
+
+    /// HS256 secret for access tokens; required in production.
+    #[arg(long, env = "ISU_JWT_SECRET", global = true, hide_env_values = true)]
+    pub jwt_secret: Option<Secret>,
+
+    /// Create this ISU_ADMIN on start when no administrator exists.
+    #[arg(long, env = "ISU_BOOTSTRAP_ADMIN_EMAIL", global = true)]
+    pub bootstrap_admin_email: Option<String>,
+
+    #[arg(
+        long,
+        env = "ISU_BOOTSTRAP_ADMIN_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
+    pub bootstrap_admin_password: Option<Secret>,
+
+    /// Pins "today" (YYYY-MM-DD) for treaty date computations.
+    #[arg(long, env = "ISU_TODAY", global = true)]
+    pub today: Option<NaiveDate>,
+
+    /// Longest time one HTTP request may take.
+    #[arg(
+        long,
+        env = "ISU_REQUEST_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub request_timeout_secs: u64,
+
+    /// Pool size (SQLite `:memory:` always uses one connection).
+    #[arg(
+        long,
+        env = "ISU_DB_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub db_max_connections: u32,
+
+    /// How long a request waits for a pooled connection before failing.
+    #[arg(
+        long,
+        env = "ISU_DB_ACQUIRE_TIMEOUT_SECS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub db_acquire_timeout_secs: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("ISU_JWT_SECRET is required when ISU_ENV=production")]
+    MissingJwtSecret,
+    #[error("ISU_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes")]
+    ShortJwtSecret,
+    #[error("ISU_BOOTSTRAP_ADMIN_EMAIL and ISU_BOOTSTRAP_ADMIN_PASSWORD go together")]
+    HalfBootstrapAdmin,
+}
+
+impl Settings {
+    /// Checks what clap cannot: combinations and production requirements.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        match &self.jwt_secret {
+            None if self.environment == Environment::Production => {
+                return Err(ConfigError::MissingJwtSecret);
+            }
+            Some(s) if s.expose().len() < MIN_JWT_SECRET_BYTES => {
+                return Err(ConfigError::ShortJwtSecret);
+            }
+            _ => {}
+        }
+        if self.bootstrap_admin_email.is_some() != self.bootstrap_admin_password.is_some() {
+            return Err(ConfigError::HalfBootstrapAdmin);
+        }
+        Ok(())
+    }
+
+    /// Settings for tests and tools: development, random port, the given database.
+    pub fn for_database(database_url: &str) -> Self {
+        Self {
+            database_url: Secret::new(database_url),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            environment: Environment::Development,
+            jwt_secret: None,
+            bootstrap_admin_email: None,
+            bootstrap_admin_password: None,
+            today: None,
+            request_timeout_secs: 30,
+            db_max_connections: 5,
+            db_acquire_timeout_secs: 5,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let mut s = Settings::for_database("postgres://u:hunter2hunter2@db/x");
+        s.jwt_secret = Some(Secret::new("s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t"));
+        s.bootstrap_admin_password = Some(Secret::new("admin-password-123"));
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("hunter2"));
+        assert!(!printed.contains("s3cr3t"));
+        assert!(!printed.contains("admin-password"));
+        assert!(printed.contains("REDACTED"));
+    }
+
+    #[test]
+    fn production_requires_a_long_jwt_secret() {
+        let mut s = Settings::for_database("sqlite::memory:");
+        s.environment = Environment::Production;
+        assert!(matches!(s.validate(), Err(ConfigError::MissingJwtSecret)));
+        s.jwt_secret = Some(Secret::new("short"));
+        assert!(matches!(s.validate(), Err(ConfigError::ShortJwtSecret)));
+        s.jwt_secret = Some(Secret::new("x".repeat(32)));
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn bootstrap_admin_needs_both_email_and_password() {
+        let mut s = Settings::for_database("sqlite::memory:");
+        s.bootstrap_admin_email = Some("a@b.org".into());
+        assert!(matches!(s.validate(), Err(ConfigError::HalfBootstrapAdmin)));
+    }
+}

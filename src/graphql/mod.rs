@@ -1,0 +1,68 @@
+//! The GraphQL schema and its plumbing.
+//!
+//! [`builder`] assembles the schema from each domain's query and mutation objects with no
+//! runtime data, so the same code serves requests (with [`crate::startup::AppContext`]
+//! attached) and exports `schema.graphql` ([`sdl`]).
+
+pub mod enums;
+pub mod errors;
+pub mod ids;
+pub mod node;
+pub mod pagination;
+pub mod scalars;
+
+use async_graphql::{
+    Context, EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder,
+};
+
+use crate::auth::Viewer;
+use crate::error::ApiError;
+use crate::startup::AppContext;
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    node::NodeQuery,
+    crate::auth::query::AuthQuery,
+    crate::states::query::StatesQuery,
+    crate::audit::query::AuditQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(crate::auth::mutation::AuthMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Deepest selection accepted; deeper queries are refused before they run.
+pub const MAX_DEPTH: usize = 12;
+
+pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).limit_depth(MAX_DEPTH)
+}
+
+/// The schema with no runtime data: for exporting the SDL and validating documents.
+pub fn schema() -> AppSchema {
+    builder().finish()
+}
+
+/// The SDL with sorted fields, arguments and enum values, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    schema().sdl_with_options(
+        SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    )
+}
+
+/// The server's shared state, attached to the schema.
+pub fn app<'a>(ctx: &Context<'a>) -> Result<&'a AppContext, ApiError> {
+    ctx.data::<AppContext>()
+        .map_err(|_| ApiError::Internal("AppContext missing from schema data".into()))
+}
+
+/// The viewer of this request; anonymous when none was attached.
+pub fn viewer<'a>(ctx: &Context<'a>) -> &'a Viewer {
+    static ANONYMOUS: std::sync::OnceLock<Viewer> = std::sync::OnceLock::new();
+    ctx.data_opt::<Viewer>()
+        .unwrap_or_else(|| ANONYMOUS.get_or_init(Viewer::anonymous))
+}

@@ -1,0 +1,50 @@
+//! The `Node` interface: every object with a global ID, resolvable by `node(id:)`.
+//! Objects the viewer may not see resolve to null, as if they did not exist.
+
+use async_graphql::{Context, ID, Interface, Object};
+
+use super::{app, ids, viewer};
+use crate::audit::types::AuditEntry;
+use crate::auth::types::User;
+use crate::error::ApiError;
+use crate::states::types::StateParty;
+
+/// An object with a global ID.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global ID."))]
+pub enum Node {
+    StateParty(StateParty),
+    User(User),
+    AuditEntry(AuditEntry),
+}
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by its global ID; null when unknown or not visible to you.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        let Some((kind, uuid)) = ids::decode(&id) else {
+            return Ok(None);
+        };
+        let app = app(ctx)?;
+        let viewer = viewer(ctx);
+        let node = match kind.as_str() {
+            StateParty::KIND => crate::states::service::by_id(&app.db, uuid)
+                .await
+                .map_err(ApiError::from)?
+                .map(|m| Node::StateParty(StateParty(m))),
+            User::KIND => crate::auth::service::get_user(&app.db, viewer, uuid)
+                .await
+                .map_err(ApiError::from)?
+                .map(|m| Node::User(User(m))),
+            AuditEntry::KIND => crate::audit::service::get(&app.db, viewer, uuid)
+                .await
+                .map_err(ApiError::from)?
+                .map(|m| Node::AuditEntry(AuditEntry(m))),
+            _ => None,
+        };
+        Ok(node)
+    }
+}

@@ -1,0 +1,155 @@
+//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL) and health checks.
+//!
+//! async-graphql-axum's own extractor accepts form posts, `text/plain` and batches of any
+//! length; this handler accepts JSON only (a cross-site form cannot send it without a CORS
+//! preflight) and at most [`MAX_BATCH`] operations per request.
+
+use std::{net::SocketAddr, time::Duration};
+
+use async_graphql::{BatchRequest, http::GraphiQLSource};
+use async_graphql_axum::GraphQLResponse;
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::{ConnectInfo, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+};
+use serde_json::json;
+use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};
+
+use crate::auth::viewer::{self, TokenRefusal};
+use crate::error::ApiError;
+use crate::graphql::AppSchema;
+use crate::startup::AppContext;
+
+/// Largest request body accepted. The GraphQL extractor streams bodies, so axum's default
+/// limit would not apply: this one is enforced by a layer.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Most operations in one batched request.
+pub const MAX_BATCH: usize = 5;
+
+/// The client's address, for throttling failed logins.
+#[derive(Clone, Debug)]
+pub struct ClientAddr(pub String);
+
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: AppSchema,
+    pub ctx: AppContext,
+}
+
+pub fn router(state: AppState, request_timeout: Duration) -> Router {
+    Router::new()
+        .route("/graphql", get(graphiql).post(graphql))
+        .route("/health/live", get(live))
+        .route("/health/ready", get(ready))
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// A GraphQL-shaped error outside GraphQL execution (transport, token).
+fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })),
+    )
+        .into_response()
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .is_some_and(|m| m == "application/json" || m == "application/graphql-response+json")
+}
+
+async fn graphql(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !is_json(&headers) {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_REQUEST",
+            "POST /graphql takes Content-Type: application/json.",
+        );
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(_) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "The body is not a GraphQL request in JSON ({\"query\": ..., \"variables\": ...}).",
+            );
+        }
+    };
+    if let BatchRequest::Batch(ops) = &batch
+        && (ops.is_empty() || ops.len() > MAX_BATCH)
+    {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            &format!("A batch holds 1 to {MAX_BATCH} operations."),
+        );
+    }
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let viewer = match viewer::resolve(&state.ctx.db, &state.ctx.keys, authorization).await {
+        Ok(v) => v,
+        Err(TokenRefusal::Fault(e)) => {
+            let err: async_graphql::Error = ApiError::from(e).into();
+            return error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                &err.message,
+            );
+        }
+        Err(TokenRefusal::Invalid | TokenRefusal::SessionEnded) => {
+            let mut resp = error_response(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+                "The access token is invalid, expired or its session has ended: refresh the session or log in again.",
+            );
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+            return resp;
+        }
+    };
+    let batch = batch.data(viewer).data(ClientAddr(addr.ip().to_string()));
+    GraphQLResponse::from(state.schema.execute_batch(batch).await).into_response()
+}
+
+async fn graphiql() -> Html<String> {
+    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+}
+
+/// 200 while the process runs.
+async fn live() -> &'static str {
+    "live"
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn ready(State(state): State<AppState>) -> Response {
+    match state.ctx.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}

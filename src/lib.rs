@@ -1,0 +1,33 @@
+//! ccm-isu: the backend of the Implementation Support Unit (ISU) of the Convention on
+//! Cluster Munitions, a GraphQL API over SQLite (embedded default) or PostgreSQL.
+//!
+//! # Layout
+//! - [`config`]: typed settings from flags and environment; secrets never print.
+//! - [`startup`]: [`startup::Application`] builds the app (database, migrations, first-start
+//!   data, listener) and runs it until a shutdown signal.
+//! - [`db`]: connection pool with explicit timeouts.
+//! - [`error`]: the service-layer error and the API error with stable codes.
+//! - [`clock`]: "today" for treaty computations, pinnable with `ISU_TODAY`.
+//! - [`auth`]: passwords, JWT access tokens, rotating refresh tokens, the [`auth::Viewer`]
+//!   (who is asking) and user management.
+//! - [`graphql`]: `schema()`, scalars, global IDs and the `Node` interface, pagination.
+//! - [`states`]: the States registry (loaded from the embedded `data/states.csv`).
+//! - [`obligations`]: pure treaty date rules (Article 17 entry into force).
+//! - [`audit`]: the audit log, written in the same transaction as each change.
+//! - [`pagination`]: keyset pages (limit, cursor key, total) for services.
+//! - [`http`]: the axum router: `/graphql`, GraphiQL, health checks.
+
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod obligations;
+pub mod pagination;
+pub mod seed;
+pub mod startup;
+pub mod states;
+pub mod telemetry;

@@ -1,0 +1,247 @@
+//! The `ccm-isu` command line: parse, then call into the library.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use ccm_isu::{
+    auth::{service as auth_service, tokens},
+    config::Settings,
+    db, seed,
+    startup::{self, Application},
+    telemetry,
+};
+use clap::{Parser, Subcommand, ValueEnum};
+use entity::enums::{ThematicArea, UserRole};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::ActiveEnum;
+
+#[derive(Parser)]
+#[command(
+    name = "ccm-isu",
+    version,
+    about = "Backend of the CCM Implementation Support Unit"
+)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations, load first-start data and serve (the default).
+    Serve,
+    /// Manage the database schema.
+    Migrate {
+        #[arg(value_enum, default_value = "up")]
+        action: MigrateAction,
+    },
+    /// Print the GraphQL schema (SDL) the server uses.
+    ExportSchema,
+    /// Manage user accounts.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Load data: the States registry and/or the demo data set.
+    Seed {
+        /// Load or update the States registry from the embedded data/states.csv.
+        #[arg(long)]
+        states: bool,
+        /// Read the registry from this CSV file instead (same columns).
+        #[arg(long, requires = "states")]
+        file: Option<std::path::PathBuf>,
+        /// Load the demo data set (accounts under demo.invalid; password from ISU_USER_PASSWORD
+        /// or generated and printed).
+        #[arg(long)]
+        demo: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MigrateAction {
+    Up,
+    Down,
+    Status,
+    Fresh,
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Create a user. The password comes from ISU_USER_PASSWORD or a terminal prompt.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// ISU_ADMIN, ISU_STAFF, DELEGATION or COORDINATOR.
+        #[arg(long)]
+        role: String,
+        /// The State of a DELEGATION (ISO alpha-3).
+        #[arg(long)]
+        state: Option<String>,
+        /// A thematic area of a COORDINATOR; repeat for several.
+        #[arg(long = "area")]
+        areas: Vec<String>,
+    },
+}
+
+fn out(line: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+fn parse_enum<E: ActiveEnum<Value = String>>(what: &str, s: &str) -> Result<E, String> {
+    E::try_from_value(&s.trim().to_uppercase()).map_err(|_| format!("unknown {what} `{s}`"))
+}
+
+fn user_password() -> Result<String, String> {
+    if let Ok(p) = std::env::var("ISU_USER_PASSWORD") {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err("set ISU_USER_PASSWORD, or run on a terminal to be prompted".into());
+    }
+    let first = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+    let again = rpassword::prompt_password("Repeat: ").map_err(|e| e.to_string())?;
+    if first != again {
+        return Err("the passwords differ".into());
+    }
+    Ok(first)
+}
+
+fn refusal_text(e: ccm_isu::error::ServiceError) -> String {
+    match e {
+        ccm_isu::error::ServiceError::Refused(r) => r
+            .into_iter()
+            .map(|r| format!("{:?}: {}", r.code, r.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => format!("{other:?}"),
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let settings = cli.settings;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(settings.clone())
+                .await
+                .map_err(|e| e.to_string())?;
+            let addr = app.local_addr().map_err(|e| e.to_string())?;
+            tracing::info!("serving GraphQL on http://{addr}/graphql (GraphiQL in a browser)");
+            app.run_until_stopped(startup::shutdown_signal())
+                .await
+                .map_err(|e| e.to_string())
+        }
+        Command::Migrate { action } => {
+            settings.validate().map_err(|e| e.to_string())?;
+            let conn = db::connect(&settings).await.map_err(|e| e.to_string())?;
+            let r = match action {
+                MigrateAction::Up => Migrator::up(&conn, None).await,
+                MigrateAction::Down => Migrator::down(&conn, Some(1)).await,
+                MigrateAction::Status => Migrator::status(&conn).await,
+                MigrateAction::Fresh => Migrator::fresh(&conn).await,
+            };
+            r.map_err(|e| e.to_string())
+        }
+        Command::ExportSchema => {
+            out(&ccm_isu::graphql::sdl());
+            Ok(())
+        }
+        Command::Users {
+            command:
+                UsersCommand::Create {
+                    email,
+                    role,
+                    state,
+                    areas,
+                },
+        } => {
+            let role: UserRole = parse_enum("role", &role)?;
+            let thematic_areas = areas
+                .iter()
+                .map(|a| parse_enum::<ThematicArea>("thematic area", a))
+                .collect::<Result<Vec<_>, _>>()?;
+            let password = user_password()?;
+            let conn = connected(&settings).await?;
+            let user = auth_service::create_user(
+                &conn,
+                None,
+                "createUser",
+                auth_service::NewUser {
+                    email,
+                    password,
+                    role,
+                    state_code: state,
+                    thematic_areas,
+                },
+            )
+            .await
+            .map_err(refusal_text)?;
+            out(&format!("created {} ({})", user.email, role.to_value()));
+            Ok(())
+        }
+        Command::Seed { states, file, demo } => {
+            if !states && !demo {
+                return Err("say what to load: --states and/or --demo".into());
+            }
+            let conn = connected(&settings).await?;
+            if states {
+                let text = match file {
+                    Some(path) => Some(
+                        std::fs::read_to_string(&path)
+                            .map_err(|e| format!("{}: {e}", path.display()))?,
+                    ),
+                    None => None,
+                };
+                let r = seed::states(&conn, text.as_deref())
+                    .await
+                    .map_err(refusal_text)?;
+                out(&format!(
+                    "States registry: {} inserted, {} updated",
+                    r.inserted, r.updated
+                ));
+            }
+            if demo {
+                let (password, generated) = match std::env::var("ISU_USER_PASSWORD") {
+                    Ok(p) => (p, false),
+                    Err(_) => (tokens::random_secret(12).map_err(refusal_text)?, true),
+                };
+                let r = seed::demo(&conn, &password).await.map_err(refusal_text)?;
+                for email in &r.users_created {
+                    out(&format!("demo account created: {email}"));
+                }
+                for email in &r.users_present {
+                    out(&format!("demo account already present: {email}"));
+                }
+                if generated && !r.users_created.is_empty() {
+                    out(&format!("password of the new demo accounts: {password}"));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A migrated database with first-start data, for commands that write.
+async fn connected(settings: &Settings) -> Result<sea_orm::DatabaseConnection, String> {
+    settings.validate().map_err(|e| e.to_string())?;
+    let conn = db::connect(settings).await.map_err(|e| e.to_string())?;
+    db::migrate(&conn).await.map_err(|e| e.to_string())?;
+    ccm_isu::states::registry::load_if_empty(&conn)
+        .await
+        .map_err(refusal_text)?;
+    Ok(conn)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr().lock(), "ccm-isu: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

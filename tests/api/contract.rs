@@ -1,0 +1,306 @@
+//! The frontends' contract (`../shared/contract`): the operations they send must validate
+//! against our `schema.graphql` and run, and the contract's types that exist so far must be
+//! complete. Each issue adds its operation files to [`REQUIRED_FILES`] until all are there.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use apollo_compiler::{ExecutableDocument, Schema, ast, validation::Valid};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+/// Operation files that must validate in full.
+const REQUIRED_FILES: &[&str] = &["auth.graphql", "audit.graphql"];
+/// Single operations required from files not yet required in full.
+const REQUIRED_OPERATIONS: &[(&str, &str)] = &[("states.graphql", "StateParties")];
+/// Contract types that must be present with every field, argument, input field and value.
+const COMPLETE_TYPES: &[&str] = &[
+    "AuditEntry",
+    "AuditEntryConnection",
+    "AuditEntryEdge",
+    "AuditLogFilter",
+    "AuthPayload",
+    "ChangePasswordInput",
+    "ChangePasswordPayload",
+    "CreateUserInput",
+    "DeactivateUserInput",
+    "DepositType",
+    "IncomeGroup",
+    "LoginInput",
+    "LogoutInput",
+    "LogoutPayload",
+    "Node",
+    "PageInfo",
+    "RefreshSessionInput",
+    "RegionalGroup",
+    "StatePartyConnection",
+    "StatePartyEdge",
+    "StateStatus",
+    "ThematicArea",
+    "User",
+    "UserConnection",
+    "UserEdge",
+    "UserError",
+    "UserErrorCode",
+    "UserFilter",
+    "UserPayload",
+    "UserRole",
+];
+
+fn shared_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/contract");
+    assert!(
+        dir.is_dir(),
+        "{} not found: the contract lives in ../shared beside the checkout",
+        dir.display()
+    );
+    dir
+}
+
+fn our_schema() -> Valid<Schema> {
+    let sdl =
+        std::fs::read_to_string(crate::schema::committed_schema_path()).expect("schema.graphql");
+    Schema::parse_and_validate(sdl, "schema.graphql").expect("schema.graphql is valid GraphQL")
+}
+
+/// Each operation of a contract file, as standalone source text, by name.
+fn operations(file: &str) -> BTreeMap<String, String> {
+    let path = shared_dir().join("operations").join(file);
+    let src = std::fs::read_to_string(&path).expect("operation file");
+    let doc = ast::Document::parse(src, file).expect("operation file parses");
+    doc.definitions
+        .iter()
+        .filter_map(|d| match d {
+            ast::Definition::OperationDefinition(op) => Some((
+                op.name.as_ref().map(|n| n.to_string()).unwrap_or_default(),
+                d.to_string(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn required_contract_operations_validate_against_our_schema() {
+    let schema = our_schema();
+    let mut failures = Vec::new();
+    for file in REQUIRED_FILES {
+        let src =
+            std::fs::read_to_string(shared_dir().join("operations").join(file)).expect("file");
+        if let Err(e) = ExecutableDocument::parse_and_validate(&schema, src, *file) {
+            failures.push(format!("{file}: {}", e.errors));
+        }
+    }
+    for (file, name) in REQUIRED_OPERATIONS {
+        let ops = operations(file);
+        let src = ops
+            .get(*name)
+            .unwrap_or_else(|| panic!("{file} has no operation {name}"));
+        if let Err(e) = ExecutableDocument::parse_and_validate(&schema, src.clone(), *file) {
+            failures.push(format!("{file} {name}: {}", e.errors));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Renders a field's type as written, e.g. `[String!]!`.
+fn field_types(schema: &Schema, type_name: &str) -> Option<BTreeMap<String, String>> {
+    let ty = schema.types.get(type_name)?;
+    let mut out = BTreeMap::new();
+    match ty {
+        apollo_compiler::schema::ExtendedType::Object(o) => {
+            for (n, f) in &o.fields {
+                out.insert(n.to_string(), f.ty.to_string());
+                for a in &f.arguments {
+                    out.insert(format!("{n}({})", a.name), a.ty.to_string());
+                }
+            }
+        }
+        apollo_compiler::schema::ExtendedType::Interface(o) => {
+            for (n, f) in &o.fields {
+                out.insert(n.to_string(), f.ty.to_string());
+            }
+        }
+        apollo_compiler::schema::ExtendedType::InputObject(o) => {
+            for (n, f) in &o.fields {
+                out.insert(n.to_string(), f.ty.to_string());
+            }
+        }
+        apollo_compiler::schema::ExtendedType::Enum(e) => {
+            for v in e.values.keys() {
+                out.insert(v.to_string(), String::new());
+            }
+        }
+        _ => {}
+    }
+    Some(out)
+}
+
+#[test]
+fn contract_types_implemented_so_far_are_complete() {
+    let contract_src =
+        std::fs::read_to_string(shared_dir().join("contract.graphql")).expect("contract.graphql");
+    let contract = Schema::parse(contract_src, "contract.graphql").expect("contract parses");
+    let ours = our_schema();
+    let mut missing = Vec::new();
+    for name in COMPLETE_TYPES {
+        let want = field_types(&contract, name).unwrap_or_else(|| panic!("{name} not in contract"));
+        let Some(have) = field_types(&ours, name) else {
+            missing.push(format!("type {name}"));
+            continue;
+        };
+        for (field, ty) in want {
+            match have.get(&field) {
+                Some(t) if *t == ty => {}
+                Some(t) => missing.push(format!("{name}.{field}: {t}, contract says {ty}")),
+                None => missing.push(format!("{name}.{field}")),
+            }
+        }
+    }
+    // Root fields of the operations required so far.
+    for (root, fields) in [
+        (
+            "Query",
+            &[
+                "node",
+                "me",
+                "users",
+                "stateParties",
+                "stateParty",
+                "auditLog",
+            ][..],
+        ),
+        (
+            "Mutation",
+            &[
+                "login",
+                "refreshSession",
+                "logout",
+                "createUser",
+                "changePassword",
+                "deactivateUser",
+            ][..],
+        ),
+    ] {
+        let want = field_types(&contract, root).expect("root in contract");
+        let have = field_types(&ours, root).expect("our root");
+        for f in fields {
+            for (k, ty) in want
+                .iter()
+                .filter(|(k, _)| k == f || k.starts_with(&format!("{f}(")))
+            {
+                if have.get(k) != Some(ty) {
+                    missing.push(format!("{root}.{k}: {:?}, contract says {ty}", have.get(k)));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "contract gaps:\n{}", missing.join("\n"));
+}
+
+fn assert_ran(body: &Value, what: &str) {
+    assert!(body["errors"].is_null(), "{what}: {body}");
+    if let Some(data) = body["data"].as_object() {
+        for (field, payload) in data {
+            if let Some(errors) = payload.get("userErrors") {
+                assert_eq!(errors, &json!([]), "{what}.{field}: {body}");
+            }
+        }
+    }
+}
+
+async fn run_op(
+    app: &TestApp,
+    ops: &BTreeMap<String, String>,
+    name: &str,
+    token: Option<String>,
+    vars: Value,
+) -> Value {
+    let body = app.graphql_with(token.as_deref(), &ops[name], vars).await;
+    assert_ran(&body, name);
+    body
+}
+
+/// Each required operation, exactly as the frontends send it, runs without errors.
+#[tokio::test]
+async fn required_contract_operations_run() {
+    let app = spawn_app().await;
+    let auth = operations("auth.graphql");
+    let run = |name: &'static str, token: Option<String>, vars: Value| {
+        run_op(&app, &auth, name, token, vars)
+    };
+
+    let login = run(
+        "Login",
+        None,
+        json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+    )
+    .await;
+    let refresh = login["data"]["login"]["refreshToken"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
+    let refreshed = run("RefreshSession", None, json!({"refreshToken": refresh})).await;
+    let admin = refreshed["data"]["refreshSession"]["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    run("Me", Some(admin.clone()), json!({})).await;
+    let created = run(
+        "CreateUser",
+        Some(admin.clone()),
+        json!({"input": {"email": "lao@isu.test", "password": PASSWORD, "role": "DELEGATION", "stateCode": "LAO"}}),
+    )
+    .await;
+    let user_id = created["data"]["createUser"]["user"]["id"].clone();
+    run(
+        "Users",
+        Some(admin.clone()),
+        json!({"first": 10, "filter": {"role": "DELEGATION"}}),
+    )
+    .await;
+    let lao = app.login("lao@isu.test", PASSWORD).await;
+    run(
+        "ChangePassword",
+        Some(token_of(&lao)),
+        json!({"currentPassword": PASSWORD, "newPassword": "another-password-789"}),
+    )
+    .await;
+    run(
+        "DeactivateUser",
+        Some(admin.clone()),
+        json!({"id": user_id}),
+    )
+    .await;
+    let other = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    run(
+        "Logout",
+        None,
+        json!({"refreshToken": other["refreshToken"]}),
+    )
+    .await;
+
+    let audit = &operations("audit.graphql")["AuditLog"];
+    let body = app.graphql_as(&admin, audit, json!({"first": 50})).await;
+    assert_ran(&body, "AuditLog");
+    assert!(
+        body["data"]["auditLog"]["totalCount"].as_i64() >= Some(4),
+        "{body}"
+    );
+
+    let states = &operations("states.graphql")["StateParties"];
+    let body = app
+        .graphql(
+            states,
+            json!({"first": 5, "filter": {"regionalGroup": "ASIA_PACIFIC"}}),
+        )
+        .await;
+    assert_ran(&body, "StateParties");
+    assert_eq!(
+        body["data"]["stateParties"]["edges"]
+            .as_array()
+            .map(Vec::len),
+        Some(5)
+    );
+}

@@ -1,0 +1,236 @@
+//! `spawn_app()` and friends.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ccm_isu::config::{Secret, Settings};
+use ccm_isu::startup::Application;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+pub const ADMIN_EMAIL: &str = "admin@isu.test";
+pub const ADMIN_PASSWORD: &str = "admin-password-123";
+pub const PASSWORD: &str = "delegate-password-456";
+
+/// A running server and a direct handle on its database.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    /// The database URL, for starting a second server on the same database.
+    pub url: String,
+    _database: TestDatabase,
+}
+
+/// A database created for one test and removed when the test ends.
+enum TestDatabase {
+    Sqlite(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    async fn create() -> (Self, String) {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if admin_url.starts_with("postgres") => {
+                let name = format!("ccm_test_{}", Uuid::new_v4().simple());
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_owned())
+                    .expect("TEST_DATABASE_URL has a database path");
+                let url = format!("{base}/{name}");
+                (Self::Postgres { admin_url, name }, url)
+            }
+            _ => {
+                let path = std::env::temp_dir()
+                    .join(format!("ccm-isu-test-{}.db", Uuid::new_v4().simple()));
+                let url = format!("sqlite://{}?mode=rwc", path.display());
+                (Self::Sqlite(path), url)
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self {
+            Self::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Self::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime: use a thread with its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()?;
+                    rt.block_on(async {
+                        if let Ok(admin) = Database::connect(&admin_url).await {
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                                ))
+                                .await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                    Ok::<(), std::io::Error>(())
+                })
+                .join();
+            }
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the app with settings adjusted by `configure`.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    // Logs go through the test writer, so they show only for failing tests.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("warn,sqlx=error"))
+        .with_test_writer()
+        .try_init();
+    let (database, url) = TestDatabase::create().await;
+    let mut settings = Settings::for_database(&url);
+    let database_url = url.clone();
+    settings.bootstrap_admin_email = Some(ADMIN_EMAIL.into());
+    settings.bootstrap_admin_password = Some(Secret::new(ADMIN_PASSWORD));
+    configure(&mut settings);
+    let app = Application::build(settings).await.expect("app builds");
+    let addr = app.local_addr().expect("bound");
+    let db = app.context().db.clone();
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    TestApp {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+        db,
+        url: database_url,
+        _database: database,
+    }
+}
+
+static USER_SEQ: AtomicUsize = AtomicUsize::new(0);
+
+impl TestApp {
+    /// POSTs a GraphQL operation, with a bearer token when given; returns the JSON body.
+    pub async fn graphql_with(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        self.graphql_with(None, query, variables).await
+    }
+
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.graphql_with(Some(token), query, variables).await
+    }
+
+    /// The `login` payload.
+    pub async fn login(&self, email: &str, password: &str) -> Value {
+        let body = self
+            .graphql(
+                "mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) {
+                    accessToken refreshToken expiresAt user { id email role state { code } }
+                    userErrors { field message code } } }",
+                json!({ "e": email, "p": password }),
+            )
+            .await;
+        body["data"]["login"].clone()
+    }
+
+    /// An access token of the bootstrap administrator.
+    pub async fn admin_token(&self) -> String {
+        token_of(&self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await)
+    }
+
+    /// Creates a user through `createUser` as the administrator; returns its email.
+    pub async fn create_user(&self, role: &str, state: Option<&str>, areas: &[&str]) -> String {
+        let n = USER_SEQ.fetch_add(1, Ordering::Relaxed);
+        let email = format!("{}-{n}@isu.test", role.to_lowercase().replace('_', "-"));
+        let admin = self.admin_token().await;
+        let body = self
+            .graphql_as(
+                &admin,
+                "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } userErrors { code message } } }",
+                json!({ "input": {
+                    "email": email, "password": PASSWORD, "role": role,
+                    "stateCode": state, "thematicAreas": areas,
+                }}),
+            )
+            .await;
+        assert_eq!(
+            body["data"]["createUser"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+        email
+    }
+
+    /// Creates a user of `role` and returns an access token for it.
+    pub async fn token_for(&self, role: &str, state: Option<&str>) -> String {
+        let email = self.create_user(role, state, &[]).await;
+        token_of(&self.login(&email, PASSWORD).await)
+    }
+
+    pub async fn audit_entries(&self) -> u64 {
+        entity::audit_entry::Entity::find()
+            .count(&self.db)
+            .await
+            .expect("count")
+    }
+
+    pub async fn users(&self) -> u64 {
+        entity::user::Entity::find()
+            .count(&self.db)
+            .await
+            .expect("count")
+    }
+}
+
+pub fn token_of(login_payload: &Value) -> String {
+    login_payload["accessToken"]
+        .as_str()
+        .unwrap_or_else(|| panic!("login failed: {login_payload}"))
+        .to_owned()
+}
+
+/// The codes of a payload's userErrors.
+pub fn codes(payload: &Value) -> Vec<String> {
+    payload["userErrors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["code"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The code of the first top-level error.
+pub fn error_code(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["code"].as_str()
+}

@@ -1,0 +1,14 @@
+//! One integration binary: every test starts the real server on a random port, with a fresh
+//! database (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set), and talks HTTP.
+//!
+//! Tests may panic on what they did not expect: that is how they fail.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod contract;
+mod http;
+mod schema;
+mod states;
