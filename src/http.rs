@@ -6,7 +6,7 @@
 
 use std::{net::SocketAddr, time::Duration};
 
-use async_graphql::{BatchRequest, http::GraphiQLSource};
+use async_graphql::{BatchRequest, BatchResponse, http::GraphiQLSource};
 use async_graphql_axum::GraphQLResponse;
 use axum::{
     Json, Router,
@@ -131,7 +131,24 @@ async fn graphql(
         }
     };
     let batch = batch.data(viewer).data(ClientAddr(addr.ip().to_string()));
-    GraphQLResponse::from(state.schema.execute_batch(batch).await).into_response()
+    let mut response = state.schema.execute_batch(batch).await;
+    match &mut response {
+        BatchResponse::Single(r) => code_request_errors(r),
+        BatchResponse::Batch(rs) => rs.iter_mut().for_each(code_request_errors),
+    }
+    GraphQLResponse::from(response).into_response()
+}
+
+/// Every top-level error carries `extensions.code`. Resolver errors set theirs (see
+/// `crate::error`); the ones without a code are async-graphql's own refusals of the request
+/// (syntax, unknown fields, wrong variable types, limits): malformed input.
+fn code_request_errors(response: &mut async_graphql::Response) {
+    for e in &mut response.errors {
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set("code", "BAD_USER_INPUT");
+        }
+    }
 }
 
 async fn graphiql() -> Html<String> {

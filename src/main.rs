@@ -144,7 +144,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             r.map_err(|e| e.to_string())
         }
         Command::ExportSchema => {
-            out(&ccm_isu::graphql::sdl());
+            let _ = write!(std::io::stdout().lock(), "{}", ccm_isu::graphql::sdl());
             Ok(())
         }
         Command::Users {

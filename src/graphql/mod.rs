@@ -44,14 +44,16 @@ pub fn schema() -> AppSchema {
     builder().finish()
 }
 
-/// The SDL with sorted fields, arguments and enum values, as committed in `schema.graphql`.
+/// The SDL with sorted fields, arguments and enum values, ending in one newline, exactly as
+/// committed in `schema.graphql`.
 pub fn sdl() -> String {
-    schema().sdl_with_options(
+    let sdl = schema().sdl_with_options(
         SDLExportOptions::new()
             .sorted_fields()
             .sorted_arguments()
             .sorted_enum_items(),
-    )
+    );
+    format!("{}\n", sdl.trim_end())
 }
 
 /// The server's shared state, attached to the schema.

@@ -168,3 +168,17 @@ async fn the_development_jwt_secret_survives_a_restart() {
     assert_eq!(body["data"]["me"]["email"], ADMIN_EMAIL, "{body}");
     assert_eq!(app.users().await, 1, "no second administrator was created");
 }
+
+#[tokio::test]
+async fn malformed_operations_get_bad_user_input_codes() {
+    let app = spawn_app().await;
+    for (query, vars) in [
+        ("{ stateParty(code: \"LAO\") { noSuchField } }", json!({})),
+        ("{ stateParty(code: ", json!({})),
+        ("query($n: Int) { stateParties(first: $n) { totalCount } }", json!({"n": "ten"})),
+        ("{ auditLog(filter: {since: \"yesterday\"}) { totalCount } }", json!({})),
+    ] {
+        let body = app.graphql(query, vars).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{query}: {body}");
+    }
+}

@@ -9,7 +9,7 @@ pub fn committed_schema_path() -> PathBuf {
 
 #[test]
 fn committed_schema_matches_the_code() {
-    let generated = format!("{}\n", ccm_isu::graphql::sdl().trim_end());
+    let generated = ccm_isu::graphql::sdl();
     let path = committed_schema_path();
     if std::env::var("UPDATE_SCHEMA").is_ok_and(|v| v == "1") {
         std::fs::write(&path, &generated).expect("write schema.graphql");
