@@ -19,6 +19,16 @@ impl Clock {
     pub fn today(&self) -> NaiveDate {
         self.pinned_today.unwrap_or_else(|| Utc::now().date_naive())
     }
+
+    /// The instant of a treaty act (a report's submission): the wall clock, moved to the
+    /// pinned day when "today" is pinned, so a simulated day's submissions fall on it.
+    pub fn treaty_now(&self) -> DateTime<Utc> {
+        let t = now();
+        match self.pinned_today {
+            Some(day) => day.and_time(t.time()).and_utc(),
+            None => t,
+        }
+    }
 }
 
 /// The wall-clock instant, truncated to microseconds so that values read back from
@@ -36,6 +46,16 @@ mod tests {
     fn pinned_today_wins_over_the_wall_clock() {
         let d = NaiveDate::from_ymd_opt(2026, 4, 30);
         assert_eq!(Clock::new(d).today(), d.unwrap_or_default());
+    }
+
+    #[test]
+    fn treaty_acts_fall_on_the_pinned_day() {
+        let d = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap_or_default();
+        assert_eq!(Clock::new(Some(d)).treaty_now().date_naive(), d);
+        assert_eq!(
+            Clock::new(None).treaty_now().date_naive(),
+            Utc::now().date_naive()
+        );
     }
 
     #[test]

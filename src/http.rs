@@ -8,6 +8,7 @@ use std::{net::SocketAddr, time::Duration};
 
 use async_graphql::{BatchRequest, BatchResponse, http::GraphiQLSource};
 use async_graphql_axum::GraphQLResponse;
+use axum::extract::Path;
 use axum::{
     Json, Router,
     body::Bytes,
@@ -45,6 +46,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/graphql", get(graphiql).post(graphql))
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))
+        .route("/exports/compliance/{file}", get(compliance_csv))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -168,5 +170,135 @@ async fn ready(State(state): State<AppState>) -> Response {
             tracing::warn!(error = %e, "readiness check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
+    }
+}
+
+/// The viewer of a non-GraphQL request, which must be ISU staff; otherwise the response.
+async fn isu_viewer(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<crate::auth::Viewer, Response> {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    match viewer::resolve(&state.ctx.db, &state.ctx.keys, authorization).await {
+        Ok(v) if v.is_isu() => Ok(v),
+        Ok(v) if v.principal().is_some() => Err(error_response(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "Exports are for ISU staff.",
+        )),
+        Err(TokenRefusal::Fault(e)) => {
+            let err: async_graphql::Error = ApiError::from(e).into();
+            Err(error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                &err.message,
+            ))
+        }
+        _ => Err(error_response(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "Send `Authorization: Bearer <accessToken>`.",
+        )),
+    }
+}
+
+fn csv_response(filename: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /exports/compliance/{year}.csv`: each State owing the annual report for the year,
+/// its due date, submission date and whether it was on time. ISU staff only.
+async fn compliance_csv(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(resp) = isu_viewer(&state, &headers).await {
+        return resp;
+    }
+    let Some(year) = file
+        .strip_suffix(".csv")
+        .and_then(|y| y.parse::<i32>().ok())
+    else {
+        return error_response(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "Ask for /exports/compliance/YYYY.csv.",
+        );
+    };
+    let compliance = match crate::reports::service::compliance(&state.ctx.db, year).await {
+        Ok(c) => c,
+        Err(e) => {
+            let err: async_graphql::Error = ApiError::from(e).into();
+            return error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                &err.message,
+            );
+        }
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header_row = [
+        "state_code",
+        "state_name",
+        "regional_group",
+        "reporting_year",
+        "due_date",
+        "status",
+        "submitted_on",
+        "on_time",
+    ];
+    let mut rows = vec![w.write_record(header_row)];
+    for (s, due, report) in &compliance.owing {
+        let region = s
+            .regional_group
+            .map(|g| sea_orm::ActiveEnum::to_value(&g))
+            .unwrap_or_default();
+        let (status, submitted, on_time) = match report {
+            Some(r) => (
+                sea_orm::ActiveEnum::to_value(&r.status),
+                r.submitted_at
+                    .map(|t| t.date_naive().to_string())
+                    .unwrap_or_default(),
+                r.on_time
+                    .map(|b| if b { "yes" } else { "no" })
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+            None => ("MISSING".to_owned(), String::new(), String::new()),
+        };
+        rows.push(w.write_record([
+            s.code.as_str(),
+            s.name.as_str(),
+            region.as_str(),
+            &year.to_string(),
+            &due.to_string(),
+            status.as_str(),
+            submitted.as_str(),
+            on_time.as_str(),
+        ]));
+    }
+    match (
+        rows.into_iter().collect::<Result<Vec<_>, _>>(),
+        w.into_inner(),
+    ) {
+        (Ok(_), Ok(body)) => csv_response(&format!("compliance-{year}.csv"), body),
+        _ => error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "CSV could not be written.",
+        ),
     }
 }

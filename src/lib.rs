@@ -11,22 +11,33 @@
 //! - [`auth`]: passwords, JWT access tokens, rotating refresh tokens, the [`auth::Viewer`]
 //!   (who is asking) and user management.
 //! - [`graphql`]: `schema()`, scalars, global IDs and the `Node` interface, pagination.
-//! - [`states`]: the States registry (loaded from the embedded `data/states.csv`).
-//! - [`obligations`]: pure treaty date rules (Article 17 entry into force).
+//! - [`states`]: the States registry (loaded from the embedded `data/states.csv`), its
+//!   obligations fed to the engine, extensions, and registry corrections.
+//! - [`money`]: amounts with ISO 4217 currencies; validation.
+//! - [`obligations`]: pure treaty date rules: Article 17 entry into force and the
+//!   obligations engine (Articles 3, 4, 7; extensions; status on a date).
+//! - [`reports`]: Article 7 transparency reports: sections, lifecycle, who may see and act
+//!   on them, and reporting compliance.
+//! - [`cooperation`]: needs for assistance (Article 6); who may see them.
 //! - [`audit`]: the audit log, written in the same transaction as each change.
 //! - [`pagination`]: keyset pages (limit, cursor key, total) for services.
-//! - [`http`]: the axum router: `/graphql`, GraphiQL, health checks.
+//! - [`http`]: the axum router: `/graphql`, GraphiQL, health checks, calendar feeds, CSV
+//!   exports.
+//! - [`seed`]: the States registry and the labelled demo data set, from the command line.
 
 pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod cooperation;
 pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod money;
 pub mod obligations;
 pub mod pagination;
+pub mod reports;
 pub mod seed;
 pub mod startup;
 pub mod states;

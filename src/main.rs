@@ -213,6 +213,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                 for email in &r.users_present {
                     out(&format!("demo account already present: {email}"));
                 }
+                out(&format!(
+                    "demo extensions recorded: {}; demo States updated: {}; demo reports created: {}",
+                    r.extensions_recorded, r.states_updated, r.reports_created
+                ));
                 if generated && !r.users_created.is_empty() {
                     out(&format!("password of the new demo accounts: {password}"));
                 }

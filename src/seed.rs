@@ -7,9 +7,13 @@
 use entity::enums::{ThematicArea, UserRole};
 use sea_orm::DatabaseConnection;
 
+use chrono::NaiveDate;
+
 use crate::auth::service::{NewUser, create_user};
 use crate::error::ServiceError;
+use crate::obligations::ObligationKind;
 use crate::states::registry::{self, LoadReport};
+use crate::states::service::{NewExtension, StateUpdate, add_extension, apply_update};
 
 /// Loads (or reloads and updates) the registry from the embedded `data/states.csv`, or from
 /// another file in the same format.
@@ -61,6 +65,154 @@ pub fn demo_users(password: &str) -> Vec<NewUser> {
 pub struct DemoReport {
     pub users_created: Vec<String>,
     pub users_present: Vec<String>,
+    pub extensions_recorded: usize,
+    pub states_updated: usize,
+    pub reports_created: usize,
+}
+
+/// Several years of annual reports for a few States: on time, late (days after 30 April)
+/// and missing (None). Every report says it is demo data in its first section.
+fn demo_report_plan() -> Vec<(&'static str, i32, Option<i64>)> {
+    let mut plan = Vec::new();
+    for (code, delays) in [
+        ("LAO", [Some(-20), Some(-5), Some(12), Some(-1)]),
+        ("IRQ", [Some(40), None, Some(95), None]),
+        ("CHE", [Some(-30), Some(-28), Some(-31), Some(-25)]),
+        ("AFG", [None, None, Some(200), Some(3)]),
+        ("DEU", [Some(-10), Some(-12), Some(-9), Some(-14)]),
+    ] {
+        for (i, delay) in delays.into_iter().enumerate() {
+            plan.push((code, 2021 + i as i32, delay));
+        }
+    }
+    plan
+}
+
+async fn demo_reports(
+    db: &DatabaseConnection,
+    report: &mut DemoReport,
+) -> Result<(), ServiceError> {
+    use entity::enums::{ReportKind, ReportStatus};
+    use entity::transparency_report;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+    for (code, year, delay) in demo_report_plan() {
+        let Some(days) = delay else { continue };
+        let exists = transparency_report::Entity::find()
+            .filter(transparency_report::Column::StateCode.eq(code))
+            .filter(transparency_report::Column::Kind.eq(ReportKind::Annual))
+            .filter(transparency_report::Column::ReportingYear.eq(year))
+            .count(db)
+            .await?
+            > 0;
+        if exists {
+            continue;
+        }
+        let due = NaiveDate::from_ymd_opt(year + 1, 4, 30).unwrap_or_default();
+        let submitted_on = due + chrono::Duration::days(days);
+        let submitted_at = submitted_on
+            .and_hms_opt(9, 30, 0)
+            .unwrap_or_default()
+            .and_utc();
+        let sections = crate::reports::sections::Sections {
+            national_implementation_measures: Some(format!(
+                "DEMO DATA, not an official report: {code} annual report covering {year}."
+            )),
+            national_contact: Some("DEMO national contact point".into()),
+            ..Default::default()
+        };
+        let published = days < 60;
+        let row = transparency_report::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            state_code: Set(code.to_owned()),
+            kind: Set(ReportKind::Annual),
+            reporting_year: Set(year),
+            status: Set(if published {
+                ReportStatus::Published
+            } else {
+                ReportStatus::Submitted
+            }),
+            version: Set(2),
+            due_date: Set(due),
+            submitted_at: Set(Some(submitted_at)),
+            on_time: Set(Some(submitted_on <= due)),
+            published_at: Set(published.then(|| submitted_at + chrono::Duration::days(14))),
+            sections: Set(sections.to_json()),
+            created_at: Set(submitted_at - chrono::Duration::days(30)),
+            updated_at: Set(submitted_at),
+        };
+        let txn = sea_orm::TransactionTrait::begin(db).await?;
+        let created = row.insert(&txn).await?;
+        crate::audit::service::record(
+            &txn,
+            crate::audit::service::Change {
+                actor: None,
+                action: "seedDemo",
+                entity_type: "TransparencyReport",
+                entity_id: created.id.to_string(),
+                before: None,
+                after: Some(crate::reports::service::audit_json(&created)),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        report.reports_created += 1;
+    }
+    Ok(())
+}
+
+/// Illustrative Article 4 extensions: `grantedAt` starts with "DEMO" so nobody takes them
+/// for the Convention's record.
+fn demo_extensions() -> Vec<NewExtension> {
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+    let ext = |code: &str, deadline, granted, at: &str| NewExtension {
+        state_code: code.to_owned(),
+        kind: ObligationKind::Clearance,
+        new_deadline: deadline,
+        granted_on: granted,
+        granted_at: Some(format!("DEMO {at}")),
+    };
+    vec![
+        ext("LAO", d(2025, 8, 1), d(2019, 9, 4), "9MSP"),
+        ext("DEU", d(2025, 8, 1), d(2019, 9, 4), "9MSP"),
+        ext("CHL", d(2026, 6, 1), d(2020, 11, 25), "2RC"),
+        ext("LAO", d(2030, 8, 1), d(2024, 9, 11), "12MSP"),
+    ]
+}
+
+/// The States part of the demo: extensions, and a recorded stockpile holding and
+/// completion so that every obligation kind shows.
+async fn demo_states(db: &DatabaseConnection, report: &mut DemoReport) -> Result<(), ServiceError> {
+    let today = chrono::Utc::now().date_naive();
+    for e in demo_extensions() {
+        let existing = crate::states::obligations::extensions_of(db, &e.state_code).await?;
+        if existing.iter().any(|x| x.new_deadline == e.new_deadline) {
+            continue;
+        }
+        add_extension(db, None, "seedDemo", e, today).await?;
+        report.extensions_recorded += 1;
+    }
+    let updates = [
+        StateUpdate {
+            code: "IRQ".into(),
+            holds_stockpiles: Some(true),
+            has_victims: Some(true),
+            ..Default::default()
+        },
+        StateUpdate {
+            code: "LAO".into(),
+            has_victims: Some(true),
+            ..Default::default()
+        },
+    ];
+    for u in updates {
+        let before = crate::states::service::by_code(db, &u.code).await?;
+        let after = apply_update(db, None, "seedDemo", u, today).await?;
+        if before.as_ref() != Some(&after) {
+            report.states_updated += 1;
+        }
+    }
+    Ok(())
 }
 
 /// Loads the demo data set; accounts already there are left as they are.
@@ -79,5 +231,7 @@ pub async fn demo(db: &DatabaseConnection, password: &str) -> Result<DemoReport,
             Err(e) => return Err(e),
         }
     }
+    demo_states(db, &mut report).await?;
+    demo_reports(db, &mut report).await?;
     Ok(report)
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum UserRole {
     #[sea_orm(string_value = "ISU_ADMIN")]
     IsuAdmin,
@@ -24,6 +25,7 @@ pub enum UserRole {
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum StateStatus {
     #[sea_orm(string_value = "STATE_PARTY")]
     StateParty,
@@ -40,6 +42,7 @@ pub enum StateStatus {
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RegionalGroup {
     #[sea_orm(string_value = "AFRICA")]
     Africa,
@@ -58,6 +61,7 @@ pub enum RegionalGroup {
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DepositType {
     #[sea_orm(string_value = "RATIFICATION")]
     Ratification,
@@ -76,6 +80,7 @@ pub enum DepositType {
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum IncomeGroup {
     #[sea_orm(string_value = "LOW")]
     Low,
@@ -92,6 +97,7 @@ pub enum IncomeGroup {
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ThematicArea {
     #[sea_orm(string_value = "CLEARANCE")]
     Clearance,
@@ -125,4 +131,83 @@ pub fn split_values<E: ActiveEnum<Value = String>>(column: &str) -> Vec<E> {
         .filter(|s| !s.is_empty())
         .filter_map(|s| E::try_from_value(&s.to_owned()).ok())
         .collect()
+}
+
+/// What a State owes (domain.md §3).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ObligationKind {
+    #[sea_orm(string_value = "INITIAL_TRANSPARENCY_REPORT")]
+    InitialTransparencyReport,
+    #[sea_orm(string_value = "ANNUAL_TRANSPARENCY_REPORT")]
+    AnnualTransparencyReport,
+    #[sea_orm(string_value = "STOCKPILE_DESTRUCTION")]
+    StockpileDestruction,
+    #[sea_orm(string_value = "CLEARANCE")]
+    Clearance,
+}
+
+/// INITIAL (Article 7(1)) or ANNUAL (Article 7(2)).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReportKind {
+    #[sea_orm(string_value = "INITIAL")]
+    Initial,
+    #[sea_orm(string_value = "ANNUAL")]
+    Annual,
+}
+
+/// DRAFT → SUBMITTED → PUBLISHED.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReportStatus {
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    #[sea_orm(string_value = "SUBMITTED")]
+    Submitted,
+    #[sea_orm(string_value = "PUBLISHED")]
+    Published,
+}
+
+/// Where a need stands (domain.md §5).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NeedStatus {
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    #[sea_orm(string_value = "PARTIALLY_MET")]
+    PartiallyMet,
+    #[sea_orm(string_value = "MET")]
+    Met,
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+}
+
+/// Kinds of assistance (domain.md §5).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AssistanceType {
+    #[sea_orm(string_value = "FINANCIAL")]
+    Financial,
+    #[sea_orm(string_value = "TECHNICAL_EXPERTISE")]
+    TechnicalExpertise,
+    #[sea_orm(string_value = "EQUIPMENT")]
+    Equipment,
+    #[sea_orm(string_value = "TRAINING")]
+    Training,
 }

@@ -5,9 +5,12 @@
 //! as strings so that the same migrations run on SQLite and PostgreSQL.
 
 pub mod app_setting;
+pub mod assistance_need;
 pub mod audit_entry;
+pub mod deadline_extension;
 pub mod enums;
 pub mod login_failure;
 pub mod refresh_token;
 pub mod state;
+pub mod transparency_report;
 pub mod user;

@@ -7,12 +7,18 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_foundation;
+mod m20261124_000002_obligations_and_reports;
+mod m20261124_000003_assistance_needs;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261124_000001_foundation::Migration)]
+        vec![
+            Box::new(m20261124_000001_foundation::Migration),
+            Box::new(m20261124_000002_obligations_and_reports::Migration),
+            Box::new(m20261124_000003_assistance_needs::Migration),
+        ]
     }
 }

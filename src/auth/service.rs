@@ -59,7 +59,7 @@ pub fn audit_json(u: &user::Model) -> serde_json::Value {
     json!({
         "id": u.id,
         "email": u.email,
-        "role": sea_orm::ActiveEnum::to_value(&u.role),
+        "role": u.role,
         "stateCode": u.state_code,
         "thematicAreas": u.thematic_areas.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>(),
         "active": u.active,

@@ -7,6 +7,7 @@
 pub mod enums;
 pub mod errors;
 pub mod ids;
+pub mod money;
 pub mod node;
 pub mod pagination;
 pub mod scalars;
@@ -24,11 +25,16 @@ pub struct Query(
     node::NodeQuery,
     crate::auth::query::AuthQuery,
     crate::states::query::StatesQuery,
+    crate::reports::query::ReportsQuery,
     crate::audit::query::AuditQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(crate::auth::mutation::AuthMutation);
+pub struct Mutation(
+    crate::auth::mutation::AuthMutation,
+    crate::states::mutation::StatesMutation,
+    crate::reports::mutation::ReportsMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -6,8 +6,10 @@ use async_graphql::{Context, ID, Interface, Object};
 use super::{app, ids, viewer};
 use crate::audit::types::AuditEntry;
 use crate::auth::types::User;
+use crate::cooperation::types::AssistanceNeed;
 use crate::error::ApiError;
-use crate::states::types::StateParty;
+use crate::reports::types::TransparencyReport;
+use crate::states::types::{DeadlineExtension, StateParty};
 
 /// An object with a global ID.
 #[derive(Interface)]
@@ -16,6 +18,9 @@ pub enum Node {
     StateParty(StateParty),
     User(User),
     AuditEntry(AuditEntry),
+    TransparencyReport(TransparencyReport),
+    DeadlineExtension(DeadlineExtension),
+    AssistanceNeed(AssistanceNeed),
 }
 
 #[derive(Default)]
@@ -43,6 +48,22 @@ impl NodeQuery {
                 .await
                 .map_err(ApiError::from)?
                 .map(|m| Node::AuditEntry(AuditEntry(m))),
+            TransparencyReport::KIND => crate::reports::service::get(&app.db, viewer, uuid)
+                .await
+                .map_err(ApiError::from)?
+                .map(|m| Node::TransparencyReport(TransparencyReport(m))),
+            DeadlineExtension::KIND => {
+                use sea_orm::EntityTrait;
+                entity::deadline_extension::Entity::find_by_id(uuid)
+                    .one(&app.db)
+                    .await
+                    .map_err(ApiError::from)?
+                    .map(|m| Node::DeadlineExtension(DeadlineExtension(m)))
+            }
+            AssistanceNeed::KIND => crate::cooperation::service::get_need(&app.db, viewer, uuid)
+                .await
+                .map_err(ApiError::from)?
+                .map(|m| Node::AssistanceNeed(AssistanceNeed(m))),
             _ => None,
         };
         Ok(node)

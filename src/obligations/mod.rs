@@ -1,7 +1,137 @@
 //! Pure treaty date rules: no database, no GraphQL. See domain.md §2 and §3.
+//!
+//! - [`entry_into_force`]: Article 17.
+//! - [`engine`]: the obligations of a State on a date T (Articles 3, 4 and 7), with their
+//!   due dates, extensions, status and fulfilment; and the checks on a new extension.
+
+pub mod engine;
 
 use chrono::{Datelike, NaiveDate};
 
+pub use engine::{extension_allowed, obligations};
+
+/// What a State owes. Mirrors the contract's `ObligationKind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObligationKind {
+    /// Article 7(1): within 180 days of entry into force.
+    InitialTransparencyReport,
+    /// Article 7(2): by 30 April, covering the previous calendar year.
+    AnnualTransparencyReport,
+    /// Article 3(2): destroy stockpiles within 8 years of entry into force.
+    StockpileDestruction,
+    /// Article 4(1): clear contaminated areas within 10 years of entry into force.
+    Clearance,
+}
+
+impl ObligationKind {
+    /// The treaty provision, e.g. "Article 7(2)".
+    pub fn article(self) -> &'static str {
+        match self {
+            Self::InitialTransparencyReport => "Article 7(1)",
+            Self::AnnualTransparencyReport => "Article 7(2)",
+            Self::StockpileDestruction => "Article 3(2)",
+            Self::Clearance => "Article 4(1)",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ObligationStatus {
+    Upcoming,
+    DueSoon,
+    Overdue,
+    Met,
+}
+
+/// Whether a State is bound at all: only States parties (and withdrawn States, for what fell
+/// due before their withdrawal took effect) have obligations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    StateParty,
+    Withdrawn,
+    /// Signatories and non-parties owe nothing under Articles 3, 4 and 7.
+    NotBound,
+}
+
+/// The facts about a State that its obligations depend on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateFacts {
+    pub standing: Standing,
+    pub deposit_date: Option<NaiveDate>,
+    pub withdrawal_effective_date: Option<NaiveDate>,
+    pub holds_stockpiles: bool,
+    pub contaminated: bool,
+    pub stockpile_destruction_completed_on: Option<NaiveDate>,
+    pub clearance_completed_on: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportKind {
+    Initial,
+    Annual,
+}
+
+/// A transparency report as far as deadlines care: which one it is and when it was submitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReportFact {
+    pub kind: ReportKind,
+    /// For ANNUAL: the calendar year covered.
+    pub reporting_year: i32,
+    /// None while it is a draft.
+    pub submitted_on: Option<NaiveDate>,
+}
+
+/// An extension granted by a Meeting of States Parties or Review Conference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExtensionFact {
+    pub kind: ObligationKind,
+    pub new_deadline: NaiveDate,
+}
+
+/// Configurable rule values (domain.md §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rules {
+    /// An open obligation due within this many days is DUE_SOON.
+    pub due_soon_days: i64,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self { due_soon_days: 90 }
+    }
+}
+
+/// One obligation of one State, as of T.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Obligation {
+    pub kind: ObligationKind,
+    /// For ANNUAL_TRANSPARENCY_REPORT: the calendar year the report covers.
+    pub reporting_year: Option<i32>,
+    /// The deadline in force: the treaty date, or the latest extension.
+    pub due_date: NaiveDate,
+    /// The treaty date, before any extension.
+    pub original_due_date: NaiveDate,
+    pub extended: bool,
+    pub status: ObligationStatus,
+    pub fulfilled_on: Option<NaiveDate>,
+    /// due_date − T in days; negative when overdue.
+    pub days_remaining: i64,
+}
+
+/// Why a new extension is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExtensionRefusal {
+    /// The State has no such obligation (no stockpiles, no contamination, not bound, or the
+    /// kind is a report, which the Convention does not extend).
+    NotApplicable,
+    /// The new deadline is not after the deadline in force.
+    NotLater { current: NaiveDate },
+    /// The step from the deadline in force is longer than the treaty allows.
+    TooLong {
+        current: NaiveDate,
+        latest_allowed: NaiveDate,
+    },
+}
 /// The Convention entered into force on 1 August 2010 for the first 30 States.
 pub const CONVENTION_ENTRY_INTO_FORCE: NaiveDate = match NaiveDate::from_ymd_opt(2010, 8, 1) {
     Some(d) => d,

@@ -4,6 +4,8 @@
 //! - [`service`]: reads for the API.
 //! - [`types`], [`query`]: the GraphQL surface.
 
+pub mod mutation;
+pub mod obligations;
 pub mod query;
 pub mod registry;
 pub mod service;

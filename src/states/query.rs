@@ -2,12 +2,44 @@
 
 use async_graphql::{Context, Object};
 
+use std::sync::Arc;
+
+use entity::state;
+
+use super::obligations::{for_all, sort_key};
 use super::service::{self, StateFilter};
-use super::types::{StateParty, StatePartyFilter};
+use super::types::{Obligation, ObligationKind, StateParty, StatePartyFilter, matches_filters};
 use crate::error::ApiError;
 use crate::graphql::app;
 use crate::graphql::pagination::{Conn, connection, page_request};
+use crate::obligations::{self, ObligationStatus};
+use crate::pagination::{Page, PageRequest};
 
+/// The longest look-ahead of `upcomingDeadlines`: ten years.
+pub const MAX_WITHIN_DAYS: i32 = 3660;
+
+/// Pages a sorted in-memory list of obligations by its sort key.
+fn page_of(
+    all: Vec<(Arc<state::Model>, obligations::Obligation)>,
+    page: &PageRequest,
+) -> Page<(Arc<state::Model>, obligations::Obligation)> {
+    let total = all.len() as u64;
+    let rest: Vec<_> = match &page.after {
+        Some(after) => all
+            .into_iter()
+            .filter(|(s, o)| sort_key(s, o).as_str() > after.as_str())
+            .collect(),
+        None => all,
+    };
+    let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
+    let has_next = rest.len() > limit;
+    Page {
+        items: rest.into_iter().take(limit).collect(),
+        has_next,
+        total,
+        has_previous: page.after.is_some(),
+    }
+}
 #[derive(Default)]
 pub struct StatesQuery;
 
@@ -27,6 +59,7 @@ impl StatesQuery {
             status: f.status.map(|v| v.into_iter().map(Into::into).collect()),
             regional_group: f.regional_group.map(Into::into),
             search: f.search,
+            has_obligation: f.has_obligation.map(Into::into),
         };
         let page = service::list(&app(ctx)?.db, filter, page)
             .await
@@ -44,5 +77,66 @@ impl StatesQuery {
             .await
             .map_err(ApiError::from)?
             .map(StateParty))
+    }
+
+    /// Open obligations of every State due between today and `withinDays` from now, by due
+    /// date, then State code. Public.
+    async fn upcoming_deadlines(
+        &self,
+        ctx: &Context<'_>,
+        within_days: i32,
+        kinds: Option<Vec<ObligationKind>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Conn<Obligation>> {
+        if !(0..=MAX_WITHIN_DAYS).contains(&within_days) {
+            return Err(ApiError::BadUserInput(format!(
+                "`withinDays` must lie between 0 and {MAX_WITHIN_DAYS}."
+            ))
+            .into());
+        }
+        let page = page_request(first, after)?;
+        let app = app(ctx)?;
+        let all: Vec<_> = for_all(&app.db, app.clock.today())
+            .await
+            .map_err(ApiError::from)?
+            .into_iter()
+            .filter(|(_, o)| {
+                o.status != ObligationStatus::Met
+                    && (0..=i64::from(within_days)).contains(&o.days_remaining)
+                    && matches_filters(o, None, kinds.as_deref())
+            })
+            .collect();
+        Ok(connection(
+            page_of(all, &page),
+            |(s, o)| sort_key(s, o),
+            |(state, inner)| Obligation { state, inner },
+        ))
+    }
+
+    /// Obligations of every State past their due date and not fulfilled, by due date, then
+    /// State code. Public.
+    async fn overdue_obligations(
+        &self,
+        ctx: &Context<'_>,
+        kinds: Option<Vec<ObligationKind>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Conn<Obligation>> {
+        let page = page_request(first, after)?;
+        let app = app(ctx)?;
+        let all: Vec<_> = for_all(&app.db, app.clock.today())
+            .await
+            .map_err(ApiError::from)?
+            .into_iter()
+            .filter(|(_, o)| {
+                o.status == ObligationStatus::Overdue && matches_filters(o, None, kinds.as_deref())
+            })
+            .collect();
+        Ok(connection(
+            page_of(all, &page),
+            |(s, o)| sort_key(s, o),
+            |(state, inner)| Obligation { state, inner },
+        ))
     }
 }

@@ -1,13 +1,19 @@
 //! GraphQL types of the States registry.
 
-use async_graphql::{ID, InputObject, Object};
-use entity::enums::StateStatus as Status;
-use entity::state;
+use std::sync::Arc;
 
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use entity::enums::StateStatus as Status;
+use entity::{deadline_extension, state};
+
+use crate::error::ApiError;
 use crate::graphql::enums::{DepositType, IncomeGroup, RegionalGroup, StateStatus};
-use crate::graphql::ids;
+use crate::graphql::errors::{Payload, UserError};
+use crate::graphql::pagination::{Conn, connection, page_request};
 use crate::graphql::scalars::Date;
+use crate::graphql::{app, ids, viewer};
 use crate::obligations;
+use crate::reports::types::TransparencyReport;
 
 /// A State in the registry: State party, signatory, withdrawn or not party.
 pub struct StateParty(pub state::Model);
@@ -81,6 +87,253 @@ impl StateParty {
     async fn clearance_completed_on(&self) -> Option<Date> {
         self.0.clearance_completed_on.map(Date)
     }
+    /// What the State owes under Articles 3, 4 and 7 as of today, by due date. Filters
+    /// combine: both a status and a kind must match when both are given.
+    async fn obligations(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<Vec<ObligationStatus>>,
+        kinds: Option<Vec<ObligationKind>>,
+    ) -> async_graphql::Result<Vec<Obligation>> {
+        let app = app(ctx)?;
+        let list = crate::states::obligations::for_state(&app.db, &self.0, app.clock.today())
+            .await
+            .map_err(ApiError::from)?;
+        let state = Arc::new(self.0.clone());
+        Ok(list
+            .into_iter()
+            .filter(|o| matches_filters(o, status.as_deref(), kinds.as_deref()))
+            .map(|o| Obligation {
+                state: Arc::clone(&state),
+                inner: o,
+            })
+            .collect())
+    }
+    /// Extensions granted to the State, oldest first.
+    async fn extensions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DeadlineExtension>> {
+        Ok(
+            crate::states::obligations::extensions_of(&app(ctx)?.db, &self.0.code)
+                .await
+                .map_err(ApiError::from)?
+                .into_iter()
+                .map(DeadlineExtension)
+                .collect(),
+        )
+    }
+    /// The State's reports you may see, newest first: published ones for everybody, drafts
+    /// and submitted ones for the State's delegation and the ISU.
+    async fn transparency_reports(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Conn<TransparencyReport>> {
+        let page = page_request(first, after)?;
+        let page =
+            crate::reports::service::for_state(&app(ctx)?.db, viewer(ctx), &self.0.code, page)
+                .await
+                .map_err(ApiError::from)?;
+        Ok(connection(page, |r| r.id.to_string(), TransparencyReport))
+    }
+}
+
+/// Keeps an obligation when it has one of `status` and one of `kinds` (each when given).
+pub fn matches_filters(
+    o: &obligations::Obligation,
+    status: Option<&[ObligationStatus]>,
+    kinds: Option<&[ObligationKind]>,
+) -> bool {
+    status.is_none_or(|s| s.is_empty() || s.contains(&o.status.into()))
+        && kinds.is_none_or(|k| k.is_empty() || k.contains(&o.kind.into()))
+}
+
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "crate::obligations::ObligationKind")]
+pub enum ObligationKind {
+    /// Article 7(1): the initial transparency report, 180 days after entry into force.
+    InitialTransparencyReport,
+    /// Article 7(2): the annual report, 30 April, covering the previous calendar year.
+    AnnualTransparencyReport,
+    /// Article 3(2): stockpile destruction, 8 years after entry into force.
+    StockpileDestruction,
+    /// Article 4(1): clearance of contaminated areas, 10 years after entry into force.
+    Clearance,
+}
+
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "crate::obligations::ObligationStatus")]
+pub enum ObligationStatus {
+    /// Due later than the DUE_SOON window.
+    Upcoming,
+    /// Due within the next 90 days.
+    DueSoon,
+    /// Past its due date and not fulfilled.
+    Overdue,
+    /// Fulfilled.
+    Met,
+}
+
+/// One obligation of one State, as of today.
+pub struct Obligation {
+    pub state: Arc<state::Model>,
+    pub inner: obligations::Obligation,
+}
+
+#[Object]
+impl Obligation {
+    async fn state(&self) -> StateParty {
+        StateParty(self.state.as_ref().clone())
+    }
+    async fn kind(&self) -> ObligationKind {
+        self.inner.kind.into()
+    }
+    /// The treaty provision, e.g. "Article 7(2)".
+    async fn article(&self) -> &'static str {
+        self.inner.kind.article()
+    }
+    /// For ANNUAL_TRANSPARENCY_REPORT: the calendar year the report covers.
+    async fn reporting_year(&self) -> Option<i32> {
+        self.inner.reporting_year
+    }
+    /// The deadline in force, after any extension.
+    async fn due_date(&self) -> Date {
+        Date(self.inner.due_date)
+    }
+    /// The treaty deadline, before any extension.
+    async fn original_due_date(&self) -> Date {
+        Date(self.inner.original_due_date)
+    }
+    /// Whether an extension applies.
+    async fn extended(&self) -> bool {
+        self.inner.extended
+    }
+    async fn status(&self) -> ObligationStatus {
+        self.inner.status.into()
+    }
+    /// When it was fulfilled: the report's submission or the completion date.
+    async fn fulfilled_on(&self) -> Option<Date> {
+        self.inner.fulfilled_on.map(Date)
+    }
+    /// Days from today to dueDate; negative when overdue.
+    async fn days_remaining(&self) -> i32 {
+        i32::try_from(self.inner.days_remaining).unwrap_or(i32::MIN)
+    }
+}
+
+/// An extension of an Article 3 or Article 4 deadline.
+pub struct DeadlineExtension(pub deadline_extension::Model);
+
+impl DeadlineExtension {
+    pub const KIND: &'static str = "DeadlineExtension";
+}
+
+#[Object]
+impl DeadlineExtension {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(Self::KIND, self.0.id)
+    }
+    async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<StateParty> {
+        crate::states::service::by_code(&app(ctx)?.db, &self.0.state_code)
+            .await
+            .map_err(ApiError::from)?
+            .map(StateParty)
+            .ok_or_else(|| ApiError::Internal("extension without State".into()).into())
+    }
+    async fn kind(&self) -> ObligationKind {
+        obligations::ObligationKind::from(self.0.kind).into()
+    }
+    /// The deadline in force before this extension.
+    async fn previous_deadline(&self) -> Date {
+        Date(self.0.previous_deadline)
+    }
+    async fn new_deadline(&self) -> Date {
+        Date(self.0.new_deadline)
+    }
+    async fn granted_on(&self) -> Date {
+        Date(self.0.granted_on)
+    }
+    /// The meeting that granted it, e.g. "10MSP".
+    async fn granted_at(&self) -> Option<&str> {
+        self.0.granted_at.as_deref()
+    }
+}
+
+#[derive(InputObject)]
+pub struct UpdateStatePartyInput {
+    /// The State to update (ISO alpha-3); codes never change.
+    pub code: String,
+    pub name: Option<String>,
+    pub status: Option<StateStatus>,
+    /// Omit to keep; null to clear.
+    pub regional_group: MaybeUndefined<RegionalGroup>,
+    pub income_group: MaybeUndefined<IncomeGroup>,
+    pub signature_date: MaybeUndefined<Date>,
+    /// Entry into force is recomputed from it (Article 17).
+    pub deposit_date: MaybeUndefined<Date>,
+    pub deposit_type: MaybeUndefined<DepositType>,
+    pub withdrawal_effective_date: MaybeUndefined<Date>,
+    pub holds_stockpiles: Option<bool>,
+    pub contaminated: Option<bool>,
+    pub has_victims: Option<bool>,
+    pub stockpile_destruction_completed_on: MaybeUndefined<Date>,
+    pub clearance_completed_on: MaybeUndefined<Date>,
+}
+
+#[derive(SimpleObject)]
+pub struct StatePartyPayload {
+    pub state_party: Option<StateParty>,
+    pub user_errors: Vec<UserError>,
+}
+
+impl Payload for StatePartyPayload {
+    type Value = state::Model;
+    fn ok(s: state::Model) -> Self {
+        Self {
+            state_party: Some(StateParty(s)),
+            user_errors: vec![],
+        }
+    }
+    fn refused(user_errors: Vec<UserError>) -> Self {
+        Self {
+            state_party: None,
+            user_errors,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct RecordDeadlineExtensionInput {
+    pub state_code: String,
+    /// STOCKPILE_DESTRUCTION (up to 4 years at a time) or CLEARANCE (up to 5 years).
+    pub kind: ObligationKind,
+    /// Must lie after the deadline in force, within the treaty's maximum step.
+    pub new_deadline: Date,
+    pub granted_on: Date,
+    /// The meeting that granted it, e.g. "10MSP".
+    pub granted_at: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct DeadlineExtensionPayload {
+    pub extension: Option<DeadlineExtension>,
+    pub user_errors: Vec<UserError>,
+}
+
+impl Payload for DeadlineExtensionPayload {
+    type Value = deadline_extension::Model;
+    fn ok(e: deadline_extension::Model) -> Self {
+        Self {
+            extension: Some(DeadlineExtension(e)),
+            user_errors: vec![],
+        }
+    }
+    fn refused(user_errors: Vec<UserError>) -> Self {
+        Self {
+            extension: None,
+            user_errors,
+        }
+    }
 }
 
 #[derive(InputObject, Default)]
@@ -90,4 +343,6 @@ pub struct StatePartyFilter {
     pub regional_group: Option<RegionalGroup>,
     /// Case-insensitive match on name or code.
     pub search: Option<String>,
+    /// States that have an obligation of this kind (bound by it, whatever its status).
+    pub has_obligation: Option<ObligationKind>,
 }

@@ -27,7 +27,8 @@ async fn export_schema_prints_the_committed_schema() {
         .output()
         .expect("runs");
     assert!(out.status.success());
-    let committed = std::fs::read_to_string(crate::schema::committed_schema_path()).expect("schema");
+    let committed =
+        std::fs::read_to_string(crate::schema::committed_schema_path()).expect("schema");
     assert_eq!(String::from_utf8_lossy(&out.stdout), committed);
 }
 
@@ -36,28 +37,74 @@ async fn users_create_takes_the_password_from_the_environment_and_the_user_can_l
     let app = spawn_app().await;
     let out = cli(
         &app,
-        &["users", "create", "--email", "Coord@ISU.test", "--role", "coordinator", "--area", "CLEARANCE", "--area", "victim_assistance"],
+        &[
+            "users",
+            "create",
+            "--email",
+            "Coord@ISU.test",
+            "--role",
+            "coordinator",
+            "--area",
+            "CLEARANCE",
+            "--area",
+            "victim_assistance",
+        ],
         Some(PASSWORD),
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let login = app.login("coord@isu.test", PASSWORD).await;
     let token = token_of(&login);
-    let me = app.graphql_as(&token, "{ me { role thematicAreas } }", json!({})).await;
+    let me = app
+        .graphql_as(&token, "{ me { role thematicAreas } }", json!({}))
+        .await;
     assert_eq!(me["data"]["me"]["role"], "COORDINATOR");
-    assert_eq!(me["data"]["me"]["thematicAreas"], json!(["CLEARANCE", "VICTIM_ASSISTANCE"]));
+    assert_eq!(
+        me["data"]["me"]["thematicAreas"],
+        json!(["CLEARANCE", "VICTIM_ASSISTANCE"])
+    );
 }
 
 #[tokio::test]
 async fn users_create_refuses_a_missing_password_and_invalid_users_and_writes_nothing() {
     let app = spawn_app().await;
     let users = app.users().await;
-    let no_password = cli(&app, &["users", "create", "--email", "a@isu.test", "--role", "ISU_STAFF"], None);
+    let no_password = cli(
+        &app,
+        &[
+            "users",
+            "create",
+            "--email",
+            "a@isu.test",
+            "--role",
+            "ISU_STAFF",
+        ],
+        None,
+    );
     assert!(!no_password.status.success());
     assert!(String::from_utf8_lossy(&no_password.stderr).contains("ISU_USER_PASSWORD"));
-    let no_state = cli(&app, &["users", "create", "--email", "d@isu.test", "--role", "DELEGATION"], Some(PASSWORD));
+    let no_state = cli(
+        &app,
+        &[
+            "users",
+            "create",
+            "--email",
+            "d@isu.test",
+            "--role",
+            "DELEGATION",
+        ],
+        Some(PASSWORD),
+    );
     assert!(!no_state.status.success());
     assert!(String::from_utf8_lossy(&no_state.stderr).contains("State"));
-    let bad_role = cli(&app, &["users", "create", "--email", "d@isu.test", "--role", "KING"], Some(PASSWORD));
+    let bad_role = cli(
+        &app,
+        &["users", "create", "--email", "d@isu.test", "--role", "KING"],
+        Some(PASSWORD),
+    );
     assert!(!bad_role.status.success());
     assert_eq!(app.users().await, users);
 }
@@ -66,21 +113,47 @@ async fn users_create_refuses_a_missing_password_and_invalid_users_and_writes_no
 async fn seed_demo_creates_labelled_accounts_once() {
     let app = spawn_app().await;
     let out = cli(&app, &["seed", "--demo"], Some(PASSWORD));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("delegation.lao@demo.invalid"));
     let login = app.login("delegation.lao@demo.invalid", PASSWORD).await;
     assert_eq!(login["user"]["state"]["code"], "LAO", "{login}");
+    let body = app
+        .graphql("{ reportingCompliance(year: 2024) { submitted submittedOnTime } stateParty(code: \"LAO\") { extensions { grantedAt newDeadline } } }", json!({}))
+        .await;
+    assert_eq!(
+        body["data"]["reportingCompliance"]["submitted"], 4,
+        "{body}"
+    );
+    assert_eq!(body["data"]["reportingCompliance"]["submittedOnTime"], 3);
+    assert_eq!(
+        body["data"]["stateParty"]["extensions"][0]["grantedAt"],
+        "DEMO 9MSP"
+    );
     let users = app.users().await;
+    let audit = app.audit_entries().await;
     let again = cli(&app, &["seed", "--demo", "--states"], Some(PASSWORD));
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stdout).contains("already present"));
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 inserted, 0 updated"));
     assert_eq!(app.users().await, users);
+    assert_eq!(
+        app.audit_entries().await,
+        audit,
+        "a second run changes nothing"
+    );
 }
 
 #[tokio::test]
 async fn migrate_status_runs_against_the_database() {
     let app = spawn_app().await;
     let out = cli(&app, &["migrate", "status"], None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

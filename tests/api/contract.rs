@@ -11,11 +11,35 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 
 /// Operation files that must validate in full.
-const REQUIRED_FILES: &[&str] = &["auth.graphql", "audit.graphql"];
+const REQUIRED_FILES: &[&str] = &[
+    "auth.graphql",
+    "audit.graphql",
+    "states.graphql",
+    "deadlines.graphql",
+    "reports.graphql",
+];
 /// Single operations required from files not yet required in full.
-const REQUIRED_OPERATIONS: &[(&str, &str)] = &[("states.graphql", "StateParties")];
+const REQUIRED_OPERATIONS: &[(&str, &str)] = &[];
 /// Contract types that must be present with every field, argument, input field and value.
 const COMPLETE_TYPES: &[&str] = &[
+    "AssistanceProvided",
+    "AssistanceProvidedInput",
+    "ClearanceEntry",
+    "ClearanceEntryInput",
+    "ContaminatedArea",
+    "ContaminatedAreaInput",
+    "CreateTransparencyReportInput",
+    "Money",
+    "MoneyInput",
+    "ReportActionInput",
+    "ReportSections",
+    "ReportSectionsInput",
+    "ReportingCompliance",
+    "StockpileEntry",
+    "StockpileEntryInput",
+    "TransparencyReportFilter",
+    "TransparencyReportPayload",
+    "UpdateTransparencyReportInput",
     "AuditEntry",
     "AuditEntryConnection",
     "AuditEntryEdge",
@@ -25,19 +49,35 @@ const COMPLETE_TYPES: &[&str] = &[
     "ChangePasswordPayload",
     "CreateUserInput",
     "DeactivateUserInput",
+    "DeadlineExtension",
+    "DeadlineExtensionPayload",
     "DepositType",
     "IncomeGroup",
     "LoginInput",
     "LogoutInput",
     "LogoutPayload",
     "Node",
+    "Obligation",
+    "ObligationConnection",
+    "ObligationEdge",
+    "ObligationKind",
+    "ObligationStatus",
     "PageInfo",
+    "RecordDeadlineExtensionInput",
     "RefreshSessionInput",
     "RegionalGroup",
+    "ReportKind",
+    "ReportStatus",
     "StatePartyConnection",
     "StatePartyEdge",
+    "StatePartyFilter",
+    "StatePartyPayload",
     "StateStatus",
     "ThematicArea",
+    "TransparencyReport",
+    "TransparencyReportConnection",
+    "TransparencyReportEdge",
+    "UpdateStatePartyInput",
     "User",
     "UserConnection",
     "UserEdge",
@@ -168,6 +208,11 @@ fn contract_types_implemented_so_far_are_complete() {
                 "users",
                 "stateParties",
                 "stateParty",
+                "upcomingDeadlines",
+                "overdueObligations",
+                "transparencyReport",
+                "transparencyReports",
+                "reportingCompliance",
                 "auditLog",
             ][..],
         ),
@@ -180,6 +225,12 @@ fn contract_types_implemented_so_far_are_complete() {
                 "createUser",
                 "changePassword",
                 "deactivateUser",
+                "updateStateParty",
+                "recordDeadlineExtension",
+                "createTransparencyReport",
+                "updateTransparencyReport",
+                "submitTransparencyReport",
+                "publishTransparencyReport",
             ][..],
         ),
     ] {
@@ -289,18 +340,169 @@ async fn required_contract_operations_run() {
         "{body}"
     );
 
-    let states = &operations("states.graphql")["StateParties"];
+    let states = operations("states.graphql");
     let body = app
         .graphql(
-            states,
-            json!({"first": 5, "filter": {"regionalGroup": "ASIA_PACIFIC"}}),
+            &states["StateParties"],
+            json!({"first": 5, "filter": {"regionalGroup": "ASIA_PACIFIC", "hasObligation": "CLEARANCE"}}),
         )
         .await;
     assert_ran(&body, "StateParties");
+    assert!(
+        body["data"]["stateParties"]["totalCount"].as_i64() > Some(0),
+        "{body}"
+    );
+    let body = run_op(
+        &app,
+        &states,
+        "UpdateStateParty",
+        Some(admin.clone()),
+        json!({"input": {"code": "LAO", "hasVictims": true}}),
+    )
+    .await;
     assert_eq!(
-        body["data"]["stateParties"]["edges"]
+        body["data"]["updateStateParty"]["stateParty"]["code"],
+        "LAO"
+    );
+    let body = run_op(
+        &app,
+        &states,
+        "RecordDeadlineExtension",
+        Some(admin.clone()),
+        json!({"input": {"stateCode": "LAO", "kind": "CLEARANCE", "newDeadline": "2025-08-01", "grantedOn": "2019-09-04", "grantedAt": "9MSP"}}),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["recordDeadlineExtension"]["extension"]["newDeadline"],
+        "2025-08-01"
+    );
+    let body = run_op(&app, &states, "StateProfile", None, json!({"code": "LAO"})).await;
+    assert!(
+        body["data"]["stateParty"]["obligations"]
             .as_array()
-            .map(Vec::len),
-        Some(5)
+            .is_some_and(|o| !o.is_empty()),
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["stateParty"]["extensions"][0]["grantedAt"],
+        "9MSP"
+    );
+
+    let deadlines = operations("deadlines.graphql");
+    let delegation = app.token_for("DELEGATION", Some("IRQ")).await;
+    let body = run_op(&app, &deadlines, "MyDeadlines", Some(delegation), json!({})).await;
+    assert_eq!(body["data"]["me"]["state"]["code"], "IRQ");
+    assert!(
+        body["data"]["me"]["state"]["obligations"]
+            .as_array()
+            .is_some_and(|o| !o.is_empty()),
+        "{body}"
+    );
+    let body = run_op(
+        &app,
+        &deadlines,
+        "UpcomingDeadlines",
+        None,
+        json!({"withinDays": 3000, "first": 10}),
+    )
+    .await;
+    assert!(
+        body["data"]["upcomingDeadlines"]["totalCount"].as_i64() > Some(0),
+        "{body}"
+    );
+    let body = run_op(
+        &app,
+        &deadlines,
+        "OverdueObligations",
+        None,
+        json!({"kinds": ["INITIAL_TRANSPARENCY_REPORT", "CLEARANCE"], "first": 10}),
+    )
+    .await;
+    assert!(
+        body["data"]["overdueObligations"]["totalCount"].as_i64() > Some(0),
+        "{body}"
+    );
+
+    let reports = operations("reports.graphql");
+    let body = run_op(
+        &app,
+        &reports,
+        "CreateTransparencyReport",
+        Some(admin.clone()),
+        json!({"input": {"stateCode": "LAO", "kind": "ANNUAL", "reportingYear": 2024}}),
+    )
+    .await;
+    let id = body["data"]["createTransparencyReport"]["report"]["id"].clone();
+    let body = run_op(
+        &app,
+        &reports,
+        "UpdateTransparencyReport",
+        Some(admin.clone()),
+        json!({"input": {"id": id, "expectedVersion": 1, "sections": {
+            "nationalImplementationMeasures": "Law on cluster munitions",
+            "stockpiles": [{"munitionType": "BLU-63", "munitions": 0, "submunitions": 0, "retained": 0, "destroyedThisPeriod": 0}],
+            "contaminatedAreas": [{"location": "Xieng Khouang", "areaSquareMetres": "125.50", "remnantTypes": "BLU-26"}],
+            "clearance": [{"location": "Savannakhet", "areaClearedSquareMetres": "1000", "remnantsDestroyed": 5}],
+            "nationalResources": {"amount": "1000.00", "currency": "USD"},
+            "cooperationProvided": [{"recipient": "UXO Lao", "thematicArea": "CLEARANCE", "amount": {"amount": "10", "currency": "CHF"}, "description": "Survey"}]
+        }}}),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["updateTransparencyReport"]["report"]["version"],
+        2
+    );
+    run_op(
+        &app,
+        &reports,
+        "SubmitTransparencyReport",
+        Some(admin.clone()),
+        json!({"id": id}),
+    )
+    .await;
+    let body = run_op(
+        &app,
+        &reports,
+        "PublishTransparencyReport",
+        Some(admin.clone()),
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["publishTransparencyReport"]["report"]["status"],
+        "PUBLISHED"
+    );
+    let body = run_op(
+        &app,
+        &reports,
+        "TransparencyReports",
+        None,
+        json!({"first": 5, "filter": {"stateCode": "LAO"}}),
+    )
+    .await;
+    assert_eq!(body["data"]["transparencyReports"]["totalCount"], 1);
+    let body = run_op(
+        &app,
+        &reports,
+        "TransparencyReport",
+        None,
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["transparencyReport"]["sections"]["clearance"][0]["remnantsDestroyed"],
+        5
+    );
+    let body = run_op(
+        &app,
+        &reports,
+        "ReportingCompliance",
+        None,
+        json!({"year": 2024}),
+    )
+    .await;
+    assert!(
+        body["data"]["reportingCompliance"]["submitted"].as_i64() >= Some(1),
+        "{body}"
     );
 }

@@ -175,8 +175,14 @@ async fn malformed_operations_get_bad_user_input_codes() {
     for (query, vars) in [
         ("{ stateParty(code: \"LAO\") { noSuchField } }", json!({})),
         ("{ stateParty(code: ", json!({})),
-        ("query($n: Int) { stateParties(first: $n) { totalCount } }", json!({"n": "ten"})),
-        ("{ auditLog(filter: {since: \"yesterday\"}) { totalCount } }", json!({})),
+        (
+            "query($n: Int) { stateParties(first: $n) { totalCount } }",
+            json!({"n": "ten"}),
+        ),
+        (
+            "{ auditLog(filter: {since: \"yesterday\"}) { totalCount } }",
+            json!({}),
+        ),
     ] {
         let body = app.graphql(query, vars).await;
         assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{query}: {body}");

@@ -10,6 +10,8 @@ mod audit;
 mod auth;
 mod cli;
 mod contract;
+mod deadlines;
 mod http;
+mod reports;
 mod schema;
 mod states;

@@ -1,0 +1,26 @@
+//! Extensions of Article 3 and Article 4 deadlines granted by Meetings of States Parties.
+
+use sea_orm::entity::prelude::*;
+
+use crate::enums::ObligationKind;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "deadline_extensions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub state_code: String,
+    pub kind: ObligationKind,
+    /// The deadline in force when the extension was granted.
+    pub previous_deadline: Date,
+    pub new_deadline: Date,
+    pub granted_on: Date,
+    /// The meeting that granted it, e.g. "10MSP".
+    pub granted_at: Option<String>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,103 @@
+//! Money: a `Decimal` amount and an ISO 4217 currency code, never floating point.
+//! Rounding happens only for display.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Active ISO 4217 currency codes (list of 2024), plus the fund codes of the IMF (XDR).
+pub const ISO_4217: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD",
+    "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD",
+    "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ",
+    "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD",
+    "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR",
+    "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR",
+    "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN",
+    "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR",
+    "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB",
+    "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS",
+    "VED", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XDR", "XOF", "XPF", "YER", "ZAR",
+    "ZMW", "ZWG",
+];
+
+/// True for an active ISO 4217 code, upper case.
+pub fn is_currency(code: &str) -> bool {
+    ISO_4217.binary_search(&code).is_ok()
+}
+
+/// An amount in a currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    pub currency: String,
+}
+
+impl Money {
+    pub fn new(amount: Decimal, currency: &str) -> Self {
+        Self {
+            amount,
+            currency: currency.to_owned(),
+        }
+    }
+}
+
+/// Why a money value is refused, as a sentence for the user.
+pub fn check(money: &Money, allow_zero: bool) -> Result<(), String> {
+    if !is_currency(&money.currency) {
+        return Err(format!(
+            "`{}` is not an ISO 4217 currency code.",
+            money.currency
+        ));
+    }
+    if money.amount.is_sign_negative() && !money.amount.is_zero() {
+        return Err("The amount must not be negative.".into());
+    }
+    if !allow_zero && money.amount.is_zero() {
+        return Err("The amount must be greater than zero.".into());
+    }
+    if money.amount.normalize().scale() > 2 {
+        return Err("The amount has at most 2 decimals.".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_currency_list_is_sorted_unique_and_upper_case() {
+        assert!(
+            ISO_4217.windows(2).all(|w| w[0] < w[1]),
+            "sorted and unique"
+        );
+        assert!(
+            ISO_4217
+                .iter()
+                .all(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()))
+        );
+        for c in ["CHF", "USD", "EUR", "LAK", "XOF"] {
+            assert!(is_currency(c), "{c}");
+        }
+        for c in ["chf", "US", "XXX", "ABC", "EURO"] {
+            assert!(!is_currency(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn money_needs_a_currency_a_sign_and_cents() {
+        let m = |a: &str, c: &str| Money::new(a.parse().expect("decimal"), c);
+        assert!(check(&m("10.50", "CHF"), false).is_ok());
+        assert!(
+            check(&m("10.500", "CHF"), false).is_ok(),
+            "trailing zeros are not decimals"
+        );
+        assert!(check(&m("10.505", "CHF"), false).is_err());
+        assert!(check(&m("-1", "CHF"), true).is_err());
+        assert!(check(&m("0", "CHF"), false).is_err());
+        assert!(check(&m("0", "CHF"), true).is_ok());
+        assert!(check(&m("1", "ZZZ"), true).is_err());
+    }
+}

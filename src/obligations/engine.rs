@@ -1,0 +1,261 @@
+//! The obligations engine (domain.md §3): what a State owes under Articles 3, 4 and 7, on a
+//! date T, with due dates, extensions, status and fulfilment.
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+
+use super::{
+    ExtensionFact, ExtensionRefusal, Obligation, ObligationKind, ObligationStatus, ReportFact,
+    ReportKind, Rules, Standing, StateFacts, entry_into_force,
+};
+
+/// Article 7(1): the initial report is due 180 days after entry into force.
+pub const INITIAL_REPORT_DAYS: u64 = 180;
+/// Article 3(2): eight years to destroy stockpiles.
+pub const STOCKPILE_MONTHS: u32 = 8 * 12;
+/// Article 4(1): ten years to clear contaminated areas.
+pub const CLEARANCE_MONTHS: u32 = 10 * 12;
+/// Article 3(3): one extension moves the stockpile deadline by at most four years.
+pub const STOCKPILE_EXTENSION_MONTHS: u32 = 4 * 12;
+/// Article 4(5): one extension moves the clearance deadline by at most five years.
+pub const CLEARANCE_EXTENSION_MONTHS: u32 = 5 * 12;
+
+/// Entry into force of a bound State, or None when it owes nothing.
+fn bound_entry_into_force(state: &StateFacts) -> Option<NaiveDate> {
+    match state.standing {
+        Standing::StateParty | Standing::Withdrawn => state.deposit_date.map(entry_into_force),
+        Standing::NotBound => None,
+    }
+}
+
+fn add_months(d: NaiveDate, months: u32) -> NaiveDate {
+    d.checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// 30 April of `year`.
+fn april_30(year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, 4, 30)
+}
+
+/// The status rule: MET when fulfilled; else OVERDUE after the due date; DUE_SOON within
+/// `rules.due_soon_days`; else UPCOMING.
+pub fn status(
+    due: NaiveDate,
+    fulfilled_on: Option<NaiveDate>,
+    today: NaiveDate,
+    rules: &Rules,
+) -> ObligationStatus {
+    if fulfilled_on.is_some() {
+        return ObligationStatus::Met;
+    }
+    let days = (due - today).num_days();
+    if days < 0 {
+        ObligationStatus::Overdue
+    } else if days <= rules.due_soon_days {
+        ObligationStatus::DueSoon
+    } else {
+        ObligationStatus::Upcoming
+    }
+}
+
+/// A deadline: the treaty date and the date in force after extensions.
+#[derive(Clone, Copy)]
+struct Deadline {
+    original: NaiveDate,
+    in_force: NaiveDate,
+    extended: bool,
+}
+
+impl Deadline {
+    fn treaty(d: NaiveDate) -> Self {
+        Self {
+            original: d,
+            in_force: d,
+            extended: false,
+        }
+    }
+}
+
+fn make(
+    kind: ObligationKind,
+    reporting_year: Option<i32>,
+    deadline: Deadline,
+    fulfilled_on: Option<NaiveDate>,
+    today: NaiveDate,
+    rules: &Rules,
+) -> Obligation {
+    Obligation {
+        kind,
+        reporting_year,
+        due_date: deadline.in_force,
+        original_due_date: deadline.original,
+        extended: deadline.extended,
+        status: status(deadline.in_force, fulfilled_on, today, rules),
+        fulfilled_on,
+        days_remaining: (deadline.in_force - today).num_days(),
+    }
+}
+
+/// The treaty deadline of an Article 3 or 4 obligation, and the deadline in force after the
+/// extensions of that kind (the latest one).
+fn extended_deadline(
+    treaty: NaiveDate,
+    kind: ObligationKind,
+    extensions: &[ExtensionFact],
+) -> Deadline {
+    extensions
+        .iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| e.new_deadline)
+        .max()
+        .map_or(Deadline::treaty(treaty), |d| Deadline {
+            original: treaty,
+            in_force: d,
+            extended: true,
+        })
+}
+
+fn earliest_submission(
+    reports: &[ReportFact],
+    kind: ReportKind,
+    year: Option<i32>,
+) -> Option<NaiveDate> {
+    reports
+        .iter()
+        .filter(|r| r.kind == kind && year.is_none_or(|y| r.reporting_year == y))
+        .filter_map(|r| r.submitted_on)
+        .min()
+}
+
+/// Every obligation of `state` as of `today`, in due-date order (ties: kind order, then
+/// reporting year).
+pub fn obligations(
+    state: &StateFacts,
+    reports: &[ReportFact],
+    extensions: &[ExtensionFact],
+    today: NaiveDate,
+    rules: &Rules,
+) -> Vec<Obligation> {
+    let Some(eif) = bound_entry_into_force(state) else {
+        return Vec::new();
+    };
+    let mut list = Vec::new();
+
+    // Article 7(1).
+    let initial_due = eif
+        .checked_add_days(Days::new(INITIAL_REPORT_DAYS))
+        .unwrap_or(NaiveDate::MAX);
+    list.push(make(
+        ObligationKind::InitialTransparencyReport,
+        None,
+        Deadline::treaty(initial_due),
+        earliest_submission(reports, ReportKind::Initial, None),
+        today,
+        rules,
+    ));
+
+    // Article 7(2): every 30 April strictly after the initial report's due date, up to and
+    // including the first one due after today.
+    let mut year = initial_due.year();
+    while let Some(due) = april_30(year) {
+        if due > initial_due {
+            let covered = year - 1;
+            list.push(make(
+                ObligationKind::AnnualTransparencyReport,
+                Some(covered),
+                Deadline::treaty(due),
+                earliest_submission(reports, ReportKind::Annual, Some(covered)),
+                today,
+                rules,
+            ));
+            if due > today {
+                break;
+            }
+        }
+        year += 1;
+    }
+
+    // Article 3.
+    if state.holds_stockpiles || state.stockpile_destruction_completed_on.is_some() {
+        let treaty = add_months(eif, STOCKPILE_MONTHS);
+        list.push(make(
+            ObligationKind::StockpileDestruction,
+            None,
+            extended_deadline(treaty, ObligationKind::StockpileDestruction, extensions),
+            state.stockpile_destruction_completed_on,
+            today,
+            rules,
+        ));
+    }
+
+    // Article 4.
+    if state.contaminated || state.clearance_completed_on.is_some() {
+        let treaty = add_months(eif, CLEARANCE_MONTHS);
+        list.push(make(
+            ObligationKind::Clearance,
+            None,
+            extended_deadline(treaty, ObligationKind::Clearance, extensions),
+            state.clearance_completed_on,
+            today,
+            rules,
+        ));
+    }
+
+    // Article 20: a withdrawn State owes nothing due after its withdrawal took effect.
+    if let Some(withdrawal) = state
+        .withdrawal_effective_date
+        .filter(|_| state.standing == Standing::Withdrawn)
+    {
+        list.retain(|o| o.due_date <= withdrawal);
+    }
+
+    list.sort_by_key(|o| (o.due_date, o.kind, o.reporting_year));
+    list
+}
+
+/// Checks a new extension of `kind` to `new_deadline` against the State's obligations and
+/// the extensions already granted.
+pub fn extension_allowed(
+    state: &StateFacts,
+    extensions: &[ExtensionFact],
+    kind: ObligationKind,
+    new_deadline: NaiveDate,
+) -> Result<(), ExtensionRefusal> {
+    let Some(eif) = bound_entry_into_force(state) else {
+        return Err(ExtensionRefusal::NotApplicable);
+    };
+    let (treaty, step) = match kind {
+        ObligationKind::StockpileDestruction
+            if state.holds_stockpiles || state.stockpile_destruction_completed_on.is_some() =>
+        {
+            (
+                add_months(eif, STOCKPILE_MONTHS),
+                STOCKPILE_EXTENSION_MONTHS,
+            )
+        }
+        ObligationKind::Clearance
+            if state.contaminated || state.clearance_completed_on.is_some() =>
+        {
+            (
+                add_months(eif, CLEARANCE_MONTHS),
+                CLEARANCE_EXTENSION_MONTHS,
+            )
+        }
+        _ => return Err(ExtensionRefusal::NotApplicable),
+    };
+    let current = extended_deadline(treaty, kind, extensions).in_force;
+    if new_deadline <= current {
+        return Err(ExtensionRefusal::NotLater { current });
+    }
+    let latest_allowed = add_months(current, step);
+    if new_deadline > latest_allowed {
+        return Err(ExtensionRefusal::TooLong {
+            current,
+            latest_allowed,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

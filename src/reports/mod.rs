@@ -1,0 +1,11 @@
+//! Article 7 transparency reports (domain.md §4).
+//!
+//! Drafts and submitted reports are visible to the State's own delegation and to the ISU
+//! only; everyone else gets nothing, as if the report did not exist. Published reports are
+//! public.
+
+pub mod mutation;
+pub mod query;
+pub mod sections;
+pub mod service;
+pub mod types;

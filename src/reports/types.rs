@@ -1,0 +1,427 @@
+//! GraphQL types of Article 7 reports.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::transparency_report;
+use rust_decimal::Decimal;
+
+use super::sections::{self, Sections, SectionsPatch};
+use super::service::Compliance;
+use crate::cooperation::types::AssistanceNeed;
+use crate::error::ApiError;
+use crate::graphql::enums::ThematicArea;
+use crate::graphql::errors::{Payload, UserError};
+use crate::graphql::money::{Money, MoneyInput};
+use crate::graphql::scalars::Date;
+use crate::graphql::{app, ids, viewer};
+use crate::states::types::StateParty;
+
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::enums::ReportKind")]
+pub enum ReportKind {
+    /// Article 7(1): due 180 days after entry into force.
+    Initial,
+    /// Article 7(2): due 30 April, covering the previous calendar year.
+    Annual,
+}
+
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::enums::ReportStatus")]
+pub enum ReportStatus {
+    /// Being prepared by the State's delegation and the ISU.
+    Draft,
+    /// Submitted to the United Nations.
+    Submitted,
+    /// Made public by the ISU.
+    Published,
+}
+
+/// An Article 7 transparency report.
+pub struct TransparencyReport(pub transparency_report::Model);
+
+impl TransparencyReport {
+    pub const KIND: &'static str = "TransparencyReport";
+}
+
+#[Object]
+impl TransparencyReport {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(Self::KIND, self.0.id)
+    }
+    async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<StateParty> {
+        crate::states::service::by_code(&app(ctx)?.db, &self.0.state_code)
+            .await
+            .map_err(ApiError::from)?
+            .map(StateParty)
+            .ok_or_else(|| ApiError::Internal(format!("report {} has no State", self.0.id)).into())
+    }
+    async fn kind(&self) -> ReportKind {
+        self.0.kind.into()
+    }
+    /// For ANNUAL: the calendar year covered. For INITIAL: the year of entry into force.
+    async fn reporting_year(&self) -> i32 {
+        self.0.reporting_year
+    }
+    async fn status(&self) -> ReportStatus {
+        self.0.status.into()
+    }
+    /// Increases by one on every change; updates must name the version they saw.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn due_date(&self) -> Date {
+        Date(self.0.due_date)
+    }
+    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.submitted_at
+    }
+    /// Submitted on or before its due date.
+    async fn on_time(&self) -> Option<bool> {
+        self.0.on_time
+    }
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+    /// The content, Article 7(1)(a) to (n).
+    async fn sections(&self) -> async_graphql::Result<ReportSections> {
+        Sections::from_json(&self.0.sections)
+            .map(Into::into)
+            .map_err(|e| ApiError::Internal(format!("report {}: {e}", self.0.id)).into())
+    }
+    /// Needs for assistance declared in this report that you may see.
+    async fn assistance_needs(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<AssistanceNeed>> {
+        Ok(
+            crate::cooperation::service::needs_of_report(&app(ctx)?.db, viewer(ctx), self.0.id)
+                .await
+                .map_err(ApiError::from)?
+                .into_iter()
+                .map(AssistanceNeed)
+                .collect(),
+        )
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Article 7(1)(b), (e), (f): a stockpile of one munition type and its destruction.
+#[derive(SimpleObject)]
+pub struct StockpileEntry {
+    pub munition_type: String,
+    pub munitions: i64,
+    pub submunitions: i64,
+    pub retained: i64,
+    pub destroyed_this_period: i64,
+}
+
+/// Article 7(1)(h): a contaminated area.
+#[derive(SimpleObject)]
+pub struct ContaminatedArea {
+    pub location: String,
+    pub area_square_metres: Decimal,
+    pub remnant_types: Option<String>,
+}
+
+/// Article 7(1)(i): clearance progress in one location.
+#[derive(SimpleObject)]
+pub struct ClearanceEntry {
+    pub location: String,
+    pub area_cleared_square_metres: Decimal,
+    pub remnants_destroyed: i64,
+}
+
+/// Article 7(1)(n): assistance provided to another State or organisation.
+#[derive(SimpleObject)]
+pub struct AssistanceProvided {
+    pub recipient: String,
+    pub thematic_area: ThematicArea,
+    pub amount: Option<Money>,
+    pub description: Option<String>,
+}
+
+/// The content of an Article 7 report, Article 7(1)(a) to (n).
+#[derive(SimpleObject)]
+pub struct ReportSections {
+    /// (a) National implementation measures.
+    pub national_implementation_measures: Option<String>,
+    /// (b), (e), (f) Stockpiles and their destruction.
+    pub stockpiles: Vec<StockpileEntry>,
+    /// (c), (d) Technical characteristics; conversion of production facilities.
+    pub production_facilities: Option<String>,
+    /// (h) Contaminated areas.
+    pub contaminated_areas: Vec<ContaminatedArea>,
+    /// (i) Clearance.
+    pub clearance: Vec<ClearanceEntry>,
+    /// (j) Risk reduction education.
+    pub risk_reduction_education: Option<String>,
+    /// (k) Victim assistance.
+    pub victim_assistance: Option<String>,
+    /// (l) National contact institutions.
+    pub national_contact: Option<String>,
+    /// (m) National resources allocated.
+    pub national_resources: Option<Money>,
+    /// (n) International cooperation and assistance provided.
+    pub cooperation_provided: Vec<AssistanceProvided>,
+}
+
+impl From<Sections> for ReportSections {
+    fn from(s: Sections) -> Self {
+        Self {
+            national_implementation_measures: s.national_implementation_measures,
+            stockpiles: s
+                .stockpiles
+                .into_iter()
+                .map(|e| StockpileEntry {
+                    munition_type: e.munition_type,
+                    munitions: e.munitions,
+                    submunitions: e.submunitions,
+                    retained: e.retained,
+                    destroyed_this_period: e.destroyed_this_period,
+                })
+                .collect(),
+            production_facilities: s.production_facilities,
+            contaminated_areas: s
+                .contaminated_areas
+                .into_iter()
+                .map(|a| ContaminatedArea {
+                    location: a.location,
+                    area_square_metres: a.area_square_metres,
+                    remnant_types: a.remnant_types,
+                })
+                .collect(),
+            clearance: s
+                .clearance
+                .into_iter()
+                .map(|c| ClearanceEntry {
+                    location: c.location,
+                    area_cleared_square_metres: c.area_cleared_square_metres,
+                    remnants_destroyed: c.remnants_destroyed,
+                })
+                .collect(),
+            risk_reduction_education: s.risk_reduction_education,
+            victim_assistance: s.victim_assistance,
+            national_contact: s.national_contact,
+            national_resources: s.national_resources.map(Into::into),
+            cooperation_provided: s
+                .cooperation_provided
+                .into_iter()
+                .map(|c| AssistanceProvided {
+                    recipient: c.recipient,
+                    thematic_area: c.thematic_area.into(),
+                    amount: c.amount.map(Into::into),
+                    description: c.description,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct StockpileEntryInput {
+    pub munition_type: String,
+    pub munitions: i64,
+    pub submunitions: i64,
+    pub retained: i64,
+    pub destroyed_this_period: i64,
+}
+
+#[derive(InputObject)]
+pub struct ContaminatedAreaInput {
+    pub location: String,
+    /// At least 0, at most 2 decimals.
+    pub area_square_metres: Decimal,
+    pub remnant_types: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct ClearanceEntryInput {
+    pub location: String,
+    /// At least 0, at most 2 decimals.
+    pub area_cleared_square_metres: Decimal,
+    pub remnants_destroyed: i64,
+}
+
+#[derive(InputObject)]
+pub struct AssistanceProvidedInput {
+    pub recipient: String,
+    pub thematic_area: ThematicArea,
+    pub amount: Option<MoneyInput>,
+    pub description: Option<String>,
+}
+
+/// Sections to change: a given field replaces the stored one (lists as a whole); omitted
+/// fields are kept.
+#[derive(InputObject)]
+pub struct ReportSectionsInput {
+    pub national_implementation_measures: Option<String>,
+    pub stockpiles: Option<Vec<StockpileEntryInput>>,
+    pub production_facilities: Option<String>,
+    pub contaminated_areas: Option<Vec<ContaminatedAreaInput>>,
+    pub clearance: Option<Vec<ClearanceEntryInput>>,
+    pub risk_reduction_education: Option<String>,
+    pub victim_assistance: Option<String>,
+    pub national_contact: Option<String>,
+    pub national_resources: Option<MoneyInput>,
+    pub cooperation_provided: Option<Vec<AssistanceProvidedInput>>,
+}
+
+impl From<ReportSectionsInput> for SectionsPatch {
+    fn from(i: ReportSectionsInput) -> Self {
+        Self {
+            national_implementation_measures: i.national_implementation_measures,
+            stockpiles: i.stockpiles.map(|v| {
+                v.into_iter()
+                    .map(|e| sections::StockpileEntry {
+                        munition_type: e.munition_type.trim().to_owned(),
+                        munitions: e.munitions,
+                        submunitions: e.submunitions,
+                        retained: e.retained,
+                        destroyed_this_period: e.destroyed_this_period,
+                    })
+                    .collect()
+            }),
+            production_facilities: i.production_facilities,
+            contaminated_areas: i.contaminated_areas.map(|v| {
+                v.into_iter()
+                    .map(|a| sections::ContaminatedArea {
+                        location: a.location.trim().to_owned(),
+                        area_square_metres: a.area_square_metres,
+                        remnant_types: a.remnant_types,
+                    })
+                    .collect()
+            }),
+            clearance: i.clearance.map(|v| {
+                v.into_iter()
+                    .map(|c| sections::ClearanceEntry {
+                        location: c.location.trim().to_owned(),
+                        area_cleared_square_metres: c.area_cleared_square_metres,
+                        remnants_destroyed: c.remnants_destroyed,
+                    })
+                    .collect()
+            }),
+            risk_reduction_education: i.risk_reduction_education,
+            victim_assistance: i.victim_assistance,
+            national_contact: i.national_contact,
+            national_resources: i.national_resources.map(Into::into),
+            cooperation_provided: i.cooperation_provided.map(|v| {
+                v.into_iter()
+                    .map(|c| sections::AssistanceProvided {
+                        recipient: c.recipient.trim().to_owned(),
+                        thematic_area: c.thematic_area.into(),
+                        amount: c.amount.map(Into::into),
+                        description: c.description,
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct TransparencyReportFilter {
+    pub state_code: Option<String>,
+    pub reporting_year: Option<i32>,
+    pub status: Option<Vec<ReportStatus>>,
+    pub kind: Option<ReportKind>,
+}
+
+#[derive(InputObject)]
+pub struct CreateTransparencyReportInput {
+    pub state_code: String,
+    pub kind: ReportKind,
+    /// ANNUAL: the calendar year covered. INITIAL: the year of entry into force.
+    pub reporting_year: i32,
+}
+
+/// Starts an annual report from the State's latest earlier report.
+#[derive(InputObject)]
+pub struct CreateTransparencyReportFromPreviousInput {
+    pub state_code: String,
+    /// The calendar year the new annual report covers.
+    pub reporting_year: i32,
+}
+
+#[derive(InputObject)]
+pub struct UpdateTransparencyReportInput {
+    pub id: ID,
+    /// The version you saw; a stale one gets CONFLICT.
+    pub expected_version: i32,
+    pub sections: ReportSectionsInput,
+}
+
+#[derive(InputObject)]
+pub struct ReportActionInput {
+    pub id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct TransparencyReportPayload {
+    pub report: Option<TransparencyReport>,
+    pub user_errors: Vec<UserError>,
+}
+
+impl Payload for TransparencyReportPayload {
+    type Value = transparency_report::Model;
+    fn ok(r: transparency_report::Model) -> Self {
+        Self {
+            report: Some(TransparencyReport(r)),
+            user_errors: vec![],
+        }
+    }
+    fn refused(user_errors: Vec<UserError>) -> Self {
+        Self {
+            report: None,
+            user_errors,
+        }
+    }
+}
+
+/// Annual reporting compliance for one calendar year.
+pub struct ReportingCompliance(pub Compliance);
+
+fn rate(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+#[Object]
+impl ReportingCompliance {
+    /// The calendar year the annual reports cover (due 30 April of the next year).
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+    /// States owing the annual report for the year.
+    async fn states_required(&self) -> i32 {
+        i32::try_from(self.0.required()).unwrap_or(i32::MAX)
+    }
+    /// Of those, how many submitted it (late or not).
+    async fn submitted(&self) -> i32 {
+        i32::try_from(self.0.submitted()).unwrap_or(i32::MAX)
+    }
+    /// Of those, how many submitted it by its due date.
+    async fn submitted_on_time(&self) -> i32 {
+        i32::try_from(self.0.on_time()).unwrap_or(i32::MAX)
+    }
+    /// submitted / statesRequired; 0 when nobody owes the report.
+    async fn compliance_rate(&self) -> f64 {
+        rate(self.0.submitted(), self.0.required())
+    }
+    /// submittedOnTime / statesRequired; 0 when nobody owes the report.
+    async fn on_time_rate(&self) -> f64 {
+        rate(self.0.on_time(), self.0.required())
+    }
+    /// States owing the report that have not submitted it, by code.
+    async fn missing(&self) -> Vec<StateParty> {
+        self.0.missing().cloned().map(StateParty).collect()
+    }
+}
