@@ -7,6 +7,7 @@
 //!   data, listener) and runs it until a shutdown signal.
 //! - [`db`]: connection pool with explicit timeouts.
 //! - [`error`]: the service-layer error and the API error with stable codes.
+//! - [`calendar`]: iCalendar feeds of deadlines (pure rendering).
 //! - [`clock`]: "today" for treaty computations, pinnable with `ISU_TODAY`.
 //! - [`auth`]: passwords, JWT access tokens, rotating refresh tokens, the [`auth::Viewer`]
 //!   (who is asking) and user management.
@@ -27,6 +28,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod config;
 pub mod cooperation;

@@ -604,3 +604,106 @@ async fn drafts_are_visible_only_to_their_state_and_the_isu() {
         Value::Null
     );
 }
+
+async fn ics(app: &TestApp, path: &str) -> (reqwest::StatusCode, String, String) {
+    let resp = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .expect("get");
+    let status = resp.status();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (status, content_type, resp.text().await.expect("text"))
+}
+
+fn events(text: &str) -> Vec<(String, String, String)> {
+    let unfolded = icalendar::parser::unfold(text);
+    let cal = icalendar::parser::read_calendar(&unfolded).expect("valid iCalendar");
+    cal.components
+        .iter()
+        .filter(|c| c.name.as_str() == "VEVENT")
+        .map(|e| {
+            let prop = |n: &str| {
+                e.properties
+                    .iter()
+                    .find(|p| p.name.as_str() == n)
+                    .map(|p| p.val.as_str().to_owned())
+                    .unwrap_or_default()
+            };
+            assert_eq!(
+                e.components
+                    .iter()
+                    .filter(|a| a.name.as_str() == "VALARM")
+                    .count(),
+                1,
+                "one reminder per event"
+            );
+            (prop("UID"), prop("DTSTART"), prop("SUMMARY"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_states_calendar_lists_its_open_obligations_with_stable_uids() {
+    let app = app_on_2025_03_01().await;
+    let (status, content_type, text) = ics(&app, "/calendar/LAO.ics").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert!(content_type.starts_with("text/calendar"), "{content_type}");
+    let list = events(&text);
+    let open = obligations(
+        &app,
+        "LAO",
+        json!({"status": ["UPCOMING", "DUE_SOON", "OVERDUE"]}),
+    )
+    .await;
+    assert_eq!(
+        list.len(),
+        open["obligations"].as_array().map(Vec::len).unwrap_or(0)
+    );
+    let annual = list
+        .iter()
+        .find(|(uid, _, _)| uid == "LAO-ANNUAL_TRANSPARENCY_REPORT-2024@ccm-isu")
+        .expect("2024 report event");
+    assert_eq!(annual.1, "20250430");
+    assert!(annual.2.contains("Article 7(2)"), "{annual:?}");
+
+    // An extension moves the clearance event; its UID stays.
+    let admin = app.admin_token().await;
+    app.graphql_as(&admin, EXTEND, json!({"input": {"stateCode": "LAO", "kind": "CLEARANCE", "newDeadline": "2025-08-01", "grantedOn": "2019-09-04"}}))
+        .await;
+    let (_, _, text) = ics(&app, "/calendar/lao.ics").await;
+    let clearance: Vec<_> = events(&text)
+        .into_iter()
+        .filter(|(uid, _, _)| uid == "LAO-CLEARANCE@ccm-isu")
+        .collect();
+    assert_eq!(clearance.len(), 1);
+    assert_eq!(clearance[0].1, "20250801");
+}
+
+#[tokio::test]
+async fn the_all_states_calendar_and_unknown_codes() {
+    let app = app_on_2025_03_01().await;
+    let (status, _, text) = ics(&app, "/calendar/all.ics").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let list = events(&text);
+    assert!(list.len() > 200, "{}", list.len());
+    let uids: std::collections::HashSet<_> = list.iter().map(|(u, _, _)| u.clone()).collect();
+    assert_eq!(uids.len(), list.len(), "UIDs are unique");
+    assert!(list.iter().any(|(u, _, _)| u.starts_with("LAO-")));
+    let (_, _, signatory) = ics(&app, "/calendar/AGO.ics").await;
+    assert!(events(&signatory).is_empty());
+    assert_eq!(
+        ics(&app, "/calendar/XXX.ics").await.0,
+        reqwest::StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ics(&app, "/calendar/LAO.txt").await.0,
+        reqwest::StatusCode::NOT_FOUND
+    );
+}
