@@ -190,6 +190,31 @@ impl TestApp {
         email
     }
 
+    /// Creates a user directly through the service (no login, so no failed-login or
+    /// session side effects); returns its email.
+    pub async fn create_user_quietly(&self, role: &str) -> String {
+        let n = USER_SEQ.fetch_add(1, Ordering::Relaxed);
+        let email = format!("quiet-{n}@isu.test");
+        let role =
+            <entity::enums::UserRole as sea_orm::ActiveEnum>::try_from_value(&role.to_owned())
+                .expect("role");
+        ccm_isu::auth::service::create_user(
+            &self.db,
+            None,
+            "createUser",
+            ccm_isu::auth::service::NewUser {
+                email: email.clone(),
+                password: PASSWORD.into(),
+                role,
+                state_code: None,
+                thematic_areas: vec![],
+            },
+        )
+        .await
+        .expect("user created");
+        email
+    }
+
     /// Creates a user of `role` and returns an access token for it.
     pub async fn token_for(&self, role: &str, state: Option<&str>) -> String {
         let email = self.create_user(role, state, &[]).await;
