@@ -204,6 +204,13 @@ async fn demo_states(db: &DatabaseConnection, report: &mut DemoReport) -> Result
             has_victims: Some(true),
             ..Default::default()
         },
+        StateUpdate {
+            code: "MRT".into(),
+            clearance_completed_on: crate::states::service::Patch::Set(
+                NaiveDate::from_ymd_opt(2024, 11, 30).unwrap_or_default(),
+            ),
+            ..Default::default()
+        },
     ];
     for u in updates {
         let before = crate::states::service::by_code(db, &u.code).await?;

@@ -133,6 +133,16 @@ async fn seed_demo_creates_labelled_accounts_once() {
         body["data"]["stateParty"]["extensions"][0]["grantedAt"],
         "DEMO 9MSP"
     );
+    let mrt = app
+        .graphql(
+            "{ stateParty(code: \"MRT\") { obligations(kinds: [CLEARANCE]) { status } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        mrt["data"]["stateParty"]["obligations"][0]["status"], "MET",
+        "{mrt}"
+    );
     let users = app.users().await;
     let audit = app.audit_entries().await;
     let again = cli(&app, &["seed", "--demo", "--states"], Some(PASSWORD));

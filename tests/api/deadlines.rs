@@ -497,6 +497,10 @@ async fn overdue_obligations_are_all_past_due_and_unfulfilled() {
     assert!(all.iter().all(
         |o| o["daysRemaining"].as_i64() < Some(0) && o["dueDate"].as_str() < Some("2025-03-01")
     ));
+    assert_eq!(
+        error_code(&app.graphql(q, json!({"first": -5})).await),
+        Some("BAD_USER_INPUT")
+    );
     let body = app
         .graphql(q, json!({"kinds": ["CLEARANCE"], "first": 100}))
         .await;
