@@ -20,12 +20,15 @@
 //! - [`reports`]: Article 7 transparency reports: sections, lifecycle, who may see and act
 //!   on them, and reporting compliance.
 //! - [`cooperation`]: needs for assistance (Article 6); who may see them.
+//! - [`allocation`]: pure min-cost max-flow allocation of offers to needs.
+//! - [`matching`]: pure eligibility, scores and reasons for offers and needs.
 //! - [`audit`]: the audit log, written in the same transaction as each change.
 //! - [`pagination`]: keyset pages (limit, cursor key, total) for services.
 //! - [`http`]: the axum router: `/graphql`, GraphiQL, health checks, calendar feeds, CSV
 //!   exports.
 //! - [`seed`]: the States registry and the labelled demo data set, from the command line.
 
+pub mod allocation;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -36,6 +39,7 @@ pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod matching;
 pub mod money;
 pub mod obligations;
 pub mod pagination;

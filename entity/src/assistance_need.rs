@@ -19,6 +19,8 @@ pub struct Model {
     /// Integer minor units (cents) of `currency`: exact on every database.
     pub amount_cents: Option<i64>,
     pub currency: Option<String>,
+    /// Cents of `currency` covered by AGREED and DELIVERED proposals.
+    pub covered_cents: i64,
     pub period_start: Option<Date>,
     pub period_end: Option<Date>,
     pub status: NeedStatus,

@@ -211,3 +211,39 @@ pub enum AssistanceType {
     #[sea_orm(string_value = "TRAINING")]
     Training,
 }
+
+/// Where an offer stands (domain.md §5).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OfferStatus {
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    #[sea_orm(string_value = "PARTIALLY_COMMITTED")]
+    PartiallyCommitted,
+    #[sea_orm(string_value = "EXHAUSTED")]
+    Exhausted,
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+}
+
+/// PROPOSED → CONTACTED → AGREED → DELIVERED, or DECLINED from any open state.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MatchStatus {
+    #[sea_orm(string_value = "PROPOSED")]
+    Proposed,
+    #[sea_orm(string_value = "CONTACTED")]
+    Contacted,
+    #[sea_orm(string_value = "AGREED")]
+    Agreed,
+    #[sea_orm(string_value = "DELIVERED")]
+    Delivered,
+    #[sea_orm(string_value = "DECLINED")]
+    Declined,
+}

@@ -6,10 +6,13 @@
 
 pub mod app_setting;
 pub mod assistance_need;
+pub mod assistance_offer;
 pub mod audit_entry;
 pub mod deadline_extension;
 pub mod enums;
+pub mod exchange_rate;
 pub mod login_failure;
+pub mod match_proposal;
 pub mod refresh_token;
 pub mod state;
 pub mod transparency_report;

@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_foundation;
 mod m20261124_000002_obligations_and_reports;
 mod m20261124_000003_assistance_needs;
+mod m20261124_000004_cooperation;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_foundation::Migration),
             Box::new(m20261124_000002_obligations_and_reports::Migration),
             Box::new(m20261124_000003_assistance_needs::Migration),
+            Box::new(m20261124_000004_cooperation::Migration),
         ]
     }
 }

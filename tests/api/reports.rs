@@ -623,6 +623,7 @@ async fn needs_declared_in_a_report_are_listed_for_those_who_may_see_needs() {
         description: Set(None),
         amount_cents: Set(Some(25_000_000)),
         currency: Set(Some("USD".into())),
+        covered_cents: Set(0),
         period_start: Set(None),
         period_end: Set(None),
         status: Set(entity::enums::NeedStatus::Open),
