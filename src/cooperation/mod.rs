@@ -4,5 +4,9 @@
 //! Needs are not public: the ISU and coordinators see all of them, a delegation its own
 //! State's.
 
+pub mod mutation;
+pub mod proposals;
+pub mod query;
+pub mod rates;
 pub mod service;
 pub mod types;

@@ -26,6 +26,7 @@ pub struct Query(
     crate::auth::query::AuthQuery,
     crate::states::query::StatesQuery,
     crate::reports::query::ReportsQuery,
+    crate::cooperation::query::CooperationQuery,
     crate::audit::query::AuditQuery,
 );
 
@@ -34,6 +35,7 @@ pub struct Mutation(
     crate::auth::mutation::AuthMutation,
     crate::states::mutation::StatesMutation,
     crate::reports::mutation::ReportsMutation,
+    crate::cooperation::mutation::CooperationMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, Interface, Object};
 use super::{app, ids, viewer};
 use crate::audit::types::AuditEntry;
 use crate::auth::types::User;
-use crate::cooperation::types::AssistanceNeed;
+use crate::cooperation::types::{AssistanceNeed, AssistanceOffer, MatchProposal};
 use crate::error::ApiError;
 use crate::reports::types::TransparencyReport;
 use crate::states::types::{DeadlineExtension, StateParty};
@@ -21,6 +21,8 @@ pub enum Node {
     TransparencyReport(TransparencyReport),
     DeadlineExtension(DeadlineExtension),
     AssistanceNeed(AssistanceNeed),
+    AssistanceOffer(AssistanceOffer),
+    MatchProposal(MatchProposal),
 }
 
 #[derive(Default)]
@@ -64,6 +66,14 @@ impl NodeQuery {
                 .await
                 .map_err(ApiError::from)?
                 .map(|m| Node::AssistanceNeed(AssistanceNeed(m))),
+            AssistanceOffer::KIND => crate::cooperation::service::get_offer(&app.db, viewer, uuid)
+                .await
+                .map_err(ApiError::from)?
+                .map(|m| Node::AssistanceOffer(AssistanceOffer(m))),
+            MatchProposal::KIND => crate::cooperation::proposals::get(&app.db, viewer, uuid)
+                .await
+                .map_err(ApiError::from)?
+                .map(|m| Node::MatchProposal(MatchProposal(m))),
             _ => None,
         };
         Ok(node)

@@ -6,6 +6,7 @@ use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Simp
 use entity::enums::StateStatus as Status;
 use entity::{deadline_extension, state};
 
+use crate::cooperation::types::{AssistanceNeed, AssistanceOffer};
 use crate::error::ApiError;
 use crate::graphql::enums::{DepositType, IncomeGroup, RegionalGroup, StateStatus};
 use crate::graphql::errors::{Payload, UserError};
@@ -134,6 +135,43 @@ impl StateParty {
                 .await
                 .map_err(ApiError::from)?;
         Ok(connection(page, |r| r.id.to_string(), TransparencyReport))
+    }
+    /// The State's needs for assistance, when you may see them (the ISU, coordinators and
+    /// the State's own delegation).
+    async fn assistance_needs(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Conn<AssistanceNeed>> {
+        let page = page_request(first, after)?;
+        let page = crate::cooperation::service::needs_of_state(
+            &app(ctx)?.db,
+            viewer(ctx),
+            &self.0.code,
+            page,
+        )
+        .await
+        .map_err(ApiError::from)?;
+        Ok(connection(page, |n| n.id.to_string(), AssistanceNeed))
+    }
+    /// The State's offers of assistance, when you may see them.
+    async fn assistance_offers(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Conn<AssistanceOffer>> {
+        let page = page_request(first, after)?;
+        let page = crate::cooperation::service::offers_of_state(
+            &app(ctx)?.db,
+            viewer(ctx),
+            &self.0.code,
+            page,
+        )
+        .await
+        .map_err(ApiError::from)?;
+        Ok(connection(page, |o| o.id.to_string(), AssistanceOffer))
     }
 }
 

@@ -17,11 +17,44 @@ const REQUIRED_FILES: &[&str] = &[
     "states.graphql",
     "deadlines.graphql",
     "reports.graphql",
+    "cooperation.graphql",
 ];
 /// Single operations required from files not yet required in full.
 const REQUIRED_OPERATIONS: &[(&str, &str)] = &[];
 /// Contract types that must be present with every field, argument, input field and value.
 const COMPLETE_TYPES: &[&str] = &[
+    "Allocation",
+    "AllocationFilter",
+    "AssistanceNeed",
+    "AssistanceNeedConnection",
+    "AssistanceNeedEdge",
+    "AssistanceNeedFilter",
+    "AssistanceNeedPayload",
+    "AssistanceOffer",
+    "AssistanceOfferConnection",
+    "AssistanceOfferEdge",
+    "AssistanceOfferFilter",
+    "AssistanceOfferPayload",
+    "AssistanceType",
+    "CooperationAllocation",
+    "CreateAssistanceNeedInput",
+    "CreateAssistanceOfferInput",
+    "ExchangeRate",
+    "ExchangeRatePayload",
+    "MatchCandidate",
+    "MatchFactor",
+    "MatchProposal",
+    "MatchProposalPayload",
+    "MatchReason",
+    "MatchStatus",
+    "NeedStatus",
+    "OfferStatus",
+    "ProposeMatchInput",
+    "Provider",
+    "SetExchangeRateInput",
+    "StateParty",
+    "UpdateMatchStatusInput",
+    "WithdrawInput",
     "AssistanceProvided",
     "AssistanceProvidedInput",
     "ClearanceEntry",
@@ -213,6 +246,12 @@ fn contract_types_implemented_so_far_are_complete() {
                 "transparencyReport",
                 "transparencyReports",
                 "reportingCompliance",
+                "assistanceNeed",
+                "assistanceNeeds",
+                "assistanceOffer",
+                "assistanceOffers",
+                "cooperationAllocation",
+                "exchangeRates",
                 "auditLog",
             ][..],
         ),
@@ -231,6 +270,13 @@ fn contract_types_implemented_so_far_are_complete() {
                 "updateTransparencyReport",
                 "submitTransparencyReport",
                 "publishTransparencyReport",
+                "createAssistanceNeed",
+                "withdrawAssistanceNeed",
+                "createAssistanceOffer",
+                "withdrawAssistanceOffer",
+                "proposeMatch",
+                "updateMatchStatus",
+                "setExchangeRate",
             ][..],
         ),
     ] {
@@ -505,4 +551,130 @@ async fn required_contract_operations_run() {
         body["data"]["reportingCompliance"]["submitted"].as_i64() >= Some(1),
         "{body}"
     );
+
+    let coop = operations("cooperation.graphql");
+    run_op(
+        &app,
+        &coop,
+        "SetExchangeRate",
+        Some(admin.clone()),
+        json!({"input": {"currency": "USD", "rateToBase": "0.90", "validFrom": "2020-01-01"}}),
+    )
+    .await;
+    let body = run_op(&app, &coop, "ExchangeRates", Some(admin.clone()), json!({})).await;
+    assert_eq!(body["data"]["exchangeRates"][0]["currency"], "USD");
+    let body = run_op(
+        &app,
+        &coop,
+        "CreateAssistanceNeed",
+        Some(admin.clone()),
+        json!({"input": {"stateCode": "LAO", "thematicArea": "CLEARANCE", "assistanceTypes": ["FINANCIAL"], "title": "Survey", "amount": {"amount": "1000", "currency": "USD"}, "sourceReportId": id}}),
+    )
+    .await;
+    let need = body["data"]["createAssistanceNeed"]["need"]["id"].clone();
+    let body = run_op(
+        &app,
+        &coop,
+        "CreateAssistanceOffer",
+        Some(admin.clone()),
+        json!({"input": {"providerStateCode": "CHE", "thematicAreas": ["CLEARANCE"], "assistanceTypes": ["FINANCIAL"], "title": "Swiss support", "amount": {"amount": "500", "currency": "CHF"}, "targetRegions": ["ASIA_PACIFIC"], "targetStateCodes": ["LAO"]}}),
+    )
+    .await;
+    let offer = body["data"]["createAssistanceOffer"]["offer"]["id"].clone();
+    let body = run_op(
+        &app,
+        &coop,
+        "NeedMatches",
+        Some(admin.clone()),
+        json!({"id": need, "first": 5}),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["assistanceNeed"]["matches"][0]["offer"]["id"], offer,
+        "{body}"
+    );
+    let body = run_op(
+        &app,
+        &coop,
+        "OfferMatches",
+        Some(admin.clone()),
+        json!({"id": offer, "first": 5}),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["assistanceOffer"]["matches"][0]["need"]["id"],
+        need
+    );
+    run_op(
+        &app,
+        &coop,
+        "AssistanceNeeds",
+        Some(admin.clone()),
+        json!({"first": 5, "filter": {"thematicArea": "CLEARANCE"}}),
+    )
+    .await;
+    run_op(
+        &app,
+        &coop,
+        "AssistanceOffers",
+        Some(admin.clone()),
+        json!({"first": 5, "filter": {"thematicArea": "CLEARANCE"}}),
+    )
+    .await;
+    let body = run_op(
+        &app,
+        &coop,
+        "CooperationAllocation",
+        Some(admin.clone()),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["cooperationAllocation"]["totalAllocated"]["amount"], "500.00",
+        "{body}"
+    );
+    let body = run_op(&app, &coop, "ProposeMatch", Some(admin.clone()), json!({"input": {"needId": need, "offerId": offer, "amount": {"amount": "450", "currency": "CHF"}}})).await;
+    let proposal = body["data"]["proposeMatch"]["proposal"]["id"].clone();
+    assert_eq!(
+        body["data"]["proposeMatch"]["proposal"]["amount"],
+        json!({"amount": "500.00", "currency": "USD"})
+    );
+    for status in ["CONTACTED", "AGREED"] {
+        run_op(
+            &app,
+            &coop,
+            "UpdateMatchStatus",
+            Some(admin.clone()),
+            json!({"input": {"id": proposal, "status": status}}),
+        )
+        .await;
+    }
+    let body = run_op(
+        &app,
+        &coop,
+        "UpdateMatchStatus",
+        Some(admin.clone()),
+        json!({"input": {"id": proposal, "status": "DELIVERED", "note": "done"}}),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["updateMatchStatus"]["proposal"]["need"]["status"], "PARTIALLY_MET",
+        "{body}"
+    );
+    run_op(
+        &app,
+        &coop,
+        "WithdrawAssistanceNeed",
+        Some(admin.clone()),
+        json!({"id": need}),
+    )
+    .await;
+    run_op(
+        &app,
+        &coop,
+        "WithdrawAssistanceOffer",
+        Some(admin.clone()),
+        json!({"id": offer}),
+    )
+    .await;
 }

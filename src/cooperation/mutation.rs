@@ -1,0 +1,165 @@
+//! Mutations of needs, offers, proposals and exchange rates: thin wrappers over services.
+
+use async_graphql::{Context, ID, Object};
+use uuid::Uuid;
+
+use super::service::{self, NewNeed, NewOffer};
+use super::types::{
+    AssistanceNeed, AssistanceNeedPayload, AssistanceOffer, AssistanceOfferPayload,
+    CreateAssistanceNeedInput, CreateAssistanceOfferInput, ExchangeRatePayload, MatchProposal,
+    MatchProposalPayload, ProposeMatchInput, SetExchangeRateInput, UpdateMatchStatusInput,
+    WithdrawInput,
+};
+use crate::error::{Code, ServiceError};
+use crate::graphql::errors::respond;
+use crate::graphql::{app, ids, viewer};
+use crate::reports::types::TransparencyReport;
+
+fn id_of(id: &ID, kind: &str, what: &str) -> Result<Uuid, ServiceError> {
+    ids::decode_as(id, kind).ok_or_else(|| {
+        ServiceError::refused(Code::NotFound, &["input", "id"], format!("No such {what}."))
+    })
+}
+
+#[derive(Default)]
+pub struct CooperationMutation;
+
+#[Object]
+impl CooperationMutation {
+    /// Declares a need. The State's delegation or ISU staff.
+    async fn create_assistance_need(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAssistanceNeedInput,
+    ) -> async_graphql::Result<AssistanceNeedPayload> {
+        let app = app(ctx)?;
+        let new = NewNeed {
+            state_code: input.state_code,
+            area: input.thematic_area.into(),
+            types: input.assistance_types.into_iter().map(Into::into).collect(),
+            title: input.title,
+            description: input.description,
+            amount: input.amount.map(Into::into),
+            period_start: input.period_start.map(|d| d.0),
+            period_end: input.period_end.map(|d| d.0),
+            source_report: input
+                .source_report_id
+                .map(|id| ids::decode_as(&id, TransparencyReport::KIND).ok_or(id.0)),
+        };
+        respond(service::create_need(&app.db, viewer(ctx), new, app.clock.today()).await)
+    }
+
+    /// Withdraws an open need. The State's delegation or ISU staff.
+    async fn withdraw_assistance_need(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawInput,
+    ) -> async_graphql::Result<AssistanceNeedPayload> {
+        let db = &app(ctx)?.db;
+        let result = match id_of(&input.id, AssistanceNeed::KIND, "need") {
+            Ok(id) => service::withdraw_need(db, viewer(ctx), id).await,
+            Err(e) => Err(e),
+        };
+        respond(result)
+    }
+
+    /// Declares an offer. A delegation for its State; ISU staff for any State or organisation.
+    async fn create_assistance_offer(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAssistanceOfferInput,
+    ) -> async_graphql::Result<AssistanceOfferPayload> {
+        let app = app(ctx)?;
+        let new = NewOffer {
+            provider_state_code: input.provider_state_code,
+            provider_organization: input.provider_organization,
+            areas: input.thematic_areas.into_iter().map(Into::into).collect(),
+            types: input.assistance_types.into_iter().map(Into::into).collect(),
+            title: input.title,
+            description: input.description,
+            amount: input.amount.map(Into::into),
+            target_regions: input
+                .target_regions
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            target_state_codes: input.target_state_codes.unwrap_or_default(),
+            period_start: input.period_start.map(|d| d.0),
+            period_end: input.period_end.map(|d| d.0),
+        };
+        respond(service::create_offer(&app.db, viewer(ctx), new, app.clock.today()).await)
+    }
+
+    /// Withdraws an open offer. The provider's delegation or ISU staff.
+    async fn withdraw_assistance_offer(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawInput,
+    ) -> async_graphql::Result<AssistanceOfferPayload> {
+        let db = &app(ctx)?.db;
+        let result = match id_of(&input.id, AssistanceOffer::KIND, "offer") {
+            Ok(id) => service::withdraw_offer(db, viewer(ctx), id).await,
+            Err(e) => Err(e),
+        };
+        respond(result)
+    }
+
+    /// Proposes to meet a need with an offer. ISU staff and coordinators.
+    async fn propose_match(
+        &self,
+        ctx: &Context<'_>,
+        input: ProposeMatchInput,
+    ) -> async_graphql::Result<MatchProposalPayload> {
+        let app = app(ctx)?;
+        respond(
+            super::proposals::propose(
+                &app.db,
+                viewer(ctx),
+                ids::decode_as(&input.need_id, AssistanceNeed::KIND),
+                ids::decode_as(&input.offer_id, AssistanceOffer::KIND),
+                input.amount.map(Into::into),
+                input.note,
+                app.clock.today(),
+            )
+            .await,
+        )
+    }
+
+    /// Moves a proposal along PROPOSED → CONTACTED → AGREED → DELIVERED, or to DECLINED.
+    /// ISU staff and coordinators.
+    async fn update_match_status(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateMatchStatusInput,
+    ) -> async_graphql::Result<MatchProposalPayload> {
+        let db = &app(ctx)?.db;
+        let result = match id_of(&input.id, MatchProposal::KIND, "proposal") {
+            Ok(id) => {
+                super::proposals::move_to(db, viewer(ctx), id, input.status.into(), input.note)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        respond(result)
+    }
+
+    /// Sets the rate of a currency to the base currency from a day on. ISU_ADMIN only.
+    async fn set_exchange_rate(
+        &self,
+        ctx: &Context<'_>,
+        input: SetExchangeRateInput,
+    ) -> async_graphql::Result<ExchangeRatePayload> {
+        let db = &app(ctx)?.db;
+        respond(
+            super::rates::set(
+                db,
+                viewer(ctx),
+                &input.currency,
+                input.rate_to_base,
+                input.valid_from.0,
+            )
+            .await,
+        )
+    }
+}
