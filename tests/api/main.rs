@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod cli;
 mod contract;
+mod cooperation;
 mod deadlines;
 mod http;
 mod reports;

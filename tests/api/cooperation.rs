@@ -1,0 +1,726 @@
+//! Cooperation and assistance over HTTP: needs, offers, rates, matches, proposals,
+//! allocation, with each role and with bad input.
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const RATE: &str = "mutation($input: SetExchangeRateInput!) { setExchangeRate(input: $input) { exchangeRate { currency rateToBase validFrom } userErrors { field code } } }";
+const NEED: &str = "mutation($input: CreateAssistanceNeedInput!) { createAssistanceNeed(input: $input) {
+  need { id status thematicArea assistanceTypes title amount { amount currency } amountCovered { amount currency } state { code } }
+  userErrors { field message code } } }";
+const OFFER: &str = "mutation($input: CreateAssistanceOfferInput!) { createAssistanceOffer(input: $input) {
+  offer { id status title thematicAreas provider { name state { code } } targetStates { code } amount { amount currency } }
+  userErrors { field message code } } }";
+const PROPOSE: &str = "mutation($input: ProposeMatchInput!) { proposeMatch(input: $input) {
+  proposal { id status amount { amount currency } } userErrors { field message code } } }";
+const MOVE: &str = "mutation($input: UpdateMatchStatusInput!) { updateMatchStatus(input: $input) {
+  proposal { id status need { status amountCovered { amount } } offer { status amountCommitted { amount } } } userErrors { field message code } } }";
+
+struct World {
+    app: TestApp,
+    admin: String,
+    lao: String,
+    coordinator: String,
+}
+
+async fn world() -> World {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    for (c, r) in [("USD", "0.90"), ("EUR", "0.95")] {
+        let body = app
+            .graphql_as(
+                &admin,
+                RATE,
+                json!({"input": {"currency": c, "rateToBase": r, "validFrom": "2020-01-01"}}),
+            )
+            .await;
+        assert_eq!(
+            body["data"]["setExchangeRate"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+    }
+    let lao = app.token_for("DELEGATION", Some("LAO")).await;
+    let coordinator = app.token_for("COORDINATOR", None).await;
+    World {
+        app,
+        admin,
+        lao,
+        coordinator,
+    }
+}
+
+fn need_input(code: &str, amount: &str, currency: &str) -> Value {
+    json!({"input": {"stateCode": code, "thematicArea": "CLEARANCE", "assistanceTypes": ["FINANCIAL", "EQUIPMENT"],
+        "title": format!("Clearance support for {code}"), "amount": {"amount": amount, "currency": currency},
+        "periodStart": "2026-01-01", "periodEnd": "2026-12-31"}})
+}
+
+fn offer_input(provider: &str, amount: &str, currency: &str) -> Value {
+    json!({"input": {"providerStateCode": provider, "thematicAreas": ["CLEARANCE", "RISK_REDUCTION_EDUCATION"], "assistanceTypes": ["FINANCIAL"],
+        "title": format!("Support from {provider}"), "amount": {"amount": amount, "currency": currency}, "targetRegions": ["ASIA_PACIFIC"]}})
+}
+
+async fn id_of(
+    app: &TestApp,
+    token: &str,
+    q: &str,
+    vars: Value,
+    field: &str,
+    object: &str,
+) -> Value {
+    let body = app.graphql_as(token, q, vars).await;
+    let id = body["data"][field][object]["id"].clone();
+    assert!(id.is_string(), "{body}");
+    id
+}
+
+#[tokio::test]
+async fn a_delegation_declares_needs_for_its_own_state_only() {
+    let w = world().await;
+    let body = w
+        .app
+        .graphql_as(&w.lao, NEED, need_input("LAO", "100000", "usd"))
+        .await;
+    let need = &body["data"]["createAssistanceNeed"]["need"];
+    assert_eq!(need["status"], "OPEN", "{body}");
+    assert_eq!(
+        need["amount"],
+        json!({"amount": "100000.00", "currency": "USD"})
+    );
+    assert_eq!(need["amountCovered"]["amount"], "0.00");
+    let audit = w.app.audit_entries().await;
+    for (token, vars, code) in [
+        (&w.lao, need_input("IRQ", "10", "USD"), "FORBIDDEN"),
+        (&w.coordinator, need_input("LAO", "10", "USD"), "FORBIDDEN"),
+        (&w.admin, need_input("XXX", "10", "USD"), "NOT_FOUND"),
+    ] {
+        let body = w.app.graphql_as(token, NEED, vars).await;
+        assert_eq!(
+            codes(&body["data"]["createAssistanceNeed"]),
+            vec![code],
+            "{body}"
+        );
+    }
+    let body = w.app.graphql(NEED, need_input("LAO", "10", "USD")).await;
+    assert_eq!(
+        codes(&body["data"]["createAssistanceNeed"]),
+        vec!["UNAUTHENTICATED"]
+    );
+    assert_eq!(w.app.audit_entries().await, audit);
+}
+
+#[tokio::test]
+async fn bad_needs_and_offers_are_refused_with_their_field_and_write_nothing() {
+    let w = world().await;
+    let audit = w.app.audit_entries().await;
+    let mut bad_amount = need_input("LAO", "0", "USD");
+    let mut no_rate = need_input("LAO", "10", "JPY");
+    let mut bad_currency = need_input("LAO", "10", "ZZZ");
+    let mut cents = need_input("LAO", "10.001", "USD");
+    let mut period = need_input("LAO", "10", "USD");
+    period["input"]["periodEnd"] = json!("2025-12-31");
+    let mut no_types = need_input("LAO", "10", "USD");
+    no_types["input"]["assistanceTypes"] = json!([]);
+    let mut bad_report = need_input("LAO", "10", "USD");
+    bad_report["input"]["sourceReportId"] = json!("not-a-report");
+    let _ = (&mut bad_amount, &mut no_rate, &mut bad_currency, &mut cents);
+    for (vars, field) in [
+        (bad_amount, "amount"),
+        (no_rate, "amount"),
+        (bad_currency, "amount"),
+        (cents, "amount"),
+        (period, "periodEnd"),
+        (no_types, "assistanceTypes"),
+        (bad_report, "sourceReportId"),
+    ] {
+        let body = w.app.graphql_as(&w.admin, NEED, vars.clone()).await;
+        let p = &body["data"]["createAssistanceNeed"];
+        assert_eq!(p["need"], Value::Null, "{vars}");
+        assert_eq!(p["userErrors"][0]["code"], "INVALID_INPUT", "{body}");
+        assert_eq!(
+            p["userErrors"][0]["field"],
+            json!(["input", field]),
+            "{body}"
+        );
+    }
+    let malformed = w
+        .app
+        .graphql_as(&w.admin, NEED, need_input("LAO", "ten", "USD"))
+        .await;
+    assert_eq!(error_code(&malformed), Some("BAD_USER_INPUT"));
+
+    let mut both = offer_input("CHE", "10", "CHF");
+    both["input"]["providerOrganization"] = json!("ICRC");
+    let mut neither = offer_input("CHE", "10", "CHF");
+    neither["input"]["providerStateCode"] = Value::Null;
+    let mut unknown_target = offer_input("CHE", "10", "CHF");
+    unknown_target["input"]["targetStateCodes"] = json!(["LAO", "QQQ"]);
+    let mut no_areas = offer_input("CHE", "10", "CHF");
+    no_areas["input"]["thematicAreas"] = json!([]);
+    for (vars, field) in [
+        (both, "providerStateCode"),
+        (neither, "providerStateCode"),
+        (unknown_target, "targetStateCodes"),
+        (no_areas, "thematicAreas"),
+        (offer_input("CHE", "-5", "CHF"), "amount"),
+    ] {
+        let body = w.app.graphql_as(&w.admin, OFFER, vars.clone()).await;
+        let p = &body["data"]["createAssistanceOffer"];
+        assert_eq!(p["offer"], Value::Null, "{vars}");
+        assert_eq!(p["userErrors"][0]["code"], "INVALID_INPUT", "{body}");
+        assert_eq!(
+            p["userErrors"][0]["field"],
+            json!(["input", field]),
+            "{body}"
+        );
+    }
+    let body = w
+        .app
+        .graphql_as(&w.lao, OFFER, offer_input("CHE", "10", "CHF"))
+        .await;
+    assert_eq!(
+        codes(&body["data"]["createAssistanceOffer"]),
+        vec!["FORBIDDEN"]
+    );
+    let mut org = offer_input("CHE", "10", "CHF");
+    org["input"]["providerStateCode"] = Value::Null;
+    org["input"]["providerOrganization"] = json!("ICRC");
+    let body = w.app.graphql_as(&w.lao, OFFER, org.clone()).await;
+    assert_eq!(
+        codes(&body["data"]["createAssistanceOffer"]),
+        vec!["FORBIDDEN"]
+    );
+    assert_eq!(w.app.audit_entries().await, audit);
+    let body = w.app.graphql_as(&w.admin, OFFER, org).await;
+    assert_eq!(
+        body["data"]["createAssistanceOffer"]["offer"]["provider"],
+        json!({"name": "ICRC", "state": null})
+    );
+}
+
+#[tokio::test]
+async fn exchange_rates_are_for_administrators_to_set() {
+    let w = world().await;
+    for (token, input, code, field) in [
+        (
+            &w.lao,
+            json!({"currency": "GBP", "rateToBase": "1.1", "validFrom": "2025-01-01"}),
+            "FORBIDDEN",
+            Value::Null,
+        ),
+        (
+            &w.admin,
+            json!({"currency": "GBX", "rateToBase": "1.1", "validFrom": "2025-01-01"}),
+            "INVALID_INPUT",
+            json!(["input", "currency"]),
+        ),
+        (
+            &w.admin,
+            json!({"currency": "CHF", "rateToBase": "1.1", "validFrom": "2025-01-01"}),
+            "INVALID_INPUT",
+            json!(["input", "currency"]),
+        ),
+        (
+            &w.admin,
+            json!({"currency": "GBP", "rateToBase": "0", "validFrom": "2025-01-01"}),
+            "INVALID_INPUT",
+            json!(["input", "rateToBase"]),
+        ),
+    ] {
+        let body = w.app.graphql_as(token, RATE, json!({"input": input})).await;
+        assert_eq!(
+            body["data"]["setExchangeRate"]["userErrors"][0]["code"], code,
+            "{body}"
+        );
+        if !field.is_null() {
+            assert_eq!(
+                body["data"]["setExchangeRate"]["userErrors"][0]["field"],
+                field
+            );
+        }
+    }
+    // Setting the same day again corrects it.
+    w.app
+        .graphql_as(
+            &w.admin,
+            RATE,
+            json!({"input": {"currency": "USD", "rateToBase": "0.88", "validFrom": "2020-01-01"}}),
+        )
+        .await;
+    let body = w
+        .app
+        .graphql_as(
+            &w.lao,
+            "{ exchangeRates { currency rateToBase validFrom } }",
+            json!({}),
+        )
+        .await;
+    let rates = body["data"]["exchangeRates"]
+        .as_array()
+        .expect("rates")
+        .clone();
+    assert_eq!(rates.len(), 2, "{body}");
+    assert!(
+        rates
+            .iter()
+            .any(|r| r["currency"] == "USD" && r["rateToBase"] == "0.88")
+    );
+    assert_eq!(
+        error_code(
+            &w.app
+                .graphql("{ exchangeRates { currency } }", json!({}))
+                .await
+        ),
+        Some("UNAUTHENTICATED")
+    );
+}
+
+#[tokio::test]
+async fn matches_come_best_first_with_reasons_and_unmatched_needs_say_why() {
+    let w = world().await;
+    let need = id_of(
+        &w.app,
+        &w.lao,
+        NEED,
+        need_input("LAO", "100000", "USD"),
+        "createAssistanceNeed",
+        "need",
+    )
+    .await;
+    let good = id_of(
+        &w.app,
+        &w.admin,
+        OFFER,
+        offer_input("CHE", "200000", "CHF"),
+        "createAssistanceOffer",
+        "offer",
+    )
+    .await;
+    let mut narrow = offer_input("DEU", "1000", "EUR");
+    narrow["input"]["targetRegions"] = json!([]);
+    let weaker = id_of(
+        &w.app,
+        &w.admin,
+        OFFER,
+        narrow,
+        "createAssistanceOffer",
+        "offer",
+    )
+    .await;
+    let mut africa = offer_input("AUT", "1000", "EUR");
+    africa["input"]["targetRegions"] = json!(["AFRICA"]);
+    id_of(
+        &w.app,
+        &w.admin,
+        OFFER,
+        africa,
+        "createAssistanceOffer",
+        "offer",
+    )
+    .await;
+
+    let q = "query($id: ID!) { assistanceNeed(id: $id) { unmatchedReasons matches(first: 10) { score offer { id } reasons { factor score weight explanation } } } }";
+    let body = w
+        .app
+        .graphql_as(&w.coordinator, q, json!({"id": need}))
+        .await;
+    let matches = body["data"]["assistanceNeed"]["matches"]
+        .as_array()
+        .expect("matches")
+        .clone();
+    assert_eq!(matches.len(), 2, "the Africa offer is not eligible: {body}");
+    assert_eq!(matches[0]["offer"]["id"], good);
+    assert_eq!(matches[1]["offer"]["id"], weaker);
+    assert!(matches[0]["score"].as_f64() > matches[1]["score"].as_f64());
+    let reasons = matches[0]["reasons"].as_array().expect("reasons");
+    assert_eq!(reasons.len(), 6);
+    let sum: f64 = reasons
+        .iter()
+        .map(|r| r["score"].as_f64().unwrap_or(0.0) * r["weight"].as_f64().unwrap_or(0.0))
+        .sum();
+    assert!((sum - matches[0]["score"].as_f64().unwrap_or(0.0)).abs() < 1e-9);
+    assert!(reasons.iter().any(|r| {
+        r["factor"] == "GEOGRAPHY"
+            && r["explanation"]
+                .as_str()
+                .is_some_and(|e| e.contains("Asia-Pacific"))
+    }));
+    assert_eq!(
+        body["data"]["assistanceNeed"]["unmatchedReasons"],
+        json!([])
+    );
+
+    let mut va = need_input("LAO", "100", "USD");
+    va["input"]["thematicArea"] = json!("VICTIM_ASSISTANCE");
+    let lonely = id_of(&w.app, &w.lao, NEED, va, "createAssistanceNeed", "need").await;
+    let body = w
+        .app
+        .graphql_as(&w.coordinator, q, json!({"id": lonely}))
+        .await;
+    assert_eq!(body["data"]["assistanceNeed"]["matches"], json!([]));
+    assert_eq!(
+        body["data"]["assistanceNeed"]["unmatchedReasons"],
+        json!(["No open offer covers victim assistance."])
+    );
+
+    // Another delegation cannot see LAO's need at all.
+    let irq = w.app.token_for("DELEGATION", Some("IRQ")).await;
+    assert_eq!(
+        w.app.graphql_as(&irq, q, json!({"id": need})).await["data"]["assistanceNeed"],
+        Value::Null
+    );
+    let list = w
+        .app
+        .graphql_as(&irq, "{ assistanceNeeds { totalCount } }", json!({}))
+        .await;
+    assert_eq!(list["data"]["assistanceNeeds"]["totalCount"], 0);
+    let list = w.app.graphql_as(&w.coordinator, "{ assistanceNeeds(filter: {regionalGroup: ASIA_PACIFIC, status: [OPEN]}) { totalCount } }", json!({})).await;
+    assert_eq!(list["data"]["assistanceNeeds"]["totalCount"], 2);
+}
+
+#[tokio::test]
+async fn proposals_follow_their_lifecycle_and_never_overcommit() {
+    let w = world().await;
+    let need = id_of(
+        &w.app,
+        &w.lao,
+        NEED,
+        need_input("LAO", "1000", "CHF"),
+        "createAssistanceNeed",
+        "need",
+    )
+    .await;
+    let offer = id_of(
+        &w.app,
+        &w.admin,
+        OFFER,
+        offer_input("CHE", "600", "CHF"),
+        "createAssistanceOffer",
+        "offer",
+    )
+    .await;
+    let other_need = id_of(
+        &w.app,
+        &w.admin,
+        NEED,
+        need_input("PHL", "1000", "CHF"),
+        "createAssistanceNeed",
+        "need",
+    )
+    .await;
+    let propose = |n: &Value, amount: &str| json!({"input": {"needId": n, "offerId": offer, "amount": {"amount": amount, "currency": "CHF"}}});
+
+    // Refusals first.
+    let audit = w.app.audit_entries().await;
+    for (token, vars, code) in [
+        (&w.lao, propose(&need, "100"), "FORBIDDEN"),
+        (&w.coordinator, propose(&need, "700"), "INVALID_INPUT"),
+        (
+            &w.coordinator,
+            json!({"input": {"needId": "nope", "offerId": offer}}),
+            "NOT_FOUND",
+        ),
+    ] {
+        let body = w.app.graphql_as(token, PROPOSE, vars).await;
+        assert_eq!(codes(&body["data"]["proposeMatch"]), vec![code], "{body}");
+    }
+    assert_eq!(w.app.audit_entries().await, audit);
+
+    let first = w
+        .app
+        .graphql_as(&w.coordinator, PROPOSE, propose(&need, "400"))
+        .await;
+    let p1 = first["data"]["proposeMatch"]["proposal"]["id"].clone();
+    assert_eq!(
+        first["data"]["proposeMatch"]["proposal"]["status"], "PROPOSED",
+        "{first}"
+    );
+    let dup = w
+        .app
+        .graphql_as(&w.coordinator, PROPOSE, propose(&need, "100"))
+        .await;
+    assert_eq!(codes(&dup["data"]["proposeMatch"]), vec!["ALREADY_EXISTS"]);
+    let second = w
+        .app
+        .graphql_as(&w.admin, PROPOSE, propose(&other_need, "400"))
+        .await;
+    let p2 = second["data"]["proposeMatch"]["proposal"]["id"].clone();
+
+    let mv = |id: &Value, status: &str| json!({"input": {"id": id, "status": status}});
+    let skip = w
+        .app
+        .graphql_as(&w.coordinator, MOVE, mv(&p1, "DELIVERED"))
+        .await;
+    assert_eq!(
+        codes(&skip["data"]["updateMatchStatus"]),
+        vec!["INVALID_STATE_TRANSITION"]
+    );
+    for s in ["CONTACTED", "AGREED"] {
+        let body = w.app.graphql_as(&w.coordinator, MOVE, mv(&p1, s)).await;
+        assert_eq!(
+            body["data"]["updateMatchStatus"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+    }
+    let body = w
+        .app
+        .graphql_as(&w.coordinator, MOVE, mv(&p1, "DELIVERED"))
+        .await;
+    let p = &body["data"]["updateMatchStatus"]["proposal"];
+    assert_eq!(p["need"]["status"], "PARTIALLY_MET", "{body}");
+    assert_eq!(p["need"]["amountCovered"]["amount"], "400.00");
+    assert_eq!(p["offer"]["status"], "PARTIALLY_COMMITTED");
+    assert_eq!(p["offer"]["amountCommitted"]["amount"], "400.00");
+
+    // The second proposal would commit 800 of 600: refused, nothing changes.
+    w.app.graphql_as(&w.admin, MOVE, mv(&p2, "CONTACTED")).await;
+    let over = w.app.graphql_as(&w.admin, MOVE, mv(&p2, "AGREED")).await;
+    assert_eq!(
+        codes(&over["data"]["updateMatchStatus"]),
+        vec!["CONFLICT"],
+        "{over}"
+    );
+    let body = w.app.graphql_as(&w.admin, "query($id: ID!) { assistanceOffer(id: $id) { amountCommitted { amount } status proposals { status } } }", json!({"id": offer})).await;
+    assert_eq!(
+        body["data"]["assistanceOffer"]["amountCommitted"]["amount"],
+        "400.00"
+    );
+    let declined = w.app.graphql_as(&w.admin, MOVE, mv(&p2, "DECLINED")).await;
+    assert_eq!(
+        declined["data"]["updateMatchStatus"]["proposal"]["status"],
+        "DECLINED"
+    );
+    let again = w.app.graphql_as(&w.admin, MOVE, mv(&p2, "PROPOSED")).await;
+    assert_eq!(
+        codes(&again["data"]["updateMatchStatus"]),
+        vec!["INVALID_STATE_TRANSITION"]
+    );
+}
+
+#[tokio::test]
+async fn concurrent_agreements_never_commit_more_than_the_offer_has() {
+    let w = world().await;
+    let offer = id_of(
+        &w.app,
+        &w.admin,
+        OFFER,
+        offer_input("CHE", "1000", "CHF"),
+        "createAssistanceOffer",
+        "offer",
+    )
+    .await;
+    let mut proposals = Vec::new();
+    for code in ["LAO", "PHL", "IDN", "LKA", "FJI", "PLW"] {
+        let need = id_of(
+            &w.app,
+            &w.admin,
+            NEED,
+            need_input(code, "1000", "CHF"),
+            "createAssistanceNeed",
+            "need",
+        )
+        .await;
+        let body = w.app.graphql_as(&w.admin, PROPOSE, json!({"input": {"needId": need, "offerId": offer, "amount": {"amount": "400", "currency": "CHF"}}})).await;
+        let id = body["data"]["proposeMatch"]["proposal"]["id"].clone();
+        assert!(id.is_string(), "{code}: {body}");
+        w.app
+            .graphql_as(
+                &w.admin,
+                MOVE,
+                json!({"input": {"id": id, "status": "CONTACTED"}}),
+            )
+            .await;
+        proposals.push(id);
+    }
+    let tasks: Vec<_> = proposals
+        .iter()
+        .map(|id| {
+            let (client, base, token, id) = (w.app.client.clone(), w.app.base.clone(), w.admin.clone(), id.clone());
+            tokio::spawn(async move {
+                let body: Value = client
+                    .post(format!("{base}/graphql"))
+                    .bearer_auth(token)
+                    .json(&json!({"query": MOVE, "variables": {"input": {"id": id, "status": "AGREED"}}}))
+                    .send()
+                    .await
+                    .expect("post")
+                    .json()
+                    .await
+                    .expect("json");
+                body["data"]["updateMatchStatus"]["proposal"]["status"] == "AGREED"
+            })
+        })
+        .collect();
+    let mut agreed = 0;
+    for t in tasks {
+        if t.await.expect("task") {
+            agreed += 1;
+        }
+    }
+    assert_eq!(agreed, 2, "1000 CHF holds two agreements of 400");
+    let body = w
+        .app
+        .graphql_as(
+            &w.admin,
+            "query($id: ID!) { assistanceOffer(id: $id) { amountCommitted { amount } } }",
+            json!({"id": offer}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["assistanceOffer"]["amountCommitted"]["amount"],
+        "800.00"
+    );
+}
+
+#[tokio::test]
+async fn the_allocation_covers_as_much_as_possible_for_coordinators_only() {
+    let w = world().await;
+    // Offer A fits both needs; offer B only LAO's. The optimum gives B to LAO and A to PHL.
+    let lao = id_of(
+        &w.app,
+        &w.admin,
+        NEED,
+        need_input("LAO", "500", "CHF"),
+        "createAssistanceNeed",
+        "need",
+    )
+    .await;
+    let khm = id_of(
+        &w.app,
+        &w.admin,
+        NEED,
+        need_input("PHL", "500", "CHF"),
+        "createAssistanceNeed",
+        "need",
+    )
+    .await;
+    let a = id_of(
+        &w.app,
+        &w.admin,
+        OFFER,
+        offer_input("CHE", "500", "CHF"),
+        "createAssistanceOffer",
+        "offer",
+    )
+    .await;
+    let mut only_lao = offer_input("DEU", "500", "CHF");
+    only_lao["input"]["targetStateCodes"] = json!(["LAO"]);
+    only_lao["input"]["targetRegions"] = json!([]);
+    let b = id_of(
+        &w.app,
+        &w.admin,
+        OFFER,
+        only_lao,
+        "createAssistanceOffer",
+        "offer",
+    )
+    .await;
+    let q = "query($f: AllocationFilter) { cooperationAllocation(filter: $f) { totalRequested { amount currency } totalAllocated { amount currency }
+      needsFullyCovered needsPartiallyCovered needsUncovered assignments { need { id } offer { id } amount { amount } score } } }";
+    let body = w.app.graphql_as(&w.coordinator, q, json!({})).await;
+    let c = &body["data"]["cooperationAllocation"];
+    assert_eq!(
+        c["totalRequested"],
+        json!({"amount": "1000.00", "currency": "CHF"}),
+        "{body}"
+    );
+    assert_eq!(c["totalAllocated"]["amount"], "1000.00");
+    assert_eq!(
+        (
+            c["needsFullyCovered"].as_i64(),
+            c["needsUncovered"].as_i64()
+        ),
+        (Some(2), Some(0))
+    );
+    let pairs: Vec<(Value, Value)> = c["assignments"]
+        .as_array()
+        .expect("a")
+        .iter()
+        .map(|x| (x["need"]["id"].clone(), x["offer"]["id"].clone()))
+        .collect();
+    assert!(
+        pairs.contains(&(lao.clone(), b.clone())) && pairs.contains(&(khm.clone(), a.clone())),
+        "{pairs:?}"
+    );
+    let body = w
+        .app
+        .graphql_as(
+            &w.coordinator,
+            q,
+            json!({"f": {"thematicArea": "VICTIM_ASSISTANCE"}}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["cooperationAllocation"]["totalRequested"]["amount"],
+        "0.00"
+    );
+    assert_eq!(
+        error_code(&w.app.graphql_as(&w.lao, q, json!({})).await),
+        Some("FORBIDDEN")
+    );
+}
+
+#[tokio::test]
+async fn withdrawals_are_for_the_owner_and_only_once() {
+    let w = world().await;
+    let need = id_of(
+        &w.app,
+        &w.lao,
+        NEED,
+        need_input("LAO", "10", "CHF"),
+        "createAssistanceNeed",
+        "need",
+    )
+    .await;
+    let offer = id_of(
+        &w.app,
+        &w.admin,
+        OFFER,
+        offer_input("CHE", "10", "CHF"),
+        "createAssistanceOffer",
+        "offer",
+    )
+    .await;
+    let wn = "mutation($id: ID!) { withdrawAssistanceNeed(input: {id: $id}) { need { id status } userErrors { code } } }";
+    let wo = "mutation($id: ID!) { withdrawAssistanceOffer(input: {id: $id}) { offer { id status } userErrors { code } } }";
+    let irq = w.app.token_for("DELEGATION", Some("IRQ")).await;
+    assert_eq!(
+        codes(
+            &w.app.graphql_as(&irq, wn, json!({"id": need})).await["data"]["withdrawAssistanceNeed"]
+        ),
+        vec!["NOT_FOUND"]
+    );
+    assert_eq!(
+        codes(
+            &w.app.graphql_as(&w.lao, wo, json!({"id": offer})).await["data"]["withdrawAssistanceOffer"]
+        ),
+        vec!["NOT_FOUND"]
+    );
+    assert_eq!(
+        codes(
+            &w.app
+                .graphql_as(&w.coordinator, wn, json!({"id": need}))
+                .await["data"]["withdrawAssistanceNeed"]
+        ),
+        vec!["FORBIDDEN"]
+    );
+    let body = w.app.graphql_as(&w.lao, wn, json!({"id": need})).await;
+    assert_eq!(
+        body["data"]["withdrawAssistanceNeed"]["need"]["status"],
+        "WITHDRAWN"
+    );
+    assert_eq!(
+        codes(
+            &w.app.graphql_as(&w.lao, wn, json!({"id": need})).await["data"]["withdrawAssistanceNeed"]
+        ),
+        vec!["INVALID_STATE_TRANSITION"]
+    );
+    let body = w.app.graphql_as(&w.admin, wo, json!({"id": offer})).await;
+    assert_eq!(
+        body["data"]["withdrawAssistanceOffer"]["offer"]["status"],
+        "WITHDRAWN"
+    );
+}
