@@ -4,17 +4,16 @@
 FROM rust:1.95-bookworm AS builder
 WORKDIR /build
 
-# Only what the release binary needs. data/states.csv is embedded at compile time.
-# (bench/ is not needed; if Cargo.toml ever declares [[bench]] targets
-# with explicit paths, copy those directories too.)
+# What the release binary needs; data/states.csv is embedded at compile time. Cargo.toml names
+# its test and bench targets by path, so tests/ and bench/ must exist too.
 COPY Cargo.toml Cargo.lock ./
 COPY entity ./entity
 COPY migration ./migration
 COPY src ./src
 COPY data ./data
 COPY schema.graphql ./
-# Cargo.toml names the integration test target by path, so its files must exist.
 COPY tests ./tests
+COPY bench ./bench
 
 # The caches speed up rebuilds; the binary is copied out of the cached target dir in the same step.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \

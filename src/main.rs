@@ -214,8 +214,12 @@ async fn run(cli: Cli) -> Result<(), String> {
                     out(&format!("demo account already present: {email}"));
                 }
                 out(&format!(
-                    "demo extensions recorded: {}; demo States updated: {}; demo reports created: {}",
-                    r.extensions_recorded, r.states_updated, r.reports_created
+                    "demo extensions recorded: {}; demo States updated: {}; demo reports created: {}; demo needs: {}; demo offers: {}",
+                    r.extensions_recorded,
+                    r.states_updated,
+                    r.reports_created,
+                    r.needs_created,
+                    r.offers_created
                 ));
                 if generated && !r.users_created.is_empty() {
                     out(&format!("password of the new demo accounts: {password}"));

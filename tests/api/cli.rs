@@ -143,6 +143,16 @@ async fn seed_demo_creates_labelled_accounts_once() {
         mrt["data"]["stateParty"]["obligations"][0]["status"], "MET",
         "{mrt}"
     );
+    let token = token_of(&app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let coop = app
+        .graphql_as(&token, "{ assistanceNeeds { totalCount } assistanceOffers { totalCount } cooperationAllocation { totalAllocated { amount currency } } }", json!({}))
+        .await;
+    assert_eq!(coop["data"]["assistanceNeeds"]["totalCount"], 5, "{coop}");
+    assert_eq!(coop["data"]["assistanceOffers"]["totalCount"], 4);
+    assert_ne!(
+        coop["data"]["cooperationAllocation"]["totalAllocated"]["amount"],
+        "0.00"
+    );
     let users = app.users().await;
     let audit = app.audit_entries().await;
     let again = cli(&app, &["seed", "--demo", "--states"], Some(PASSWORD));
