@@ -7,8 +7,9 @@
 //! cents of the base currency and scores are scaled to integers, so the optimum is exact.
 //!
 //! The solver is successive shortest paths with Dijkstra on reduced costs (Johnson
-//! potentials). The initial potentials come from the network's layered shape, so no
-//! Bellman–Ford pass is needed despite the negative costs.
+//! potentials), each Dijkstra stopping once the sink is settled. The initial potentials come
+//! from the network's layered shape, so no Bellman–Ford pass is needed despite the negative
+//! costs.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -120,6 +121,10 @@ pub fn allocate(need_caps: &[i64], offer_caps: &[i64], pairs: &[Pair]) -> Vec<As
             if d > dist[u] {
                 continue;
             }
+            // Nodes farther than the sink cannot be on this shortest path: stop here.
+            if u == sink {
+                break;
+            }
             for &a in &net.out[u] {
                 let arc = &net.arcs[a];
                 if arc.cap <= 0 {
@@ -137,10 +142,11 @@ pub fn allocate(need_caps: &[i64], offer_caps: &[i64], pairs: &[Pair]) -> Vec<As
         if dist[sink] == i64::MAX {
             break;
         }
+        // Johnson's update, capped at the sink's distance so that reduced costs stay
+        // non-negative for nodes the early stop left unsettled.
+        let reach = dist[sink];
         for v in 0..nodes {
-            if dist[v] != i64::MAX {
-                potential[v] += dist[v];
-            }
+            potential[v] += dist[v].min(reach);
         }
         // Bottleneck along the path, then push.
         let mut push = i64::MAX;

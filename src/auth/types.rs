@@ -186,24 +186,4 @@ impl Payload for ChangePasswordPayload {
     }
 }
 
-#[derive(SimpleObject)]
-pub struct UserPayload {
-    pub user: Option<User>,
-    pub user_errors: Vec<UserError>,
-}
-
-impl Payload for UserPayload {
-    type Value = user::Model;
-    fn ok(u: user::Model) -> Self {
-        Self {
-            user: Some(User(u)),
-            user_errors: vec![],
-        }
-    }
-    fn refused(user_errors: Vec<UserError>) -> Self {
-        Self {
-            user: None,
-            user_errors,
-        }
-    }
-}
+crate::graphql::errors::payload!(UserPayload, user, User, user::Model);

@@ -10,7 +10,6 @@ use super::proposals;
 use super::service::{self, AllocationResult};
 use crate::error::ApiError;
 use crate::graphql::enums::{RegionalGroup, ThematicArea};
-use crate::graphql::errors::{Payload, UserError};
 use crate::graphql::money::{Money, MoneyInput};
 use crate::graphql::scalars::Date;
 use crate::graphql::{app, ids, viewer};
@@ -572,51 +571,25 @@ pub struct SetExchangeRateInput {
     pub valid_from: Date,
 }
 
-macro_rules! payload {
-    ($name:ident, $field:ident, $ty:ident, $model:ty) => {
-        #[derive(SimpleObject)]
-        pub struct $name {
-            pub $field: Option<$ty>,
-            pub user_errors: Vec<UserError>,
-        }
-
-        impl Payload for $name {
-            type Value = $model;
-            fn ok(v: $model) -> Self {
-                Self {
-                    $field: Some($ty(v)),
-                    user_errors: vec![],
-                }
-            }
-            fn refused(user_errors: Vec<UserError>) -> Self {
-                Self {
-                    $field: None,
-                    user_errors,
-                }
-            }
-        }
-    };
-}
-
-payload!(
+crate::graphql::errors::payload!(
     AssistanceNeedPayload,
     need,
     AssistanceNeed,
     assistance_need::Model
 );
-payload!(
+crate::graphql::errors::payload!(
     AssistanceOfferPayload,
     offer,
     AssistanceOffer,
     assistance_offer::Model
 );
-payload!(
+crate::graphql::errors::payload!(
     MatchProposalPayload,
     proposal,
     MatchProposal,
     match_proposal::Model
 );
-payload!(
+crate::graphql::errors::payload!(
     ExchangeRatePayload,
     exchange_rate,
     ExchangeRate,

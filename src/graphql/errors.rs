@@ -56,3 +56,32 @@ pub fn respond<P: Payload>(result: Result<P::Value, ServiceError>) -> async_grap
         Err(e) => Err(ApiError::from(e).into()),
     }
 }
+
+/// Defines a mutation payload: the object (or null) and `userErrors`, with its [`Payload`]
+/// impl. `payload!(UserPayload, user, User, user::Model)` wraps a `user::Model` in `User`.
+macro_rules! payload {
+    ($name:ident, $field:ident, $ty:ident, $model:ty) => {
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $name {
+            pub $field: Option<$ty>,
+            pub user_errors: Vec<$crate::graphql::errors::UserError>,
+        }
+
+        impl $crate::graphql::errors::Payload for $name {
+            type Value = $model;
+            fn ok(v: $model) -> Self {
+                Self {
+                    $field: Some($ty(v)),
+                    user_errors: vec![],
+                }
+            }
+            fn refused(user_errors: Vec<$crate::graphql::errors::UserError>) -> Self {
+                Self {
+                    $field: None,
+                    user_errors,
+                }
+            }
+        }
+    };
+}
+pub(crate) use payload;

@@ -10,7 +10,6 @@ use super::service::Compliance;
 use crate::cooperation::types::AssistanceNeed;
 use crate::error::ApiError;
 use crate::graphql::enums::ThematicArea;
-use crate::graphql::errors::{Payload, UserError};
 use crate::graphql::money::{Money, MoneyInput};
 use crate::graphql::scalars::Date;
 use crate::graphql::{app, ids, viewer};
@@ -361,27 +360,12 @@ pub struct ReportActionInput {
     pub id: ID,
 }
 
-#[derive(SimpleObject)]
-pub struct TransparencyReportPayload {
-    pub report: Option<TransparencyReport>,
-    pub user_errors: Vec<UserError>,
-}
-
-impl Payload for TransparencyReportPayload {
-    type Value = transparency_report::Model;
-    fn ok(r: transparency_report::Model) -> Self {
-        Self {
-            report: Some(TransparencyReport(r)),
-            user_errors: vec![],
-        }
-    }
-    fn refused(user_errors: Vec<UserError>) -> Self {
-        Self {
-            report: None,
-            user_errors,
-        }
-    }
-}
+crate::graphql::errors::payload!(
+    TransparencyReportPayload,
+    report,
+    TransparencyReport,
+    transparency_report::Model
+);
 
 /// Annual reporting compliance for one calendar year.
 pub struct ReportingCompliance(pub Compliance);

@@ -2,14 +2,13 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use entity::enums::StateStatus as Status;
 use entity::{deadline_extension, state};
 
 use crate::cooperation::types::{AssistanceNeed, AssistanceOffer};
 use crate::error::ApiError;
 use crate::graphql::enums::{DepositType, IncomeGroup, RegionalGroup, StateStatus};
-use crate::graphql::errors::{Payload, UserError};
 use crate::graphql::pagination::{Conn, connection, page_request};
 use crate::graphql::scalars::Date;
 use crate::graphql::{app, ids, viewer};
@@ -318,27 +317,7 @@ pub struct UpdateStatePartyInput {
     pub clearance_completed_on: MaybeUndefined<Date>,
 }
 
-#[derive(SimpleObject)]
-pub struct StatePartyPayload {
-    pub state_party: Option<StateParty>,
-    pub user_errors: Vec<UserError>,
-}
-
-impl Payload for StatePartyPayload {
-    type Value = state::Model;
-    fn ok(s: state::Model) -> Self {
-        Self {
-            state_party: Some(StateParty(s)),
-            user_errors: vec![],
-        }
-    }
-    fn refused(user_errors: Vec<UserError>) -> Self {
-        Self {
-            state_party: None,
-            user_errors,
-        }
-    }
-}
+crate::graphql::errors::payload!(StatePartyPayload, state_party, StateParty, state::Model);
 
 #[derive(InputObject)]
 pub struct RecordDeadlineExtensionInput {
@@ -352,27 +331,12 @@ pub struct RecordDeadlineExtensionInput {
     pub granted_at: Option<String>,
 }
 
-#[derive(SimpleObject)]
-pub struct DeadlineExtensionPayload {
-    pub extension: Option<DeadlineExtension>,
-    pub user_errors: Vec<UserError>,
-}
-
-impl Payload for DeadlineExtensionPayload {
-    type Value = deadline_extension::Model;
-    fn ok(e: deadline_extension::Model) -> Self {
-        Self {
-            extension: Some(DeadlineExtension(e)),
-            user_errors: vec![],
-        }
-    }
-    fn refused(user_errors: Vec<UserError>) -> Self {
-        Self {
-            extension: None,
-            user_errors,
-        }
-    }
-}
+crate::graphql::errors::payload!(
+    DeadlineExtensionPayload,
+    extension,
+    DeadlineExtension,
+    deadline_extension::Model
+);
 
 #[derive(InputObject, Default)]
 pub struct StatePartyFilter {
