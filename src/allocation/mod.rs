@@ -6,10 +6,10 @@
 //! in total and, among such allocations, maximises Σ amount × score. Amounts are integer
 //! cents of the base currency and scores are scaled to integers, so the optimum is exact.
 //!
-//! The solver is successive shortest paths with Dijkstra on reduced costs (Johnson
-//! potentials), each Dijkstra stopping once the sink is settled. The initial potentials come
-//! from the network's layered shape, so no Bellman–Ford pass is needed despite the negative
-//! costs.
+//! The solver is a primal network simplex ([`simplex`]) on the circulation form of the
+//! network. Successive shortest paths ([`allocate_ssp`], Dijkstra on reduced costs stopped at
+//! the sink, potentials from the network's layered shape) is the reference it is tested
+//! against, and the fallback should the simplex reach its pivot limit.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -74,7 +74,58 @@ fn scaled(score: f64) -> i64 {
 
 /// Allocates `need_caps[i]` and `offer_caps[j]` (cents, ≥ 0) over `pairs`. Returns the
 /// positive assignments in pair order.
+///
+/// Solved by the network simplex ([`simplex`]); should it ever hit its pivot limit, by
+/// successive shortest paths ([`allocate_ssp`]). Both are exact.
 pub fn allocate(need_caps: &[i64], offer_caps: &[i64], pairs: &[Pair]) -> Vec<Assignment> {
+    allocate_simplex(need_caps, offer_caps, pairs)
+        .unwrap_or_else(|| allocate_ssp(need_caps, offer_caps, pairs))
+}
+
+/// The network simplex on the circulation form of the problem; None at the pivot limit.
+pub fn allocate_simplex(
+    need_caps: &[i64],
+    offer_caps: &[i64],
+    pairs: &[Pair],
+) -> Option<Vec<Assignment>> {
+    let (n, m) = (need_caps.len(), offer_caps.len());
+    let (source, sink) = (n + m, n + m + 1);
+    let nodes = n + m + 2;
+    // Worth of one cent allocated: more than any cycle can gain in score.
+    let c = (SCORE_SCALE as i64) * (nodes as i64 + 1) + 1;
+    let mut arcs: Vec<(usize, usize, i64, i64)> = Vec::with_capacity(n + m + pairs.len() + 1);
+    let mut pair_arc = Vec::with_capacity(pairs.len());
+    for p in pairs {
+        let ok = p.need < n && p.offer < m && need_caps[p.need] > 0 && offer_caps[p.offer] > 0;
+        pair_arc.push(ok.then_some(arcs.len()));
+        if ok {
+            let cap = need_caps[p.need].min(offer_caps[p.offer]);
+            arcs.push((p.need, n + p.offer, cap, -scaled(p.score)));
+        }
+    }
+    for (i, &cap) in need_caps.iter().enumerate() {
+        arcs.push((source, i, cap.max(0), 0));
+    }
+    for (j, &cap) in offer_caps.iter().enumerate() {
+        arcs.push((n + j, sink, cap.max(0), 0));
+    }
+    let total: i64 = need_caps.iter().map(|c| (*c).max(0)).sum();
+    arcs.push((sink, source, total, -c));
+    let flow = simplex::solve(nodes, &arcs, 100 * arcs.len() + 10_000)?;
+    Some(
+        pair_arc
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let f = a.map(|a| flow[a]).unwrap_or(0);
+                (f > 0).then_some(Assignment { pair: i, amount: f })
+            })
+            .collect(),
+    )
+}
+
+/// Successive shortest paths: the reference solver.
+pub fn allocate_ssp(need_caps: &[i64], offer_caps: &[i64], pairs: &[Pair]) -> Vec<Assignment> {
     let (n, m) = (need_caps.len(), offer_caps.len());
     let source = n + m;
     let sink = source + 1;
@@ -188,6 +239,8 @@ pub fn objective(pairs: &[Pair], assignments: &[Assignment]) -> (i64, i128) {
         )
     })
 }
+
+mod simplex;
 
 #[cfg(test)]
 mod tests;

@@ -134,8 +134,31 @@ proptest! {
             .collect();
         pairs.sort_by_key(|p| (p.need, p.offer));
         pairs.dedup_by_key(|p| (p.need, p.offer));
-        let a = allocate(&need_caps, &offer_caps, &pairs);
+        let best = brute_force(&need_caps, &offer_caps, &pairs);
+        let a = allocate_ssp(&need_caps, &offer_caps, &pairs);
         totals(&need_caps, &offer_caps, &pairs, &a);
-        prop_assert_eq!(objective(&pairs, &a), brute_force(&need_caps, &offer_caps, &pairs));
+        prop_assert_eq!(objective(&pairs, &a), best);
+        let s = allocate_simplex(&need_caps, &offer_caps, &pairs).expect("within the pivot limit");
+        totals(&need_caps, &offer_caps, &pairs, &s);
+        prop_assert_eq!(objective(&pairs, &s), best);
+    }
+
+    #[test]
+    fn the_simplex_and_shortest_paths_agree_on_larger_instances(
+        need_caps in proptest::collection::vec(0i64..10_000, 1..40),
+        offer_caps in proptest::collection::vec(0i64..10_000, 1..40),
+        raw in proptest::collection::vec((0usize..40, 0usize..40, 0u32..=1000), 0..300),
+    ) {
+        let mut pairs: Vec<Pair> = raw
+            .into_iter()
+            .filter(|(i, j, _)| *i < need_caps.len() && *j < offer_caps.len())
+            .map(|(i, j, s)| pair(i, j, f64::from(s) / 1000.0))
+            .collect();
+        pairs.sort_by_key(|p| (p.need, p.offer));
+        pairs.dedup_by_key(|p| (p.need, p.offer));
+        let ssp = allocate_ssp(&need_caps, &offer_caps, &pairs);
+        let simplex = allocate_simplex(&need_caps, &offer_caps, &pairs).expect("within the pivot limit");
+        totals(&need_caps, &offer_caps, &pairs, &simplex);
+        prop_assert_eq!(objective(&pairs, &simplex), objective(&pairs, &ssp));
     }
 }

@@ -129,6 +129,17 @@ fn earliest_submission(
 
 /// Every obligation of `state` as of `today`, in due-date order (ties: kind order, then
 /// reporting year).
+///
+/// - Only a bound State (party or withdrawn) with a deposit date owes anything.
+/// - Initial report: entry into force + 180 days, always listed.
+/// - Annual reports: one for every 30 April strictly after the initial report's due date,
+///   covering the year before; listed from the first up to and including the first one due
+///   after `today` (a report due on `today` is not "after" it).
+/// - Stockpile destruction (+ 96 months) and clearance (+ 120 months) when they apply; the
+///   due date in force is the latest extension of that kind, `original_due_date` the treaty's.
+/// - With a withdrawal date recorded, whatever is due (in force) after it is dropped.
+/// - Fulfilment: the earliest submission of the matching report (drafts never count, late
+///   ones do), or the recorded completion date.
 pub fn obligations(
     state: &StateFacts,
     reports: &[ReportFact],
@@ -201,11 +212,11 @@ pub fn obligations(
         ));
     }
 
-    // Article 20: a withdrawn State owes nothing due after its withdrawal took effect.
-    if let Some(withdrawal) = state
-        .withdrawal_effective_date
-        .filter(|_| state.standing == Standing::Withdrawn)
-    {
+    // Article 20: a withdrawn State owes nothing due after its withdrawal took effect (the
+    // due date in force, after extensions). A State party that has notified its withdrawal
+    // and recorded the date it takes effect is treated the same: nothing falling due after
+    // that date will be owed.
+    if let Some(withdrawal) = state.withdrawal_effective_date {
         list.retain(|o| o.due_date <= withdrawal);
     }
 
@@ -214,7 +225,9 @@ pub fn obligations(
 }
 
 /// Checks a new extension of `kind` to `new_deadline` against the State's obligations and
-/// the extensions already granted.
+/// the extensions already granted: it must lie after the deadline in force and at most one
+/// treaty step after it (Article 3(3): 48 months; Article 4(5): 60 months; exactly the step is
+/// allowed). Reports, and obligations the State does not have, are `NotApplicable`.
 pub fn extension_allowed(
     state: &StateFacts,
     extensions: &[ExtensionFact],

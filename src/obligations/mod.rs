@@ -57,7 +57,9 @@ pub enum Standing {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StateFacts {
     pub standing: Standing,
+    /// Article 17 entry into force is computed from it; None → no obligations.
     pub deposit_date: Option<NaiveDate>,
+    /// Article 20: the day a withdrawal takes effect. Nothing due after it is owed.
     pub withdrawal_effective_date: Option<NaiveDate>,
     pub holds_stockpiles: bool,
     pub contaminated: bool,

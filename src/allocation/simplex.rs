@@ -1,0 +1,233 @@
+//! A primal network simplex for the allocation's flow problem, with block-search pricing.
+//!
+//! The network is turned into a circulation: the arc sink → source carries the allocated
+//! total at cost −C per cent, C larger than any cycle's worth of score, so a minimum-cost
+//! circulation allocates as much as possible first and then maximises the score.
+//!
+//! The starting tree hangs every node from an artificial root by a zero-cost arc. In a
+//! circulation those arcs can never carry flow (no arc leaves the root), so potentials stay
+//! bounded by real path costs and fit `i64`.
+
+/// Outcome of a solve: the flow on each arc, or `None` when the pivot limit was reached (the
+/// caller then falls back to successive shortest paths).
+pub fn solve(
+    nodes: usize,
+    arcs: &[(usize, usize, i64, i64)],
+    max_pivots: usize,
+) -> Option<Vec<i64>> {
+    let m = arcs.len();
+    let n = nodes;
+    let root = n;
+    // Arcs 0..m are real; m..m+n are artificial x → root.
+    let total = m + n;
+    let mut src: Vec<usize> = Vec::with_capacity(total);
+    let mut dst: Vec<usize> = Vec::with_capacity(total);
+    let mut cap: Vec<i64> = Vec::with_capacity(total);
+    let mut cost: Vec<i64> = Vec::with_capacity(total);
+    for &(s, t, c, w) in arcs {
+        src.push(s);
+        dst.push(t);
+        cap.push(c);
+        cost.push(w);
+    }
+    let art = 0;
+    for x in 0..n {
+        src.push(x);
+        dst.push(root);
+        cap.push(i64::MAX / 4);
+        cost.push(art);
+    }
+    let mut flow = vec![0i64; total];
+    // Tree: every node hangs from the root by its artificial arc.
+    let mut parent = vec![root; n + 1];
+    let mut pred = vec![usize::MAX; n + 1];
+    let mut depth = vec![1usize; n + 1];
+    let mut pi = vec![0i64; n + 1];
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
+    let mut in_tree = vec![false; total];
+    depth[root] = 0;
+    parent[root] = usize::MAX;
+    for x in 0..n {
+        pred[x] = m + x;
+        in_tree[m + x] = true;
+        children[root].push(x);
+        // cost + pi[x] - pi[root] = 0.
+        pi[x] = -art;
+    }
+
+    let block = ((total as f64).sqrt() as usize).max(10);
+    let mut next = 0usize;
+    let mut pivots = 0usize;
+    let mut stack = Vec::new();
+    loop {
+        // Block search: the most violating arc among the next `block` arcs, scanning at most
+        // once around.
+        let mut best = usize::MAX;
+        let mut best_v: i64 = 0;
+        let mut scanned = 0;
+        while scanned < total {
+            let end = (scanned + block).min(total);
+            for _ in scanned..end {
+                let a = next;
+                next += 1;
+                if next == total {
+                    next = 0;
+                }
+                // Tree arcs are basic; an arc without capacity can never carry flow.
+                if in_tree[a] || cap[a] == 0 {
+                    continue;
+                }
+                let rc = cost[a] + pi[src[a]] - pi[dst[a]];
+                let v = if flow[a] == 0 {
+                    -rc
+                } else if flow[a] == cap[a] {
+                    rc
+                } else {
+                    rc.abs()
+                };
+                if v > best_v {
+                    best_v = v;
+                    best = a;
+                }
+            }
+            scanned = end;
+            if best != usize::MAX {
+                break;
+            }
+        }
+        if best == usize::MAX {
+            break;
+        }
+        pivots += 1;
+        if pivots > max_pivots {
+            return None;
+        }
+        let e = best;
+        let rc = cost[e] + pi[src[e]] - pi[dst[e]];
+        // Push along e forwards (u → v) when its reduced cost is negative, else backwards.
+        let (u, v) = if rc < 0 {
+            (src[e], dst[e])
+        } else {
+            (dst[e], src[e])
+        };
+        let residual = |a: usize, from: usize, flow: &[i64]| -> i64 {
+            if src[a] == from {
+                cap[a] - flow[a]
+            } else {
+                flow[a]
+            }
+        };
+        let mut delta = residual(e, u, &flow);
+        // Leaving arc: first minimum found walking from v up (the cycle after e), then from
+        // u up; `leave_side` says which side of the join it is on.
+        let mut leave = e;
+        let mut leave_on_u = false;
+        let (mut a, mut b) = (u, v);
+        // Walk up to the join.
+        let mut path_v = Vec::new();
+        let mut path_u = Vec::new();
+        while a != b {
+            if depth[a] >= depth[b] {
+                path_u.push(a);
+                a = parent[a];
+            } else {
+                path_v.push(b);
+                b = parent[b];
+            }
+        }
+        // Along the cycle the flow goes u → v (e), then v up to the join, then down to u.
+        // Leaving arc by the strongly-feasible-tree rule (as in LEMON): strict on u's side
+        // (scanned from u up), non-strict on v's side (from v up), so degenerate pivots
+        // cannot cycle.
+        for &x in &path_u {
+            let r = residual(pred[x], parent[x], &flow);
+            if r < delta {
+                delta = r;
+                leave = pred[x];
+                leave_on_u = true;
+            }
+        }
+        for &x in &path_v {
+            let r = residual(pred[x], x, &flow);
+            if r <= delta {
+                delta = r;
+                leave = pred[x];
+                leave_on_u = false;
+            }
+        }
+        // Augment.
+        if delta > 0 {
+            let push = |a: usize, from: usize, flow: &mut [i64]| {
+                if src[a] == from {
+                    flow[a] += delta;
+                } else {
+                    flow[a] -= delta;
+                }
+            };
+            push(e, u, &mut flow);
+            for &x in &path_v {
+                push(pred[x], x, &mut flow);
+            }
+            for &x in &path_u {
+                push(pred[x], parent[x], &mut flow);
+            }
+        }
+        if leave == e {
+            continue;
+        }
+        // The subtree below the leaving arc is re-hung from e.
+        let (w, attach) = if leave_on_u { (u, v) } else { (v, u) };
+        // The child end of the leaving arc.
+        let cut = if pred[src[leave]] == leave {
+            src[leave]
+        } else {
+            dst[leave]
+        };
+        // Reverse the path w → … → cut.
+        let mut chain = vec![w];
+        while *chain.last().unwrap_or(&w) != cut {
+            let last = *chain.last().unwrap_or(&w);
+            chain.push(parent[last]);
+        }
+        // Detach `cut` from its parent.
+        let old_parent = parent[cut];
+        if let Some(pos) = children[old_parent].iter().position(|&c| c == cut) {
+            children[old_parent].swap_remove(pos);
+        }
+        in_tree[leave] = false;
+        for i in (1..chain.len()).rev() {
+            let (lower, upper) = (chain[i - 1], chain[i]);
+            // upper becomes the child of lower, through the arc that joined them.
+            if let Some(pos) = children[upper].iter().position(|&c| c == lower) {
+                children[upper].swap_remove(pos);
+            }
+            children[lower].push(upper);
+            parent[upper] = lower;
+            pred[upper] = pred[lower];
+        }
+        parent[w] = attach;
+        pred[w] = e;
+        children[attach].push(w);
+        in_tree[e] = true;
+        // Potentials and depths of the moved subtree.
+        stack.clear();
+        stack.push(w);
+        while let Some(x) = stack.pop() {
+            let p = parent[x];
+            let a = pred[x];
+            pi[x] = if src[a] == x {
+                pi[p] - cost[a]
+            } else {
+                pi[p] + cost[a]
+            };
+            depth[x] = depth[p] + 1;
+            stack.extend(children[x].iter().copied());
+        }
+    }
+    // Artificial arcs must be empty for a feasible circulation.
+    if flow[m..].iter().any(|&f| f != 0) {
+        return None;
+    }
+    flow.truncate(m);
+    Some(flow)
+}
