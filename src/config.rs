@@ -111,6 +111,15 @@ pub struct Settings {
     )]
     pub db_max_connections: u32,
 
+    /// Base currency of comparisons and allocations (ISO 4217).
+    #[arg(long, env = "ISU_BASE_CURRENCY", default_value = "CHF", global = true)]
+    pub base_currency: String,
+
+    /// Matching weights: thematic area, assistance type, geography, amount, period, urgency;
+    /// six numbers summing to 1, comma-separated. Default 0.30,0.20,0.15,0.15,0.10,0.10.
+    #[arg(long, env = "ISU_MATCH_WEIGHTS", global = true)]
+    pub match_weights: Option<String>,
+
     /// How long a request waits for a pooled connection before failing.
     #[arg(
         long,
@@ -129,6 +138,10 @@ pub enum ConfigError {
     ShortJwtSecret,
     #[error("ISU_BOOTSTRAP_ADMIN_EMAIL and ISU_BOOTSTRAP_ADMIN_PASSWORD go together")]
     HalfBootstrapAdmin,
+    #[error("ISU_BASE_CURRENCY must be an ISO 4217 code")]
+    BaseCurrency,
+    #[error("ISU_MATCH_WEIGHTS must be six non-negative numbers summing to 1")]
+    MatchWeights,
 }
 
 impl Settings {
@@ -146,7 +159,42 @@ impl Settings {
         if self.bootstrap_admin_email.is_some() != self.bootstrap_admin_password.is_some() {
             return Err(ConfigError::HalfBootstrapAdmin);
         }
+        self.cooperation()?;
         Ok(())
+    }
+
+    /// The cooperation settings, checked.
+    pub fn cooperation(&self) -> Result<crate::cooperation::CooperationConfig, ConfigError> {
+        let base = self.base_currency.trim().to_uppercase();
+        if !crate::money::is_currency(&base) {
+            return Err(ConfigError::BaseCurrency);
+        }
+        let weights = match &self.match_weights {
+            None => crate::matching::Weights::default(),
+            Some(text) => {
+                let w: Vec<f64> = text
+                    .split(',')
+                    .map(|x| x.trim().parse::<f64>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| ConfigError::MatchWeights)?;
+                let sum: f64 = w.iter().sum();
+                if w.len() != 6 || w.iter().any(|x| *x < 0.0) || (sum - 1.0).abs() > 1e-9 {
+                    return Err(ConfigError::MatchWeights);
+                }
+                crate::matching::Weights {
+                    thematic_area: w[0],
+                    assistance_type: w[1],
+                    geography: w[2],
+                    amount: w[3],
+                    period: w[4],
+                    urgency: w[5],
+                }
+            }
+        };
+        Ok(crate::cooperation::CooperationConfig {
+            base_currency: base,
+            weights,
+        })
     }
 
     /// Settings for tests and tools: development, random port, the given database.
@@ -160,6 +208,8 @@ impl Settings {
             bootstrap_admin_password: None,
             today: None,
             request_timeout_secs: 30,
+            base_currency: "CHF".into(),
+            match_weights: None,
             db_max_connections: 5,
             db_acquire_timeout_secs: 5,
         }
@@ -191,6 +241,32 @@ mod tests {
         assert!(matches!(s.validate(), Err(ConfigError::ShortJwtSecret)));
         s.jwt_secret = Some(Secret::new("x".repeat(32)));
         assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn cooperation_settings_are_checked() {
+        let mut s = Settings::for_database("sqlite::memory:");
+        assert_eq!(
+            s.cooperation().map(|c| c.base_currency).ok().as_deref(),
+            Some("CHF")
+        );
+        s.base_currency = "eur".into();
+        assert_eq!(
+            s.cooperation().map(|c| c.base_currency).ok().as_deref(),
+            Some("EUR")
+        );
+        s.base_currency = "EURO".into();
+        assert!(matches!(s.validate(), Err(ConfigError::BaseCurrency)));
+        s.base_currency = "CHF".into();
+        s.match_weights = Some("0.5,0.5,0,0,0,0".into());
+        assert_eq!(
+            s.cooperation().map(|c| c.weights.thematic_area).ok(),
+            Some(0.5)
+        );
+        s.match_weights = Some("0.5,0.5,0.1,0,0,0".into());
+        assert!(matches!(s.validate(), Err(ConfigError::MatchWeights)));
+        s.match_weights = Some("1,0,0,0,0".into());
+        assert!(matches!(s.validate(), Err(ConfigError::MatchWeights)));
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub struct AppContext {
     /// "Today" for treaty computations.
     pub clock: Clock,
     pub environment: Environment,
+    /// Base currency and matching weights.
+    pub cooperation: crate::cooperation::CooperationConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -134,6 +136,7 @@ pub async fn prepare(
         keys: Arc::new(JwtKeys::new(secret.as_bytes())),
         clock: Clock::new(settings.today),
         environment: settings.environment,
+        cooperation: settings.cooperation()?,
     })
 }
 

@@ -46,7 +46,16 @@ impl CooperationMutation {
                 .source_report_id
                 .map(|id| ids::decode_as(&id, TransparencyReport::KIND).ok_or(id.0)),
         };
-        respond(service::create_need(&app.db, viewer(ctx), new, app.clock.today()).await)
+        respond(
+            service::create_need(
+                &app.db,
+                &app.cooperation,
+                viewer(ctx),
+                new,
+                app.clock.today(),
+            )
+            .await,
+        )
     }
 
     /// Withdraws an open need. The State's delegation or ISU staff.
@@ -88,7 +97,16 @@ impl CooperationMutation {
             period_start: input.period_start.map(|d| d.0),
             period_end: input.period_end.map(|d| d.0),
         };
-        respond(service::create_offer(&app.db, viewer(ctx), new, app.clock.today()).await)
+        respond(
+            service::create_offer(
+                &app.db,
+                &app.cooperation,
+                viewer(ctx),
+                new,
+                app.clock.today(),
+            )
+            .await,
+        )
     }
 
     /// Withdraws an open offer. The provider's delegation or ISU staff.
@@ -115,11 +133,14 @@ impl CooperationMutation {
         respond(
             super::proposals::propose(
                 &app.db,
+                &app.cooperation,
                 viewer(ctx),
-                ids::decode_as(&input.need_id, AssistanceNeed::KIND),
-                ids::decode_as(&input.offer_id, AssistanceOffer::KIND),
-                input.amount.map(Into::into),
-                input.note,
+                super::proposals::NewProposal {
+                    need_id: ids::decode_as(&input.need_id, AssistanceNeed::KIND),
+                    offer_id: ids::decode_as(&input.offer_id, AssistanceOffer::KIND),
+                    amount: input.amount.map(Into::into),
+                    note: input.note,
+                },
                 app.clock.today(),
             )
             .await,
@@ -150,11 +171,12 @@ impl CooperationMutation {
         ctx: &Context<'_>,
         input: SetExchangeRateInput,
     ) -> async_graphql::Result<ExchangeRatePayload> {
-        let db = &app(ctx)?.db;
+        let app = app(ctx)?;
         respond(
             super::rates::set(
-                db,
+                &app.db,
                 viewer(ctx),
+                &app.cooperation.base_currency,
                 &input.currency,
                 input.rate_to_base,
                 input.valid_from.0,

@@ -112,16 +112,29 @@ pub async fn get(
     }
 }
 
+/// `proposeMatch`'s input; IDs are None when they were not IDs of the right kind.
+#[derive(Debug)]
+pub struct NewProposal {
+    pub need_id: Option<Uuid>,
+    pub offer_id: Option<Uuid>,
+    pub amount: Option<Money>,
+    pub note: Option<String>,
+}
+
 /// `proposeMatch`: an eligible pair, with an amount within both remaining amounts.
 pub async fn propose(
     db: &DatabaseConnection,
+    cfg: &super::CooperationConfig,
     viewer: &Viewer,
-    need_id: Option<Uuid>,
-    offer_id: Option<Uuid>,
-    amount: Option<Money>,
-    note: Option<String>,
+    new: NewProposal,
     today: NaiveDate,
 ) -> Result<match_proposal::Model, ServiceError> {
+    let NewProposal {
+        need_id,
+        offer_id,
+        amount,
+        note,
+    } = new;
     let actor = viewer.require_role(&MATCHMAKERS)?.user_id;
     let need = match need_id {
         Some(id) => get_need(db, viewer, id).await?,
@@ -135,7 +148,7 @@ pub async fn propose(
     .ok_or_else(|| {
         ServiceError::refused(Code::NotFound, &["input", "offerId"], "No such offer.")
     })?;
-    let ctx = MatchContext::load(db, today).await?;
+    let ctx = MatchContext::load(db, today, cfg).await?;
     let why = matching::ineligibility(&ctx.need(&need), &ctx.offer(&offer));
     if !why.is_empty() {
         return Err(ServiceError::refused(

@@ -104,9 +104,15 @@ impl CooperationQuery {
             region: f.regional_group.map(Into::into),
         };
         Ok(CooperationAllocation(
-            service::allocation(&app.db, viewer(ctx), filter, app.clock.today())
-                .await
-                .map_err(ApiError::from)?,
+            service::allocation(
+                &app.db,
+                &app.cooperation,
+                viewer(ctx),
+                filter,
+                app.clock.today(),
+            )
+            .await
+            .map_err(ApiError::from)?,
         ))
     }
 

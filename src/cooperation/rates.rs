@@ -20,17 +20,15 @@ use crate::clock::now;
 use crate::error::{Code, Refusals, ServiceError};
 use crate::money::is_currency;
 
-/// The base currency of comparisons and allocations.
-pub const BASE_CURRENCY: &str = "CHF";
-
-/// Every rate, by currency, newest first.
+/// Every rate to the base currency, by currency, newest first.
 #[derive(Clone, Debug, Default)]
 pub struct Rates {
+    base: String,
     by_currency: HashMap<String, Vec<(NaiveDate, Decimal)>>,
 }
 
 impl Rates {
-    pub fn from_rows(rows: &[exchange_rate::Model]) -> Self {
+    pub fn from_rows(rows: &[exchange_rate::Model], base: &str) -> Self {
         let mut by_currency: HashMap<String, Vec<(NaiveDate, Decimal)>> = HashMap::new();
         for r in rows {
             if let Ok(rate) = r.rate_to_base.parse::<Decimal>() {
@@ -43,12 +41,15 @@ impl Rates {
         for v in by_currency.values_mut() {
             v.sort_by_key(|(from, _)| std::cmp::Reverse(*from));
         }
-        Self { by_currency }
+        Self {
+            base: base.to_owned(),
+            by_currency,
+        }
     }
 
     /// Units of the base currency for one unit of `currency` on `day`.
     pub fn rate_on(&self, currency: &str, day: NaiveDate) -> Option<Decimal> {
-        if currency == BASE_CURRENCY {
+        if currency == self.base {
             return Some(Decimal::ONE);
         }
         self.by_currency
@@ -74,22 +75,23 @@ impl Rates {
     }
 
     pub fn to_base(&self, cents: i64, from: &str, day: NaiveDate) -> Option<i64> {
-        self.convert(cents, from, BASE_CURRENCY, day)
+        self.convert(cents, from, &self.base, day)
     }
 }
 
-pub async fn load(db: &DatabaseConnection) -> Result<Rates, ServiceError> {
+pub async fn load(db: &DatabaseConnection, base: &str) -> Result<Rates, ServiceError> {
     Ok(Rates::from_rows(
         &exchange_rate::Entity::find().all(db).await?,
+        base,
     ))
 }
 
-/// `exchangeRates`: for every logged-in user.
+/// `exchangeRates`: ISU_ADMIN only, like setting them (issue 5).
 pub async fn list(
     db: &DatabaseConnection,
     viewer: &Viewer,
 ) -> Result<Vec<exchange_rate::Model>, ServiceError> {
-    viewer.require()?;
+    viewer.require_role(&[UserRole::IsuAdmin])?;
     Ok(exchange_rate::Entity::find()
         .order_by_asc(exchange_rate::Column::Currency)
         .order_by_desc(exchange_rate::Column::ValidFrom)
@@ -101,6 +103,7 @@ pub async fn list(
 pub async fn set(
     db: &DatabaseConnection,
     viewer: &Viewer,
+    base: &str,
     currency: &str,
     rate: Decimal,
     valid_from: NaiveDate,
@@ -114,11 +117,11 @@ pub async fn set(
             &["input", "currency"],
             format!("`{currency}` is not an ISO 4217 currency code."),
         );
-    } else if currency == BASE_CURRENCY {
+    } else if currency == base {
         r.push(
             Code::InvalidInput,
             &["input", "currency"],
-            format!("{BASE_CURRENCY} is the base currency: its rate is 1."),
+            format!("{base} is the base currency: its rate is 1."),
         );
     }
     if rate <= Decimal::ZERO {
@@ -186,11 +189,14 @@ mod tests {
 
     #[test]
     fn the_latest_rate_valid_on_the_day_applies() {
-        let rates = Rates::from_rows(&[
-            row("USD", "0.90", "2025-01-01"),
-            row("USD", "0.80", "2026-01-01"),
-            row("EUR", "0.95", "2025-01-01"),
-        ]);
+        let rates = Rates::from_rows(
+            &[
+                row("USD", "0.90", "2025-01-01"),
+                row("USD", "0.80", "2026-01-01"),
+                row("EUR", "0.95", "2025-01-01"),
+            ],
+            "CHF",
+        );
         let day = |s: &str| s.parse::<NaiveDate>().expect("date");
         assert_eq!(
             rates.rate_on("USD", day("2025-06-01")),

@@ -15,7 +15,8 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::rates::{self, BASE_CURRENCY, Rates};
+use super::CooperationConfig;
+use super::rates::{self, Rates};
 use crate::allocation::{self, Pair};
 use crate::audit::service::{Change, record};
 use crate::auth::Viewer;
@@ -206,6 +207,7 @@ pub fn offer_json(o: &assistance_offer::Model) -> serde_json::Value {
 /// `createAssistanceNeed`: the State's delegation or ISU staff.
 pub async fn create_need(
     db: &DatabaseConnection,
+    cfg: &CooperationConfig,
     viewer: &Viewer,
     new: NewNeed,
     today: NaiveDate,
@@ -219,7 +221,7 @@ pub async fn create_need(
             format!("No State has the code {code}."),
         ));
     }
-    let rates = rates::load(db).await?;
+    let rates = rates::load(db, &cfg.base_currency).await?;
     let mut r = Refusals::default();
     check_text(&mut r, &new.title, new.description.as_deref());
     if new.types.is_empty() {
@@ -319,6 +321,7 @@ pub struct NewOffer {
 /// organisation.
 pub async fn create_offer(
     db: &DatabaseConnection,
+    cfg: &CooperationConfig,
     viewer: &Viewer,
     new: NewOffer,
     today: NaiveDate,
@@ -367,7 +370,7 @@ pub async fn create_offer(
             format!("At most {MAX_TITLE} characters."),
         );
     }
-    let rates = rates::load(db).await?;
+    let rates = rates::load(db, &cfg.base_currency).await?;
     check_text(&mut r, &new.title, new.description.as_deref());
     if new.areas.is_empty() {
         r.push(
@@ -726,7 +729,11 @@ pub struct MatchContext {
 }
 
 impl MatchContext {
-    pub async fn load(db: &DatabaseConnection, today: NaiveDate) -> Result<Self, ServiceError> {
+    pub async fn load(
+        db: &DatabaseConnection,
+        today: NaiveDate,
+        cfg: &CooperationConfig,
+    ) -> Result<Self, ServiceError> {
         let states = state::Entity::find()
             .all(db)
             .await?
@@ -751,10 +758,10 @@ impl MatchContext {
         }
         Ok(Self {
             states,
-            rates: rates::load(db).await?,
+            rates: rates::load(db, &cfg.base_currency).await?,
             today,
             deadlines,
-            weights: Weights::default(),
+            weights: cfg.weights,
         })
     }
 
@@ -846,11 +853,12 @@ async fn open_needs(db: &DatabaseConnection) -> Result<Vec<assistance_need::Mode
 /// The best offers for a need, best first.
 pub async fn matches_for_need(
     db: &DatabaseConnection,
+    cfg: &CooperationConfig,
     need: &assistance_need::Model,
     today: NaiveDate,
     first: usize,
 ) -> Result<Vec<(assistance_offer::Model, Scored)>, ServiceError> {
-    let ctx = MatchContext::load(db, today).await?;
+    let ctx = MatchContext::load(db, today, cfg).await?;
     let offers = open_offers(db).await?;
     let facts: Vec<OfferFacts> = offers.iter().map(|o| ctx.offer(o)).collect();
     let by_id: HashMap<Uuid, &assistance_offer::Model> = offers.iter().map(|o| (o.id, o)).collect();
@@ -864,10 +872,11 @@ pub async fn matches_for_need(
 /// Why no offer fits a need; empty when some does.
 pub async fn why_unmatched(
     db: &DatabaseConnection,
+    cfg: &CooperationConfig,
     need: &assistance_need::Model,
     today: NaiveDate,
 ) -> Result<Vec<String>, ServiceError> {
-    let ctx = MatchContext::load(db, today).await?;
+    let ctx = MatchContext::load(db, today, cfg).await?;
     let facts: Vec<OfferFacts> = open_offers(db)
         .await?
         .iter()
@@ -879,12 +888,13 @@ pub async fn why_unmatched(
 /// The needs an offer can serve, best first, among those the viewer may see.
 pub async fn matches_for_offer(
     db: &DatabaseConnection,
+    cfg: &CooperationConfig,
     viewer: &Viewer,
     offer: &assistance_offer::Model,
     today: NaiveDate,
     first: usize,
 ) -> Result<Vec<(assistance_need::Model, Scored)>, ServiceError> {
-    let ctx = MatchContext::load(db, today).await?;
+    let ctx = MatchContext::load(db, today, cfg).await?;
     let needs: Vec<assistance_need::Model> = open_needs(db)
         .await?
         .into_iter()
@@ -918,6 +928,8 @@ pub struct Assigned {
 
 #[derive(Debug)]
 pub struct AllocationResult {
+    /// The base currency every amount here is in.
+    pub currency: String,
     pub assignments: Vec<Assigned>,
     pub requested_cents: i64,
     pub allocated_cents: i64,
@@ -930,6 +942,7 @@ pub struct AllocationResult {
 /// ISU staff and coordinators.
 pub async fn allocation(
     db: &DatabaseConnection,
+    cfg: &CooperationConfig,
     viewer: &Viewer,
     f: AllocationFilter,
     today: NaiveDate,
@@ -939,7 +952,7 @@ pub async fn allocation(
         UserRole::IsuStaff,
         UserRole::Coordinator,
     ])?;
-    let ctx = MatchContext::load(db, today).await?;
+    let ctx = MatchContext::load(db, today, cfg).await?;
     let needs: Vec<(assistance_need::Model, NeedFacts)> = open_needs(db)
         .await?
         .into_iter()
@@ -998,6 +1011,7 @@ pub async fn allocation(
     let fully = got.iter().zip(&need_caps).filter(|(g, c)| *g == *c).count();
     let uncovered = got.iter().filter(|g| **g == 0).count();
     Ok(AllocationResult {
+        currency: cfg.base_currency.clone(),
         requested_cents: need_caps.iter().sum(),
         allocated_cents: got.iter().sum(),
         fully,
@@ -1005,9 +1019,4 @@ pub async fn allocation(
         uncovered,
         assignments,
     })
-}
-
-/// The base currency, for the API.
-pub fn base_currency() -> &'static str {
-    BASE_CURRENCY
 }

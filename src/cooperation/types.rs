@@ -119,7 +119,7 @@ impl AssistanceNeed {
         let app = app(ctx)?;
         let first = usize::try_from(first.unwrap_or(10).clamp(0, 100)).unwrap_or(10);
         Ok(
-            service::matches_for_need(&app.db, &self.0, app.clock.today(), first)
+            service::matches_for_need(&app.db, &app.cooperation, &self.0, app.clock.today(), first)
                 .await
                 .map_err(ApiError::from)?
                 .into_iter()
@@ -134,9 +134,11 @@ impl AssistanceNeed {
     /// Why no open offer fits this need, in a coordinator's words; empty when one does.
     async fn unmatched_reasons(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
         let app = app(ctx)?;
-        Ok(service::why_unmatched(&app.db, &self.0, app.clock.today())
-            .await
-            .map_err(ApiError::from)?)
+        Ok(
+            service::why_unmatched(&app.db, &app.cooperation, &self.0, app.clock.today())
+                .await
+                .map_err(ApiError::from)?,
+        )
     }
     async fn proposals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MatchProposal>> {
         Ok(proposals::of_need(&app(ctx)?.db, self.0.id)
@@ -290,18 +292,23 @@ impl AssistanceOffer {
     ) -> async_graphql::Result<Vec<MatchCandidate>> {
         let app = app(ctx)?;
         let first = usize::try_from(first.unwrap_or(10).clamp(0, 100)).unwrap_or(10);
-        Ok(
-            service::matches_for_offer(&app.db, viewer(ctx), &self.0, app.clock.today(), first)
-                .await
-                .map_err(ApiError::from)?
-                .into_iter()
-                .map(|(need, scored)| MatchCandidate {
-                    need,
-                    offer: self.0.clone(),
-                    scored,
-                })
-                .collect(),
+        Ok(service::matches_for_offer(
+            &app.db,
+            &app.cooperation,
+            viewer(ctx),
+            &self.0,
+            app.clock.today(),
+            first,
         )
+        .await
+        .map_err(ApiError::from)?
+        .into_iter()
+        .map(|(need, scored)| MatchCandidate {
+            need,
+            offer: self.0.clone(),
+            scored,
+        })
+        .collect())
     }
     async fn proposals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MatchProposal>> {
         Ok(proposals::of_offer(&app(ctx)?.db, self.0.id)
@@ -357,7 +364,7 @@ impl MatchCandidate {
 }
 
 /// A recommended amount from one offer to one need, in the base currency.
-pub struct Allocation(pub service::Assigned);
+pub struct Allocation(pub service::Assigned, pub String);
 
 #[Object]
 impl Allocation {
@@ -370,7 +377,7 @@ impl Allocation {
     async fn amount(&self) -> Money {
         Money {
             amount: Decimal::new(self.0.cents, 2),
-            currency: service::base_currency().to_owned(),
+            currency: self.1.clone(),
         }
     }
     async fn score(&self) -> f64 {
@@ -390,12 +397,15 @@ impl CooperationAllocation {
             .assignments
             .iter()
             .map(|a| {
-                Allocation(service::Assigned {
-                    need: a.need.clone(),
-                    offer: a.offer.clone(),
-                    cents: a.cents,
-                    score: a.score,
-                })
+                Allocation(
+                    service::Assigned {
+                        need: a.need.clone(),
+                        offer: a.offer.clone(),
+                        cents: a.cents,
+                        score: a.score,
+                    },
+                    self.0.currency.clone(),
+                )
             })
             .collect()
     }
@@ -403,13 +413,13 @@ impl CooperationAllocation {
     async fn total_requested(&self) -> Money {
         Money {
             amount: Decimal::new(self.0.requested_cents, 2),
-            currency: service::base_currency().to_owned(),
+            currency: self.0.currency.clone(),
         }
     }
     async fn total_allocated(&self) -> Money {
         Money {
             amount: Decimal::new(self.0.allocated_cents, 2),
-            currency: service::base_currency().to_owned(),
+            currency: self.0.currency.clone(),
         }
     }
     async fn needs_fully_covered(&self) -> i32 {

@@ -249,14 +249,12 @@ async fn exchange_rates_are_for_administrators_to_set() {
             json!({"input": {"currency": "USD", "rateToBase": "0.88", "validFrom": "2020-01-01"}}),
         )
         .await;
-    let body = w
-        .app
-        .graphql_as(
-            &w.lao,
-            "{ exchangeRates { currency rateToBase validFrom } }",
-            json!({}),
-        )
-        .await;
+    let q = "{ exchangeRates { currency rateToBase validFrom } }";
+    assert_eq!(
+        error_code(&w.app.graphql_as(&w.lao, q, json!({})).await),
+        Some("FORBIDDEN")
+    );
+    let body = w.app.graphql_as(&w.admin, q, json!({})).await;
     let rates = body["data"]["exchangeRates"]
         .as_array()
         .expect("rates")
@@ -722,5 +720,65 @@ async fn withdrawals_are_for_the_owner_and_only_once() {
     assert_eq!(
         body["data"]["withdrawAssistanceOffer"]["offer"]["status"],
         "WITHDRAWN"
+    );
+}
+
+#[tokio::test]
+async fn the_base_currency_is_configurable() {
+    let app = spawn_app_with(|s| s.base_currency = "EUR".into()).await;
+    let admin = app.admin_token().await;
+    let chf = app
+        .graphql_as(
+            &admin,
+            RATE,
+            json!({"input": {"currency": "CHF", "rateToBase": "1.05", "validFrom": "2020-01-01"}}),
+        )
+        .await;
+    assert_eq!(
+        chf["data"]["setExchangeRate"]["userErrors"],
+        json!([]),
+        "CHF is an ordinary currency now: {chf}"
+    );
+    let eur = app
+        .graphql_as(
+            &admin,
+            RATE,
+            json!({"input": {"currency": "EUR", "rateToBase": "1", "validFrom": "2020-01-01"}}),
+        )
+        .await;
+    assert_eq!(
+        codes(&eur["data"]["setExchangeRate"]),
+        vec!["INVALID_INPUT"]
+    );
+    id_of(
+        &app,
+        &admin,
+        NEED,
+        need_input("LAO", "100", "CHF"),
+        "createAssistanceNeed",
+        "need",
+    )
+    .await;
+    id_of(
+        &app,
+        &admin,
+        OFFER,
+        offer_input("CHE", "1000", "EUR"),
+        "createAssistanceOffer",
+        "offer",
+    )
+    .await;
+    let body = app
+        .graphql_as(&admin, "{ cooperationAllocation { totalRequested { amount currency } totalAllocated { amount currency } } }", json!({}))
+        .await;
+    let c = &body["data"]["cooperationAllocation"];
+    assert_eq!(
+        c["totalRequested"],
+        json!({"amount": "105.00", "currency": "EUR"}),
+        "{body}"
+    );
+    assert_eq!(
+        c["totalAllocated"],
+        json!({"amount": "105.00", "currency": "EUR"})
     );
 }
