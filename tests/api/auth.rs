@@ -63,6 +63,8 @@ async fn login_opens_a_session_of_fifteen_minutes() {
     let (status, body) = me_with(&app, &token_of(&login)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["data"]["me"]["email"], ADMIN_EMAIL);
+    assert_eq!(body["data"]["me"]["role"], "ISU_ADMIN");
+    assert_eq!(body["data"]["me"]["id"], login["user"]["id"]);
     assert_eq!(app.graphql(ME, json!({})).await["data"]["me"], Value::Null);
     // Emails are case-insensitive.
     assert_eq!(
@@ -95,7 +97,10 @@ async fn refreshing_rotates_and_reusing_a_spent_token_ends_the_session() {
     let second = s(&r["refreshToken"]);
     let access = s(&r["accessToken"]);
     assert_ne!(second, first);
-    assert_eq!(me_with(&app, &access).await.0, StatusCode::OK);
+    assert!(r["expiresAt"].is_string(), "{body}");
+    let (status, me) = me_with(&app, &access).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["data"]["me"]["email"], ADMIN_EMAIL);
 
     // The spent token comes back: theft. The whole session ends.
     let reuse = app.graphql(REFRESH, json!({"t": first})).await;
@@ -161,12 +166,19 @@ async fn ten_failures_lock_an_account_for_fifteen_minutes() {
 async fn failures_spread_over_many_accounts_lock_the_client_address() {
     let app = spawn_app().await;
     let email = app.create_user_quietly("ISU_STAFF").await;
-    for i in 0..30 {
-        app.login(&format!("guess-{i}@isu.test"), "wrong password!")
+    for i in 0..29 {
+        let p = app
+            .login(&format!("guess-{i}@isu.test"), "wrong password!")
             .await;
+        assert_eq!(codes(&p), vec!["INVALID_CREDENTIALS"], "{p}");
     }
-    let p = app.login(&email, PASSWORD).await;
+    // One below the limit: a correct login still gets through.
+    assert_eq!(app.login(&email, PASSWORD).await["userErrors"], json!([]));
+    app.login("guess-29@isu.test", "wrong password!").await;
+    let fresh = app.create_user_quietly("ISU_STAFF").await;
+    let p = app.login(&fresh, PASSWORD).await;
     assert_eq!(p["userErrors"][0]["code"], "RATE_LIMITED", "{p}");
+    assert_eq!(p["accessToken"], Value::Null);
 }
 
 #[tokio::test]
@@ -288,15 +300,19 @@ async fn tampered_expired_unsigned_and_foreign_tokens_are_refused() {
     let user = Uuid::parse_str(&claims.sub).expect("sub");
     let session = Uuid::parse_str(&claims.sid).expect("sid");
 
-    // Tampered: the payload claims another role; the signature no longer matches.
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
     let parts: Vec<&str> = token.split('.').collect();
-    let mut payload = parts[1].to_owned();
-    let last = payload.pop().expect("payload");
-    payload.push(if last == 'A' { 'B' } else { 'A' });
+    // Tampered payload: an expiry pushed an hour later, under the original signature.
+    let mut payload: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).expect("base64"))
+            .expect("payload JSON");
+    payload["exp"] = json!(payload["exp"].as_i64().expect("exp") + 3600);
+    let payload = URL_SAFE_NO_PAD.encode(payload.to_string());
     assert_refused(&app, &format!("{}.{}.{}", parts[0], payload, parts[2])).await;
-    let mut signature = parts[2].to_owned();
-    let last = signature.pop().expect("signature");
-    signature.push(if last == 'A' { 'B' } else { 'A' });
+    // Tampered signature: one character in the middle (all of its bits count).
+    let mut signature: Vec<char> = parts[2].chars().collect();
+    signature[10] = if signature[10] == 'A' { 'B' } else { 'A' };
+    let signature: String = signature.into_iter().collect();
     assert_refused(&app, &format!("{}.{}.{}", parts[0], parts[1], signature)).await;
 
     // Expired, with the server's own key and no leeway.
@@ -305,13 +321,12 @@ async fn tampered_expired_unsigned_and_foreign_tokens_are_refused() {
             user,
             "ISU_ADMIN",
             session,
-            Utc::now() - Duration::minutes(15) - Duration::seconds(2),
+            Utc::now() - Duration::minutes(16),
         )
         .expect("sign");
     assert_refused(&app, &expired).await;
 
     // alg: none.
-    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
     assert_refused(&app, &format!("{header}.{}.", parts[1])).await;
 
@@ -434,6 +449,12 @@ async fn a_deactivated_user_is_out_at_once() {
         codes(&forbidden["data"]["deactivateUser"]),
         vec!["FORBIDDEN"]
     );
+    assert_eq!(forbidden["data"]["deactivateUser"]["user"], Value::Null);
+    assert_eq!(
+        me_with(&app, &token).await.0,
+        StatusCode::OK,
+        "still active"
+    );
     let unknown = app
         .graphql_as(
             &admin,
@@ -502,6 +523,17 @@ async fn administrators_list_users_with_filters_and_pages() {
                 .await
         ),
         Some(0)
+    );
+    assert_eq!(
+        total(
+            &app.graphql_as(
+                &admin,
+                USERS,
+                json!({"filter": {"active": true, "role": "COORDINATOR"}})
+            )
+            .await
+        ),
+        Some(1)
     );
 
     let mut seen = Vec::new();
