@@ -60,6 +60,28 @@ impl Viewer {
         }
     }
 
+    /// True when the viewer speaks for the State `code`: its delegation, or ISU staff.
+    pub fn acts_for(&self, code: &str) -> bool {
+        self.is_isu()
+            || self.0.as_ref().is_some_and(|p| {
+                p.role == UserRole::Delegation && p.state_code.as_deref() == Some(code)
+            })
+    }
+
+    /// The principal when it acts for the State `code`; FORBIDDEN otherwise.
+    pub fn require_acting_for(&self, code: &str) -> Result<&Principal, ServiceError> {
+        let p = self.require()?;
+        if self.acts_for(code) {
+            Ok(p)
+        } else {
+            Err(ServiceError::refused(
+                Code::Forbidden,
+                &[],
+                format!("You do not act for {code}."),
+            ))
+        }
+    }
+
     pub fn is_admin(&self) -> bool {
         self.has_role(&[UserRole::IsuAdmin])
     }

@@ -51,20 +51,6 @@ fn sees_state(viewer: &Viewer, code: Option<&str>) -> bool {
     }
 }
 
-/// The viewer may act for `code`: its delegation, or ISU staff.
-fn require_acting_for(viewer: &Viewer, code: &str) -> Result<Uuid, ServiceError> {
-    let p = viewer.require()?;
-    if viewer.is_isu() || p.state_code.as_deref() == Some(code) && p.role == UserRole::Delegation {
-        Ok(p.user_id)
-    } else {
-        Err(ServiceError::refused(
-            Code::Forbidden,
-            &[],
-            format!("You do not act for {code}."),
-        ))
-    }
-}
-
 /// The needs declared in a report that the viewer may see, oldest first.
 pub async fn needs_of_report(
     db: &DatabaseConnection,
@@ -213,7 +199,7 @@ pub async fn create_need(
     today: NaiveDate,
 ) -> Result<assistance_need::Model, ServiceError> {
     let code = new.state_code.trim().to_uppercase();
-    let actor = require_acting_for(viewer, &code)?;
+    let actor = viewer.require_acting_for(&code)?.user_id;
     if crate::states::service::by_code(db, &code).await?.is_none() {
         return Err(ServiceError::refused(
             Code::NotFound,
@@ -335,7 +321,7 @@ pub async fn create_offer(
         .map(|o| o.trim().to_owned())
         .filter(|o| !o.is_empty());
     let actor = match (&provider_state, &organization) {
-        (Some(code), None) => require_acting_for(viewer, code)?,
+        (Some(code), None) => viewer.require_acting_for(code)?.user_id,
         (None, Some(_)) => {
             viewer
                 .require_role(&[UserRole::IsuAdmin, UserRole::IsuStaff])?
@@ -480,7 +466,7 @@ pub async fn withdraw_need(
     let need = get_need(db, viewer, id)
         .await?
         .ok_or_else(|| not_found("need"))?;
-    let actor = require_acting_for(viewer, &need.state_code)?;
+    let actor = viewer.require_acting_for(&need.state_code)?.user_id;
     if !matches!(need.status, NeedStatus::Open | NeedStatus::PartiallyMet) {
         return Err(ServiceError::refused(
             Code::InvalidStateTransition,
@@ -520,7 +506,7 @@ pub async fn withdraw_offer(
         .await?
         .ok_or_else(|| not_found("offer"))?;
     let actor = match &offer.provider_state_code {
-        Some(code) => require_acting_for(viewer, code)?,
+        Some(code) => viewer.require_acting_for(code)?.user_id,
         None => {
             viewer
                 .require_role(&[UserRole::IsuAdmin, UserRole::IsuStaff])?

@@ -20,18 +20,9 @@ use crate::pagination::{self, Direction, Page, PageRequest};
 use crate::states::obligations as states_obligations;
 use crate::states::service as states_service;
 
-/// True when the viewer speaks for `state_code` or is ISU staff.
-pub fn acts_for_state(viewer: &Viewer, state_code: &str) -> bool {
-    viewer.is_isu()
-        || viewer
-            .principal()
-            .and_then(|p| p.state_code.as_deref())
-            .is_some_and(|c| c == state_code)
-}
-
 /// Published reports are public; others only for their State and the ISU.
 pub fn visible(viewer: &Viewer, r: &transparency_report::Model) -> bool {
-    r.status == ReportStatus::Published || acts_for_state(viewer, &r.state_code)
+    r.status == ReportStatus::Published || viewer.acts_for(&r.state_code)
 }
 
 pub async fn get(
@@ -53,7 +44,7 @@ pub async fn for_state(
     page: PageRequest,
 ) -> Result<Page<transparency_report::Model>, sea_orm::DbErr> {
     let mut cond = Condition::all().add(transparency_report::Column::StateCode.eq(state_code));
-    if !acts_for_state(viewer, state_code) {
+    if !viewer.acts_for(state_code) {
         cond = cond.add(transparency_report::Column::Status.eq(ReportStatus::Published));
     }
     let after = page.after.as_deref().and_then(|k| Uuid::parse_str(k).ok());
@@ -99,20 +90,6 @@ pub fn audit_json(r: &transparency_report::Model) -> serde_json::Value {
     })
 }
 
-/// The viewer must act for the State: its own delegation, or ISU staff.
-fn require_acting_for(viewer: &Viewer, state_code: &str) -> Result<(), ServiceError> {
-    viewer.require()?;
-    if acts_for_state(viewer, state_code) {
-        Ok(())
-    } else {
-        Err(ServiceError::refused(
-            Code::Forbidden,
-            &[],
-            format!("You do not act for {state_code}."),
-        ))
-    }
-}
-
 /// Loads a report the viewer may act on. Reports the viewer may not see are NOT_FOUND, so
 /// their existence does not leak; visible ones of another State are FORBIDDEN.
 async fn load_for_action(
@@ -126,7 +103,7 @@ async fn load_for_action(
         .await?
         .filter(|r| visible(viewer, r))
         .ok_or_else(not_found)?;
-    require_acting_for(viewer, &r.state_code)?;
+    viewer.require_acting_for(&r.state_code)?;
     Ok(r)
 }
 
@@ -158,7 +135,7 @@ async fn create_draft(
     action: &'static str,
 ) -> Result<transparency_report::Model, ServiceError> {
     let code = new.state_code.trim().to_uppercase();
-    require_acting_for(viewer, &code)?;
+    viewer.require_acting_for(&code)?;
     let actor = viewer.require()?.user_id;
     let Some(s) = states_service::by_code(db, &code).await? else {
         return Err(ServiceError::refused(
@@ -303,7 +280,7 @@ pub async fn create_from_previous(
     today: NaiveDate,
 ) -> Result<transparency_report::Model, ServiceError> {
     let code = state_code.trim().to_uppercase();
-    require_acting_for(viewer, &code)?;
+    viewer.require_acting_for(&code)?;
     let previous = transparency_report::Entity::find()
         .filter(transparency_report::Column::StateCode.eq(code.as_str()))
         .filter(transparency_report::Column::ReportingYear.lt(reporting_year))
