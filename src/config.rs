@@ -128,6 +128,30 @@ pub struct Settings {
         global = true
     )]
     pub db_acquire_timeout_secs: u64,
+
+    /// Sponsorship: World Bank income groups that qualify a State on their own,
+    /// comma-separated (LOW, LOWER_MIDDLE, UPPER_MIDDLE, HIGH); empty for none.
+    #[arg(
+        long,
+        env = "ISU_SPONSORSHIP_INCOME_GROUPS",
+        default_value = "LOW,LOWER_MIDDLE",
+        global = true
+    )]
+    pub sponsorship_income_groups: String,
+
+    /// Sponsorship: non-parties invited for universalization (ISO alpha-3, comma-separated).
+    #[arg(long, env = "ISU_SPONSORSHIP_INVITED", default_value = "", global = true)]
+    pub sponsorship_invited: String,
+
+    /// Sponsorship: the suggestion's target share of women among sponsored delegates, in
+    /// percent.
+    #[arg(
+        long,
+        env = "ISU_SPONSORSHIP_FEMALE_TARGET",
+        default_value_t = 50,
+        global = true
+    )]
+    pub sponsorship_female_target: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -142,6 +166,12 @@ pub enum ConfigError {
     BaseCurrency,
     #[error("ISU_MATCH_WEIGHTS must be six non-negative numbers summing to 1")]
     MatchWeights,
+    #[error("ISU_SPONSORSHIP_INCOME_GROUPS must list LOW, LOWER_MIDDLE, UPPER_MIDDLE or HIGH")]
+    SponsorshipIncomeGroups,
+    #[error("ISU_SPONSORSHIP_INVITED must list ISO 3166-1 alpha-3 codes")]
+    SponsorshipInvited,
+    #[error("ISU_SPONSORSHIP_FEMALE_TARGET must be a percentage from 0 to 100")]
+    SponsorshipFemaleTarget,
 }
 
 impl Settings {
@@ -160,7 +190,46 @@ impl Settings {
             return Err(ConfigError::HalfBootstrapAdmin);
         }
         self.cooperation()?;
+        self.sponsorship()?;
         Ok(())
+    }
+
+    /// The sponsorship policy, checked.
+    pub fn sponsorship(&self) -> Result<crate::sponsorship::SponsorshipConfig, ConfigError> {
+        use sea_orm::ActiveEnum;
+        let items = |text: &str| {
+            text.split(',')
+                .map(|x| x.trim().to_uppercase())
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+        };
+        let income_groups = items(&self.sponsorship_income_groups)
+            .into_iter()
+            .map(|g| {
+                entity::enums::IncomeGroup::try_from_value(&g)
+                    .map_err(|_| ConfigError::SponsorshipIncomeGroups)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let invited = items(&self.sponsorship_invited);
+        if invited
+            .iter()
+            .any(|c| c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()))
+        {
+            return Err(ConfigError::SponsorshipInvited);
+        }
+        if self.sponsorship_female_target > 100 {
+            return Err(ConfigError::SponsorshipFemaleTarget);
+        }
+        Ok(crate::sponsorship::SponsorshipConfig {
+            eligibility: crate::sponsorship::eligibility::Policy {
+                income_groups,
+                invited_non_parties: invited,
+            },
+            suggestion: crate::sponsorship::suggestion::Policy {
+                female_target_percent: self.sponsorship_female_target,
+                ..Default::default()
+            },
+        })
     }
 
     /// The cooperation settings, checked.
@@ -212,6 +281,9 @@ impl Settings {
             match_weights: None,
             db_max_connections: 5,
             db_acquire_timeout_secs: 5,
+            sponsorship_income_groups: "LOW,LOWER_MIDDLE".into(),
+            sponsorship_invited: String::new(),
+            sponsorship_female_target: 50,
         }
     }
 }
@@ -267,6 +339,38 @@ mod tests {
         assert!(matches!(s.validate(), Err(ConfigError::MatchWeights)));
         s.match_weights = Some("1,0,0,0,0".into());
         assert!(matches!(s.validate(), Err(ConfigError::MatchWeights)));
+    }
+
+    #[test]
+    fn sponsorship_settings_are_checked() {
+        use entity::enums::IncomeGroup;
+        let mut s = Settings::for_database("sqlite::memory:");
+        let policy = s.sponsorship().expect("defaults are valid");
+        assert_eq!(
+            policy.eligibility.income_groups,
+            vec![IncomeGroup::Low, IncomeGroup::LowerMiddle]
+        );
+        assert_eq!(policy.suggestion.female_target_percent, 50);
+        s.sponsorship_income_groups = "low, upper_middle".into();
+        s.sponsorship_invited = "usa, rus".into();
+        s.sponsorship_female_target = 40;
+        let policy = s.sponsorship().expect("valid");
+        assert_eq!(
+            policy.eligibility.income_groups,
+            vec![IncomeGroup::Low, IncomeGroup::UpperMiddle]
+        );
+        assert_eq!(policy.eligibility.invited_non_parties, vec!["USA", "RUS"]);
+        assert_eq!(policy.suggestion.female_target_percent, 40);
+        s.sponsorship_income_groups = String::new();
+        assert!(s.sponsorship().expect("none is valid").eligibility.income_groups.is_empty());
+        s.sponsorship_income_groups = "POOR".into();
+        assert!(matches!(s.validate(), Err(ConfigError::SponsorshipIncomeGroups)));
+        s.sponsorship_income_groups = "LOW".into();
+        s.sponsorship_invited = "USA,AMERICA".into();
+        assert!(matches!(s.validate(), Err(ConfigError::SponsorshipInvited)));
+        s.sponsorship_invited = String::new();
+        s.sponsorship_female_target = 101;
+        assert!(matches!(s.validate(), Err(ConfigError::SponsorshipFemaleTarget)));
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))
         .route("/exports/compliance/{file}", get(compliance_csv))
+        .route("/exports/sponsorship/{file}", get(sponsorship_csv))
         .route("/calendar/{file}", get(calendar_feed))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -205,6 +206,16 @@ async fn isu_viewer(
     }
 }
 
+/// A cell of text that people typed: one that a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading apostrophe.
+fn typed_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 fn csv_response(filename: &str, body: Vec<u8>) -> Response {
     (
         [
@@ -296,6 +307,118 @@ async fn compliance_csv(
         w.into_inner(),
     ) {
         (Ok(_), Ok(body)) => csv_response(&format!("compliance-{year}.csv"), body),
+        _ => error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "CSV could not be written.",
+        ),
+    }
+}
+
+/// `GET /exports/sponsorship/{meetingId}.csv`: every application to a meeting with the
+/// delegate's details, amounts and decision, by State. ISU staff only: it holds personal
+/// data, and is what the ISU sends to the travel agent and (without names) to donors.
+async fn sponsorship_csv(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match isu_viewer(&state, &headers).await {
+        Ok(v) => v,
+        Err(resp) => return resp,
+    };
+    let not_found = || {
+        error_response(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "Ask for /exports/sponsorship/{meetingId}.csv with the meeting's ID.",
+        )
+    };
+    let Some(id) = file.strip_suffix(".csv").and_then(|id| {
+        crate::graphql::ids::decode_as(id, crate::sponsorship::types::Meeting::KIND)
+    }) else {
+        return not_found();
+    };
+    let ctx = &state.ctx;
+    let (meeting, applications) = match crate::sponsorship::service::export(
+        &ctx.db,
+        &ctx.sponsorship,
+        &viewer,
+        id,
+        ctx.clock.today(),
+    )
+    .await
+    {
+        Ok(Some(found)) => found,
+        Ok(None) => return not_found(),
+        Err(e) => {
+            let err: async_graphql::Error = ApiError::from(e).into();
+            return error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                &err.message,
+            );
+        }
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut rows = vec![w.write_record([
+        "application_id",
+        "meeting",
+        "state_code",
+        "state_name",
+        "regional_group",
+        "delegate_name",
+        "gender",
+        "position",
+        "email",
+        "status",
+        "eligible",
+        "requested_travel",
+        "requested_days",
+        "daily_allowance",
+        "requested_total",
+        "approved_amount",
+        "currency",
+        "submitted_at",
+        "decided_at",
+        "decision_note",
+    ])];
+    let amount = |c: i64| crate::money::from_cents(c).to_string();
+    for a in &applications {
+        let r = &a.row;
+        let region = a
+            .state
+            .regional_group
+            .map(|g| sea_orm::ActiveEnum::to_value(&g))
+            .unwrap_or_default();
+        rows.push(w.write_record([
+            crate::graphql::ids::encode(crate::sponsorship::types::SponsorshipApplication::KIND, r.id).0,
+            typed_cell(&meeting.title),
+            r.state_code.clone(),
+            a.state.name.clone(),
+            region,
+            typed_cell(&r.delegate_name),
+            sea_orm::ActiveEnum::to_value(&r.delegate_gender),
+            typed_cell(r.delegate_position.as_deref().unwrap_or_default()),
+            typed_cell(r.delegate_email.as_deref().unwrap_or_default()),
+            sea_orm::ActiveEnum::to_value(&r.status),
+            if a.eligibility.eligible { "yes" } else { "no" }.to_owned(),
+            amount(r.travel_cents),
+            r.requested_days.to_string(),
+            amount(meeting.dsa_cents.unwrap_or(0)),
+            amount(a.requested_total_cents()),
+            r.approved_cents.map(amount).unwrap_or_default(),
+            a.currency().to_owned(),
+            r.submitted_at.to_rfc3339(),
+            r.decided_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            typed_cell(r.decision_note.as_deref().unwrap_or_default()),
+        ]));
+    }
+    match (
+        rows.into_iter().collect::<Result<Vec<_>, _>>(),
+        w.into_inner(),
+    ) {
+        (Ok(_), Ok(body)) => csv_response(&format!("sponsorship-{file}"), body),
         _ => error_response(
             StatusCode::INTERNAL_SERVER_ERROR,
             "INTERNAL_SERVER_ERROR",

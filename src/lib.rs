@@ -45,6 +45,7 @@ pub mod obligations;
 pub mod pagination;
 pub mod reports;
 pub mod seed;
+pub mod sponsorship;
 pub mod startup;
 pub mod states;
 pub mod telemetry;

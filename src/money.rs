@@ -63,6 +63,22 @@ pub fn check(money: &Money, allow_zero: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// The amount in integer cents, when it has at most 2 decimals and fits in an `i64`.
+/// Amounts are stored in cents so that every database keeps them exact.
+pub fn to_cents(amount: Decimal) -> Option<i64> {
+    use rust_decimal::prelude::ToPrimitive;
+    let cents = amount.checked_mul(Decimal::from(100))?;
+    if !cents.fract().is_zero() {
+        return None;
+    }
+    cents.to_i64()
+}
+
+/// Cents as a Decimal amount with two decimals.
+pub fn from_cents(cents: i64) -> Decimal {
+    Decimal::new(cents, 2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +100,17 @@ mod tests {
         for c in ["chf", "US", "XXX", "ABC", "EURO"] {
             assert!(!is_currency(c), "{c}");
         }
+    }
+
+    #[test]
+    fn cents_are_exact_or_refused() {
+        let d = |s: &str| s.parse::<Decimal>().expect("decimal");
+        assert_eq!(to_cents(d("1500.25")), Some(150_025));
+        assert_eq!(to_cents(d("0.10")), Some(10));
+        assert_eq!(to_cents(d("-3")), Some(-300));
+        assert_eq!(to_cents(d("0.105")), None);
+        assert_eq!(to_cents(d("99999999999999999999")), None);
+        assert_eq!(from_cents(150_025).to_string(), "1500.25");
     }
 
     #[test]

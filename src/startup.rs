@@ -28,6 +28,8 @@ pub struct AppContext {
     pub environment: Environment,
     /// Base currency and matching weights.
     pub cooperation: crate::cooperation::CooperationConfig,
+    /// Eligibility policy and the suggestion's balance target.
+    pub sponsorship: crate::sponsorship::SponsorshipConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -137,6 +139,7 @@ pub async fn prepare(
         clock: Clock::new(settings.today),
         environment: settings.environment,
         cooperation: settings.cooperation()?,
+        sponsorship: settings.sponsorship()?,
     })
 }
 

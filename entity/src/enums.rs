@@ -247,3 +247,60 @@ pub enum MatchStatus {
     #[sea_orm(string_value = "DECLINED")]
     Declined,
 }
+
+/// Kinds of meetings of the Convention (domain.md §1).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MeetingKind {
+    #[sea_orm(string_value = "MEETING_OF_STATES_PARTIES")]
+    MeetingOfStatesParties,
+    #[sea_orm(string_value = "REVIEW_CONFERENCE")]
+    ReviewConference,
+    #[sea_orm(string_value = "INTERSESSIONAL")]
+    Intersessional,
+    #[sea_orm(string_value = "COORDINATION_COMMITTEE")]
+    CoordinationCommittee,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// A delegate's gender, as the delegate states it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Gender {
+    #[sea_orm(string_value = "FEMALE")]
+    Female,
+    #[sea_orm(string_value = "MALE")]
+    Male,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+    #[sea_orm(string_value = "UNDISCLOSED")]
+    Undisclosed,
+}
+
+/// Where a sponsorship application stands (domain.md §6).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ApplicationStatus {
+    #[sea_orm(string_value = "SUBMITTED")]
+    Submitted,
+    #[sea_orm(string_value = "UNDER_REVIEW")]
+    UnderReview,
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    #[sea_orm(string_value = "WAITLISTED")]
+    Waitlisted,
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+}

@@ -10,6 +10,7 @@ mod m20261124_000001_foundation;
 mod m20261124_000002_obligations_and_reports;
 mod m20261124_000003_assistance_needs;
 mod m20261124_000004_cooperation;
+mod m20261201_000005_sponsorship;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_obligations_and_reports::Migration),
             Box::new(m20261124_000003_assistance_needs::Migration),
             Box::new(m20261124_000004_cooperation::Migration),
+            Box::new(m20261201_000005_sponsorship::Migration),
         ]
     }
 }

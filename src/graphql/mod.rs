@@ -27,6 +27,7 @@ pub struct Query(
     crate::states::query::StatesQuery,
     crate::reports::query::ReportsQuery,
     crate::cooperation::query::CooperationQuery,
+    crate::sponsorship::query::SponsorshipQuery,
     crate::audit::query::AuditQuery,
 );
 
@@ -36,6 +37,7 @@ pub struct Mutation(
     crate::states::mutation::StatesMutation,
     crate::reports::mutation::ReportsMutation,
     crate::cooperation::mutation::CooperationMutation,
+    crate::sponsorship::mutation::SponsorshipMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -9,6 +9,7 @@ use crate::auth::types::User;
 use crate::cooperation::types::{AssistanceNeed, AssistanceOffer, MatchProposal};
 use crate::error::ApiError;
 use crate::reports::types::TransparencyReport;
+use crate::sponsorship::types::{Meeting, SponsorshipApplication};
 use crate::states::types::{DeadlineExtension, StateParty};
 
 /// An object with a global ID.
@@ -23,6 +24,8 @@ pub enum Node {
     AssistanceNeed(AssistanceNeed),
     AssistanceOffer(AssistanceOffer),
     MatchProposal(MatchProposal),
+    Meeting(Meeting),
+    SponsorshipApplication(SponsorshipApplication),
 }
 
 #[derive(Default)]
@@ -74,6 +77,20 @@ impl NodeQuery {
                 .await
                 .map_err(ApiError::from)?
                 .map(|m| Node::MatchProposal(MatchProposal(m))),
+            Meeting::KIND => crate::sponsorship::service::get_meeting(&app.db, uuid)
+                .await
+                .map_err(ApiError::from)?
+                .map(|m| Node::Meeting(Meeting(m))),
+            SponsorshipApplication::KIND => crate::sponsorship::service::get_application(
+                &app.db,
+                &app.sponsorship,
+                viewer,
+                uuid,
+                app.clock.today(),
+            )
+            .await
+            .map_err(ApiError::from)?
+            .map(|a| Node::SponsorshipApplication(SponsorshipApplication(a))),
             _ => None,
         };
         Ok(node)

@@ -123,6 +123,55 @@ pub async fn for_state(
     ))
 }
 
+/// The obligations of each of `states` as of `today`, by State code: two queries
+/// whatever the number of States.
+pub async fn of_states(
+    db: &DatabaseConnection,
+    states: &[&state::Model],
+    today: NaiveDate,
+) -> Result<HashMap<String, Vec<Obligation>>, DbErr> {
+    let codes: Vec<&str> = states.iter().map(|s| s.code.as_str()).collect();
+    let mut reports: HashMap<String, Vec<ReportFact>> = HashMap::new();
+    for r in submitted_reports()
+        .filter(transparency_report::Column::StateCode.is_in(codes.clone()))
+        .all(db)
+        .await?
+    {
+        reports
+            .entry(r.state_code.clone())
+            .or_default()
+            .push(report_fact(&r));
+    }
+    let mut extensions: HashMap<String, Vec<ExtensionFact>> = HashMap::new();
+    for e in deadline_extension::Entity::find()
+        .filter(deadline_extension::Column::StateCode.is_in(codes))
+        .all(db)
+        .await?
+    {
+        extensions
+            .entry(e.state_code.clone())
+            .or_default()
+            .push(extension_fact(&e));
+    }
+    let rules = Rules::default();
+    Ok(states
+        .iter()
+        .map(|s| {
+            let list = obligations::obligations(
+                &facts(s),
+                reports.get(&s.code).map(Vec::as_slice).unwrap_or_default(),
+                extensions
+                    .get(&s.code)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default(),
+                today,
+                &rules,
+            );
+            (s.code.clone(), list)
+        })
+        .collect())
+}
+
 /// Every State's obligations as of `today`, ordered by due date, then State code, then kind
 /// and reporting year.
 pub async fn for_all(

@@ -1,0 +1,46 @@
+//! Queries of meetings. Applications, statistics and the suggestion hang off `Meeting`.
+
+use async_graphql::{Context, ID, Object};
+
+use super::service::{self, MeetingFilter as Filter};
+use super::types::{Meeting, MeetingFilter};
+use crate::error::ApiError;
+use crate::graphql::pagination::{Conn, connection, page_request};
+use crate::graphql::{app, ids};
+
+#[derive(Default)]
+pub struct SponsorshipQuery;
+
+#[Object]
+impl SponsorshipQuery {
+    /// A meeting by ID; null when unknown. Public.
+    async fn meeting(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Meeting>> {
+        let Some(uuid) = ids::decode_as(&id, Meeting::KIND) else {
+            return Ok(None);
+        };
+        Ok(service::get_meeting(&app(ctx)?.db, uuid)
+            .await
+            .map_err(ApiError::from)?
+            .map(Meeting))
+    }
+
+    /// Meetings in the order they were entered. Public.
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<MeetingFilter>,
+    ) -> async_graphql::Result<Conn<Meeting>> {
+        let page = page_request(first, after)?;
+        let f = filter.unwrap_or_default();
+        let filter = Filter {
+            kind: f.kind.map(Into::into),
+            year: f.year,
+        };
+        let page = service::list_meetings(&app(ctx)?.db, filter, page)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(connection(page, |m| m.id.to_string(), Meeting))
+    }
+}
