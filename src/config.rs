@@ -140,7 +140,12 @@ pub struct Settings {
     pub sponsorship_income_groups: String,
 
     /// Sponsorship: non-parties invited for universalization (ISO alpha-3, comma-separated).
-    #[arg(long, env = "ISU_SPONSORSHIP_INVITED", default_value = "", global = true)]
+    #[arg(
+        long,
+        env = "ISU_SPONSORSHIP_INVITED",
+        default_value = "",
+        global = true
+    )]
     pub sponsorship_invited: String,
 
     /// Sponsorship: the suggestion's target share of women among sponsored delegates, in
@@ -152,6 +157,10 @@ pub struct Settings {
         global = true
     )]
     pub sponsorship_female_target: u32,
+
+    /// The Working Capital Reserve's target, in months of the year's approved budget.
+    #[arg(long, env = "ISU_RESERVE_MONTHS", default_value_t = 3, global = true)]
+    pub reserve_months: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -172,6 +181,8 @@ pub enum ConfigError {
     SponsorshipInvited,
     #[error("ISU_SPONSORSHIP_FEMALE_TARGET must be a percentage from 0 to 100")]
     SponsorshipFemaleTarget,
+    #[error("ISU_RESERVE_MONTHS must be from 0 to 24")]
+    ReserveMonths,
 }
 
 impl Settings {
@@ -191,7 +202,19 @@ impl Settings {
         }
         self.cooperation()?;
         self.sponsorship()?;
+        self.budget()?;
         Ok(())
+    }
+
+    /// The accounts' settings, checked: the base currency, and the reserve's target.
+    pub fn budget(&self) -> Result<crate::budget::BudgetConfig, ConfigError> {
+        if self.reserve_months > 24 {
+            return Err(ConfigError::ReserveMonths);
+        }
+        Ok(crate::budget::BudgetConfig {
+            currency: self.cooperation()?.base_currency,
+            reserve_months: self.reserve_months,
+        })
     }
 
     /// The sponsorship policy, checked.
@@ -284,6 +307,7 @@ impl Settings {
             sponsorship_income_groups: "LOW,LOWER_MIDDLE".into(),
             sponsorship_invited: String::new(),
             sponsorship_female_target: 50,
+            reserve_months: 3,
         }
     }
 }
@@ -362,15 +386,40 @@ mod tests {
         assert_eq!(policy.eligibility.invited_non_parties, vec!["USA", "RUS"]);
         assert_eq!(policy.suggestion.female_target_percent, 40);
         s.sponsorship_income_groups = String::new();
-        assert!(s.sponsorship().expect("none is valid").eligibility.income_groups.is_empty());
+        assert!(
+            s.sponsorship()
+                .expect("none is valid")
+                .eligibility
+                .income_groups
+                .is_empty()
+        );
         s.sponsorship_income_groups = "POOR".into();
-        assert!(matches!(s.validate(), Err(ConfigError::SponsorshipIncomeGroups)));
+        assert!(matches!(
+            s.validate(),
+            Err(ConfigError::SponsorshipIncomeGroups)
+        ));
         s.sponsorship_income_groups = "LOW".into();
         s.sponsorship_invited = "USA,AMERICA".into();
         assert!(matches!(s.validate(), Err(ConfigError::SponsorshipInvited)));
         s.sponsorship_invited = String::new();
         s.sponsorship_female_target = 101;
-        assert!(matches!(s.validate(), Err(ConfigError::SponsorshipFemaleTarget)));
+        assert!(matches!(
+            s.validate(),
+            Err(ConfigError::SponsorshipFemaleTarget)
+        ));
+    }
+
+    #[test]
+    fn budget_settings_are_checked() {
+        let mut s = Settings::for_database("sqlite::memory:");
+        let b = s.budget().expect("defaults are valid");
+        assert_eq!((b.currency.as_str(), b.reserve_months), ("CHF", 3));
+        s.reserve_months = 6;
+        s.base_currency = "eur".into();
+        let b = s.budget().expect("valid");
+        assert_eq!((b.currency.as_str(), b.reserve_months), ("EUR", 6));
+        s.reserve_months = 25;
+        assert!(matches!(s.validate(), Err(ConfigError::ReserveMonths)));
     }
 
     #[test]

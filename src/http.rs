@@ -48,6 +48,8 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/health/ready", get(ready))
         .route("/exports/compliance/{file}", get(compliance_csv))
         .route("/exports/sponsorship/{file}", get(sponsorship_csv))
+        .route("/exports/workplan/{file}", get(workplan_csv))
+        .route("/exports/contributions/{file}", get(contributions_csv))
         .route("/calendar/{file}", get(calendar_feed))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -391,28 +393,34 @@ async fn sponsorship_csv(
             .regional_group
             .map(|g| sea_orm::ActiveEnum::to_value(&g))
             .unwrap_or_default();
-        rows.push(w.write_record([
-            crate::graphql::ids::encode(crate::sponsorship::types::SponsorshipApplication::KIND, r.id).0,
-            typed_cell(&meeting.title),
-            r.state_code.clone(),
-            a.state.name.clone(),
-            region,
-            typed_cell(&r.delegate_name),
-            sea_orm::ActiveEnum::to_value(&r.delegate_gender),
-            typed_cell(r.delegate_position.as_deref().unwrap_or_default()),
-            typed_cell(r.delegate_email.as_deref().unwrap_or_default()),
-            sea_orm::ActiveEnum::to_value(&r.status),
-            if a.eligibility.eligible { "yes" } else { "no" }.to_owned(),
-            amount(r.travel_cents),
-            r.requested_days.to_string(),
-            amount(meeting.dsa_cents.unwrap_or(0)),
-            amount(a.requested_total_cents()),
-            r.approved_cents.map(amount).unwrap_or_default(),
-            a.currency().to_owned(),
-            r.submitted_at.to_rfc3339(),
-            r.decided_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-            typed_cell(r.decision_note.as_deref().unwrap_or_default()),
-        ]));
+        rows.push(
+            w.write_record([
+                crate::graphql::ids::encode(
+                    crate::sponsorship::types::SponsorshipApplication::KIND,
+                    r.id,
+                )
+                .0,
+                typed_cell(&meeting.title),
+                r.state_code.clone(),
+                a.state.name.clone(),
+                region,
+                typed_cell(&r.delegate_name),
+                sea_orm::ActiveEnum::to_value(&r.delegate_gender),
+                typed_cell(r.delegate_position.as_deref().unwrap_or_default()),
+                typed_cell(r.delegate_email.as_deref().unwrap_or_default()),
+                sea_orm::ActiveEnum::to_value(&r.status),
+                if a.eligibility.eligible { "yes" } else { "no" }.to_owned(),
+                amount(r.travel_cents),
+                r.requested_days.to_string(),
+                amount(meeting.dsa_cents.unwrap_or(0)),
+                amount(a.requested_total_cents()),
+                r.approved_cents.map(amount).unwrap_or_default(),
+                a.currency().to_owned(),
+                r.submitted_at.to_rfc3339(),
+                r.decided_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                typed_cell(r.decision_note.as_deref().unwrap_or_default()),
+            ]),
+        );
     }
     match (
         rows.into_iter().collect::<Result<Vec<_>, _>>(),
@@ -425,6 +433,178 @@ async fn sponsorship_csv(
             "CSV could not be written.",
         ),
     }
+}
+
+/// A fault outside GraphQL: the client gets the masked message and a correlation ID.
+fn fault_response(e: impl Into<ApiError>) -> Response {
+    let err: async_graphql::Error = e.into().into();
+    error_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_SERVER_ERROR",
+        &err.message,
+    )
+}
+
+/// The year in `{year}.csv`, or the 404 that says how to ask.
+fn csv_year(file: &str, what: &str) -> Result<i32, Response> {
+    file.strip_suffix(".csv")
+        .and_then(|y| y.parse::<i32>().ok())
+        .ok_or_else(|| {
+            error_response(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                &format!("Ask for /exports/{what}/YYYY.csv."),
+            )
+        })
+}
+
+/// Writes the rows as CSV, or answers the fault.
+fn csv_body(filename: &str, rows: Vec<Vec<String>>) -> Response {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let written: Result<Vec<()>, _> = rows.iter().map(|r| w.write_record(r)).collect();
+    match (written, w.into_inner()) {
+        (Ok(_), Ok(body)) => csv_response(filename, body),
+        _ => error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "CSV could not be written.",
+        ),
+    }
+}
+
+/// `GET /exports/workplan/{year}.csv`: the year's budget lines with their activities,
+/// amounts, spending and what remains. ISU staff only.
+async fn workplan_csv(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match isu_viewer(&state, &headers).await {
+        Ok(v) => v,
+        Err(resp) => return resp,
+    };
+    let year = match csv_year(&file, "workplan") {
+        Ok(y) => y,
+        Err(resp) => return resp,
+    };
+    let view = match crate::budget::service::export_workplan(&state.ctx.db, &viewer, year).await {
+        Ok(Some(v)) => v,
+        Ok(None) => {
+            return error_response(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                &format!("There is no workplan for {year}."),
+            );
+        }
+        Err(e) => return fault_response(e),
+    };
+    let amount = |c: i64| crate::money::from_cents(c).to_string();
+    let w = &view.workplan;
+    let mut rows = vec![
+        [
+            "year",
+            "workplan_status",
+            "category",
+            "description",
+            "activity",
+            "action_plan_reference",
+            "amount",
+            "spent",
+            "remaining",
+            "currency",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    for l in &view.lines {
+        let activity = view.activity(l.activity_id);
+        rows.push(vec![
+            w.year.to_string(),
+            sea_orm::ActiveEnum::to_value(&w.status),
+            sea_orm::ActiveEnum::to_value(&l.category),
+            typed_cell(&l.description),
+            typed_cell(activity.as_ref().map_or("", |a| a.title.as_str())),
+            typed_cell(
+                activity
+                    .as_ref()
+                    .and_then(|a| a.action_plan_reference.as_deref())
+                    .unwrap_or_default(),
+            ),
+            amount(l.amount_cents),
+            amount(l.spent_cents),
+            amount(l.amount_cents - l.spent_cents),
+            w.currency.clone(),
+        ]);
+    }
+    csv_body(&format!("workplan-{year}.csv"), rows)
+}
+
+/// `GET /exports/contributions/{year}.csv`: each State party's rate, share, invoiced,
+/// received and outstanding amounts for the year. ISU staff only.
+async fn contributions_csv(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match isu_viewer(&state, &headers).await {
+        Ok(v) => v,
+        Err(resp) => return resp,
+    };
+    let year = match csv_year(&file, "contributions") {
+        Ok(y) => y,
+        Err(resp) => return resp,
+    };
+    let status = match crate::budget::service::export_contributions(
+        &state.ctx.db,
+        &state.ctx.budget,
+        &viewer,
+        year,
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(crate::error::ServiceError::Refused(r)) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                &r.into_iter()
+                    .map(|r| r.message)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+        Err(e) => return fault_response(e),
+    };
+    let amount = |c: i64| crate::money::from_cents(c).to_string();
+    let mut rows = vec![
+        [
+            "year",
+            "state_code",
+            "state_name",
+            "rate",
+            "share",
+            "invoiced",
+            "received",
+            "outstanding",
+            "currency",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    for c in &status.contributions {
+        rows.push(vec![
+            year.to_string(),
+            c.state.code.clone(),
+            c.state.name.clone(),
+            c.rate.to_string(),
+            format!("{:.6}", c.share),
+            amount(c.invoiced),
+            amount(c.received),
+            amount(c.invoiced - c.received),
+            status.currency.clone(),
+        ]);
+    }
+    csv_body(&format!("contributions-{year}.csv"), rows)
 }
 
 /// The calendar event of one open obligation. The UID names the State, the kind and the

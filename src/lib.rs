@@ -22,6 +22,11 @@
 //! - [`cooperation`]: needs for assistance (Article 6); who may see them.
 //! - [`allocation`]: pure min-cost max-flow allocation of offers to needs.
 //! - [`matching`]: pure eligibility, scores and reasons for offers and needs.
+//! - [`sponsorship`]: meetings and the Sponsorship Programme: applications, the
+//!   eligibility policy, decisions within budget, statistics and the suggestion (pure
+//!   `eligibility` and `suggestion`).
+//! - [`budget`]: the ISU's workplan and budget, expenditure, contributions and the
+//!   Working Capital Reserve (pure `sharing`).
 //! - [`audit`]: the audit log, written in the same transaction as each change.
 //! - [`pagination`]: keyset pages (limit, cursor key, total) for services.
 //! - [`http`]: the axum router: `/graphql`, GraphiQL, health checks, calendar feeds, CSV
@@ -31,6 +36,7 @@
 pub mod allocation;
 pub mod audit;
 pub mod auth;
+pub mod budget;
 pub mod calendar;
 pub mod clock;
 pub mod config;

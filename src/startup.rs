@@ -30,6 +30,8 @@ pub struct AppContext {
     pub cooperation: crate::cooperation::CooperationConfig,
     /// Eligibility policy and the suggestion's balance target.
     pub sponsorship: crate::sponsorship::SponsorshipConfig,
+    /// The accounts' currency and the reserve's target.
+    pub budget: crate::budget::BudgetConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -140,6 +142,7 @@ pub async fn prepare(
         environment: settings.environment,
         cooperation: settings.cooperation()?,
         sponsorship: settings.sponsorship()?,
+        budget: settings.budget()?,
     })
 }
 

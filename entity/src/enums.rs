@@ -304,3 +304,47 @@ pub enum ApplicationStatus {
     #[sea_orm(string_value = "WITHDRAWN")]
     Withdrawn,
 }
+
+/// DRAFT → SUBMITTED → ENDORSED → APPROVED → CLOSED (domain.md §7).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WorkplanStatus {
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    #[sea_orm(string_value = "SUBMITTED")]
+    Submitted,
+    #[sea_orm(string_value = "ENDORSED")]
+    Endorsed,
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    #[sea_orm(string_value = "CLOSED")]
+    Closed,
+}
+
+/// Budget categories of the ISU's workplan (domain.md §7).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum BudgetCategory {
+    #[sea_orm(string_value = "STAFF")]
+    Staff,
+    #[sea_orm(string_value = "TRAVEL")]
+    Travel,
+    #[sea_orm(string_value = "MEETINGS")]
+    Meetings,
+    #[sea_orm(string_value = "SPONSORSHIP")]
+    Sponsorship,
+    #[sea_orm(string_value = "COMMUNICATIONS")]
+    Communications,
+    #[sea_orm(string_value = "CONSULTANTS")]
+    Consultants,
+    #[sea_orm(string_value = "OPERATING_COSTS")]
+    OperatingCosts,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}

@@ -11,6 +11,7 @@ mod m20261124_000002_obligations_and_reports;
 mod m20261124_000003_assistance_needs;
 mod m20261124_000004_cooperation;
 mod m20261201_000005_sponsorship;
+mod m20261201_000006_budget;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_assistance_needs::Migration),
             Box::new(m20261124_000004_cooperation::Migration),
             Box::new(m20261201_000005_sponsorship::Migration),
+            Box::new(m20261201_000006_budget::Migration),
         ]
     }
 }

@@ -55,7 +55,9 @@ impl MigrationTrait for Migration {
                     .col(string_len(SponsorshipApplications::Status, 16))
                     .col(big_integer_null(SponsorshipApplications::ApprovedCents))
                     .col(text_null(SponsorshipApplications::Justification))
-                    .col(timestamp_with_time_zone(SponsorshipApplications::SubmittedAt))
+                    .col(timestamp_with_time_zone(
+                        SponsorshipApplications::SubmittedAt,
+                    ))
                     .col(timestamp_with_time_zone_null(
                         SponsorshipApplications::DecidedAt,
                     ))
@@ -120,7 +122,11 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_table(Table::drop().table(SponsorshipApplications::Table).to_owned())
+            .drop_table(
+                Table::drop()
+                    .table(SponsorshipApplications::Table)
+                    .to_owned(),
+            )
             .await?;
         manager
             .drop_table(Table::drop().table(Meetings::Table).to_owned())

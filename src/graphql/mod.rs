@@ -28,6 +28,7 @@ pub struct Query(
     crate::reports::query::ReportsQuery,
     crate::cooperation::query::CooperationQuery,
     crate::sponsorship::query::SponsorshipQuery,
+    crate::budget::query::BudgetQuery,
     crate::audit::query::AuditQuery,
 );
 
@@ -38,6 +39,7 @@ pub struct Mutation(
     crate::reports::mutation::ReportsMutation,
     crate::cooperation::mutation::CooperationMutation,
     crate::sponsorship::mutation::SponsorshipMutation,
+    crate::budget::mutation::BudgetMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -6,6 +6,7 @@ use async_graphql::{Context, ID, Interface, Object};
 use super::{app, ids, viewer};
 use crate::audit::types::AuditEntry;
 use crate::auth::types::User;
+use crate::budget::types::{BudgetLine, Workplan, WorkplanActivity};
 use crate::cooperation::types::{AssistanceNeed, AssistanceOffer, MatchProposal};
 use crate::error::ApiError;
 use crate::reports::types::TransparencyReport;
@@ -26,6 +27,9 @@ pub enum Node {
     MatchProposal(MatchProposal),
     Meeting(Meeting),
     SponsorshipApplication(SponsorshipApplication),
+    Workplan(Workplan),
+    WorkplanActivity(WorkplanActivity),
+    BudgetLine(BudgetLine),
 }
 
 #[derive(Default)]
@@ -91,6 +95,18 @@ impl NodeQuery {
             .await
             .map_err(ApiError::from)?
             .map(|a| Node::SponsorshipApplication(SponsorshipApplication(a))),
+            Workplan::KIND => crate::budget::service::workplan_by_id(&app.db, viewer, uuid)
+                .await
+                .map_err(ApiError::from)?
+                .map(|w| Node::Workplan(Workplan(w))),
+            WorkplanActivity::KIND => crate::budget::service::activity_by_id(&app.db, viewer, uuid)
+                .await
+                .map_err(ApiError::from)?
+                .map(|a| Node::WorkplanActivity(WorkplanActivity(std::sync::Arc::new(a)))),
+            BudgetLine::KIND => crate::budget::service::line_by_id(&app.db, viewer, uuid)
+                .await
+                .map_err(ApiError::from)?
+                .map(|l| Node::BudgetLine(BudgetLine(l))),
             _ => None,
         };
         Ok(node)

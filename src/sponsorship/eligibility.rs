@@ -118,9 +118,9 @@ pub fn assess(s: &StateFacts, policy: &Policy) -> Eligibility {
     });
     for p in &pending {
         reasons.push(match p {
-            Pending::StockpileDestruction(d) => format!(
-                "It has a pending Article 3 obligation: stockpile destruction due {d}."
-            ),
+            Pending::StockpileDestruction(d) => {
+                format!("It has a pending Article 3 obligation: stockpile destruction due {d}.")
+            }
             Pending::Clearance(d) => {
                 format!("It has a pending Article 4 obligation: clearance due {d}.")
             }
@@ -178,14 +178,21 @@ mod tests {
             let e = assess(&state(StateStatus::StateParty, Some(income)), &p);
             assert!(e.eligible && !e.affected, "{income:?}");
         }
-        assert!(!assess(&state(StateStatus::StateParty, Some(IncomeGroup::UpperMiddle)), &p).eligible);
+        assert!(
+            !assess(
+                &state(StateStatus::StateParty, Some(IncomeGroup::UpperMiddle)),
+                &p
+            )
+            .eligible
+        );
         let mut cleared = high.clone();
         cleared.pending = vec![Pending::Clearance(d(2026, 8, 1))];
         let e = assess(&cleared, &p);
         assert!(e.eligible && e.affected);
         assert!(
-            e.reasons
-                .contains(&"It has a pending Article 4 obligation: clearance due 2026-08-01.".into()),
+            e.reasons.contains(
+                &"It has a pending Article 4 obligation: clearance due 2026-08-01.".into()
+            ),
             "{:?}",
             e.reasons
         );
@@ -221,14 +228,23 @@ mod tests {
             income_groups: vec![IncomeGroup::Low],
             invited_non_parties: vec![],
         };
-        assert!(!assess(&state(StateStatus::StateParty, Some(IncomeGroup::LowerMiddle)), &p).eligible);
+        assert!(
+            !assess(
+                &state(StateStatus::StateParty, Some(IncomeGroup::LowerMiddle)),
+                &p
+            )
+            .eligible
+        );
         assert!(assess(&state(StateStatus::StateParty, Some(IncomeGroup::Low)), &p).eligible);
         assert!(!assess(&state(StateStatus::StateParty, None), &p).eligible);
     }
 
     #[test]
     fn every_criterion_gives_a_reason_and_the_verdict_comes_last() {
-        let e = assess(&state(StateStatus::StateParty, Some(IncomeGroup::High)), &Policy::default());
+        let e = assess(
+            &state(StateStatus::StateParty, Some(IncomeGroup::High)),
+            &Policy::default(),
+        );
         assert_eq!(
             e.reasons,
             vec![

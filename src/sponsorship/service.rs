@@ -168,8 +168,7 @@ pub async fn create_meeting(
         checked_cents(m, &["input", "sponsorshipBudget"], &mut r).map(|c| (c, &m.currency))
     });
     let dsa = new.dsa.as_ref().and_then(|m| {
-        checked_cents(m, &["input", "dailySubsistenceAllowance"], &mut r)
-            .map(|c| (c, &m.currency))
+        checked_cents(m, &["input", "dailySubsistenceAllowance"], &mut r).map(|c| (c, &m.currency))
     });
     match (&budget, &dsa) {
         (Some((_, b)), Some((_, d))) if b != d => r.push(
@@ -221,7 +220,10 @@ pub async fn create_meeting(
 }
 
 /// Meetings are public.
-pub async fn get_meeting(db: &DatabaseConnection, id: Uuid) -> Result<Option<meeting::Model>, DbErr> {
+pub async fn get_meeting(
+    db: &DatabaseConnection,
+    id: Uuid,
+) -> Result<Option<meeting::Model>, DbErr> {
     meeting::Entity::find_by_id(id).one(db).await
 }
 
@@ -257,7 +259,11 @@ pub async fn list_meetings(
     }
     let after = match page.after {
         Some(a) => Some(Uuid::parse_str(&a).map_err(|_| {
-            refused(Code::InvalidInput, &["after"], "`after` is not a valid cursor.")
+            refused(
+                Code::InvalidInput,
+                &["after"],
+                "`after` is not a valid cursor.",
+            )
         })?),
         None => None,
     };
@@ -294,7 +300,10 @@ pub fn figures(
         budget,
         committed: m.committed_cents,
         remaining: budget - m.committed_cents,
-        currency: m.currency.clone().unwrap_or_else(|| base_currency.to_owned()),
+        currency: m
+            .currency
+            .clone()
+            .unwrap_or_else(|| base_currency.to_owned()),
     })
 }
 
@@ -384,10 +393,16 @@ impl Assessor {
                 pending,
                 has_victims: s.has_victims,
             };
-            verdicts.insert(s.code.clone(), Arc::new(eligibility::assess(&facts, policy)));
+            verdicts.insert(
+                s.code.clone(),
+                Arc::new(eligibility::assess(&facts, policy)),
+            );
         }
         Ok(Self {
-            states: rows.into_iter().map(|s| (s.code.clone(), Arc::new(s))).collect(),
+            states: rows
+                .into_iter()
+                .map(|s| (s.code.clone(), Arc::new(s)))
+                .collect(),
             verdicts,
         })
     }
@@ -491,7 +506,11 @@ pub async fn list_applications(
     }
     let after = match page.after {
         Some(a) => Some(Uuid::parse_str(&a).map_err(|_| {
-            refused(Code::InvalidInput, &["after"], "`after` is not a valid cursor.")
+            refused(
+                Code::InvalidInput,
+                &["after"],
+                "`after` is not a valid cursor.",
+            )
         })?),
         None => None,
     };
@@ -726,7 +745,11 @@ pub struct Decision {
 
 /// Adds `delta` cents to a meeting's committed amount unless that would pass its budget
 /// or go below zero. False when refused.
-async fn commit_funds(conn: &impl ConnectionTrait, meeting: Uuid, delta: i64) -> Result<bool, DbErr> {
+async fn commit_funds(
+    conn: &impl ConnectionTrait,
+    meeting: Uuid,
+    delta: i64,
+) -> Result<bool, DbErr> {
     let res = meeting::Entity::update_many()
         .col_expr(
             meeting::Column::CommittedCents,
@@ -739,11 +762,7 @@ async fn commit_funds(conn: &impl ConnectionTrait, meeting: Uuid, delta: i64) ->
                 .add(delta)
                 .lte(Expr::col(meeting::Column::SponsorshipBudgetCents)),
         )
-        .filter(
-            Expr::col(meeting::Column::CommittedCents)
-                .add(delta)
-                .gte(0),
-        )
+        .filter(Expr::col(meeting::Column::CommittedCents).add(delta).gte(0))
         .exec(conn)
         .await?;
     Ok(res.rows_affected == 1)
@@ -1032,7 +1051,11 @@ pub struct Stats {
 /// Who may see statistics: the ISU and coordinators.
 fn require_stats_reader(viewer: &Viewer) -> Result<(), ServiceError> {
     viewer
-        .require_role(&[UserRole::IsuAdmin, UserRole::IsuStaff, UserRole::Coordinator])
+        .require_role(&[
+            UserRole::IsuAdmin,
+            UserRole::IsuStaff,
+            UserRole::Coordinator,
+        ])
         .map(|_| ())
 }
 
@@ -1074,7 +1097,12 @@ pub async fn stats(
         approved: approved.len(),
         female_share_approved: share(female, approved.len()),
         by_gender: Gender::iter()
-            .map(|g| (g, approved.iter().filter(|a| a.delegate_gender == g).count()))
+            .map(|g| {
+                (
+                    g,
+                    approved.iter().filter(|a| a.delegate_gender == g).count(),
+                )
+            })
             .collect(),
         by_region: RegionalGroup::iter()
             .map(|g| {
@@ -1113,7 +1141,14 @@ pub async fn suggestion(
 ) -> Result<SuggestionResult, ServiceError> {
     viewer.require_role(&ISU)?;
     let figures = figures(viewer, meeting, base_currency)?;
-    let all = wrap_all(db, cfg, meeting, all_applications(db, meeting.id).await?, today).await?;
+    let all = wrap_all(
+        db,
+        cfg,
+        meeting,
+        all_applications(db, meeting.id).await?,
+        today,
+    )
+    .await?;
     let mut approved = Approved::default();
     let mut pending = Vec::new();
     for a in all {
@@ -1181,10 +1216,15 @@ pub async fn export(
         return Ok(None);
     };
     let meeting = Arc::new(meeting);
-    let mut all = wrap_all(db, cfg, &meeting, all_applications(db, meeting_id).await?, today).await?;
-    all.sort_by(|a, b| {
-        (&a.row.state_code, a.row.id).cmp(&(&b.row.state_code, b.row.id))
-    });
+    let mut all = wrap_all(
+        db,
+        cfg,
+        &meeting,
+        all_applications(db, meeting_id).await?,
+        today,
+    )
+    .await?;
+    all.sort_by(|a, b| (&a.row.state_code, a.row.id).cmp(&(&b.row.state_code, b.row.id)));
     Ok(Some((meeting, all)))
 }
 
@@ -1195,7 +1235,14 @@ mod tests {
     #[test]
     fn decisions_follow_the_documented_transitions() {
         use ApplicationStatus::*;
-        let all = [Submitted, UnderReview, Approved, Waitlisted, Rejected, Withdrawn];
+        let all = [
+            Submitted,
+            UnderReview,
+            Approved,
+            Waitlisted,
+            Rejected,
+            Withdrawn,
+        ];
         let allowed: Vec<_> = all
             .iter()
             .flat_map(|a| all.iter().map(move |b| (*a, *b)))
@@ -1217,7 +1264,10 @@ mod tests {
             ]
         );
         let withdrawable: Vec<_> = all.iter().copied().filter(|s| can_withdraw(*s)).collect();
-        assert_eq!(withdrawable, vec![Submitted, UnderReview, Approved, Waitlisted]);
+        assert_eq!(
+            withdrawable,
+            vec![Submitted, UnderReview, Approved, Waitlisted]
+        );
     }
 
     #[test]
@@ -1232,7 +1282,16 @@ mod tests {
         for ok in ["a.b@mofa.gov.la", "x@y.org"] {
             assert!(looks_like_email(ok), "{ok}");
         }
-        for bad in ["", "ab", "@x.org", "a@b", "a@.org", "a@org.", "a b@x.org", "a@b@c.org"] {
+        for bad in [
+            "",
+            "ab",
+            "@x.org",
+            "a@b",
+            "a@.org",
+            "a@org.",
+            "a b@x.org",
+            "a@b@c.org",
+        ] {
             assert!(!looks_like_email(bad), "{bad}");
         }
     }

@@ -86,7 +86,12 @@ pub struct Suggestion {
 }
 
 /// The objective of a selection (indices into `candidates`), in points × 100.
-pub fn score(candidates: &[Candidate], approved: &Approved, chosen: &[usize], policy: &Policy) -> i64 {
+pub fn score(
+    candidates: &[Candidate],
+    approved: &Approved,
+    chosen: &[usize],
+    policy: &Policy,
+) -> i64 {
     let _ = (candidates, approved, chosen, policy);
     0
 }

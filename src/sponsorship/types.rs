@@ -151,7 +151,10 @@ impl Meeting {
     }
     /// Balance of the approved delegates, without personal data. ISU staff and
     /// coordinators.
-    async fn sponsorship_stats(&self, ctx: &Context<'_>) -> async_graphql::Result<SponsorshipStats> {
+    async fn sponsorship_stats(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<SponsorshipStats> {
         let stats = service::stats(&app(ctx)?.db, viewer(ctx), &self.0)
             .await
             .map_err(ApiError::from)?;

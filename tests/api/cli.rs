@@ -153,6 +153,24 @@ async fn seed_demo_creates_labelled_accounts_once() {
         coop["data"]["cooperationAllocation"]["totalAllocated"]["amount"],
         "0.00"
     );
+    let meetings = app
+        .graphql_as(&token, "{ meetings(filter: {kind: REVIEW_CONFERENCE}) { totalCount edges { node {
+            title sponsorshipRemaining { amount currency } applications(first: 100) { totalCount }
+            sponsorshipStats { approved } sponsorshipSuggestion { applications { id } total { amount } provenOptimal } } } } }", json!({}))
+        .await;
+    let rc = &meetings["data"]["meetings"]["edges"][0]["node"];
+    assert_eq!(
+        rc["title"], "DEMO Third Review Conference (3RC)",
+        "{meetings}"
+    );
+    assert_eq!(rc["sponsorshipRemaining"]["amount"], "19890.00");
+    assert_eq!(rc["applications"]["totalCount"], 16);
+    assert_eq!(rc["sponsorshipStats"]["approved"], 3);
+    let suggested = rc["sponsorshipSuggestion"]["applications"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert!((1..13).contains(&suggested), "the budget is short: {rc}");
+    assert_eq!(rc["sponsorshipSuggestion"]["provenOptimal"], true);
     let users = app.users().await;
     let audit = app.audit_entries().await;
     let again = cli(&app, &["seed", "--demo", "--states"], Some(PASSWORD));

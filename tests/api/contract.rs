@@ -1,8 +1,8 @@
-//! The frontends' contract (`../shared/contract`): the operations they send must validate
-//! against our `schema.graphql` and run, and the contract's types that exist so far must be
-//! complete. Each issue adds its operation files to [`REQUIRED_FILES`] until all are there.
+//! The frontends' contract (`../shared/contract`): every operation file validates against
+//! our `schema.graphql` and runs, and every contract type is present with each of its
+//! fields, arguments, input fields and enum values, typed as the contract types them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use apollo_compiler::{ExecutableDocument, Schema, ast, validation::Valid};
@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-/// Operation files that must validate in full.
+/// The contract's operation files: every one must validate in full, and no file in the
+/// contract may be missing from this list.
 const REQUIRED_FILES: &[&str] = &[
     "auth.graphql",
     "audit.graphql",
@@ -19,128 +20,8 @@ const REQUIRED_FILES: &[&str] = &[
     "reports.graphql",
     "cooperation.graphql",
     "sponsorship.graphql",
-];
-/// Single operations required from files not yet required in full.
-const REQUIRED_OPERATIONS: &[(&str, &str)] = &[];
-/// Contract types that must be present with every field, argument, input field and value.
-const COMPLETE_TYPES: &[&str] = &[
-    "ApplicationStatus",
-    "CreateMeetingInput",
-    "Delegate",
-    "DelegateInput",
-    "Gender",
-    "GenderCount",
-    "Meeting",
-    "MeetingConnection",
-    "MeetingEdge",
-    "MeetingFilter",
-    "MeetingKind",
-    "MeetingPayload",
-    "RegionCount",
-    "SponsorshipApplication",
-    "SponsorshipApplicationConnection",
-    "SponsorshipApplicationEdge",
-    "SponsorshipApplicationInput",
-    "SponsorshipApplicationPayload",
-    "SponsorshipDecisionInput",
-    "SponsorshipStats",
-    "SponsorshipSuggestion",
-    "Allocation",
-    "AllocationFilter",
-    "AssistanceNeed",
-    "AssistanceNeedConnection",
-    "AssistanceNeedEdge",
-    "AssistanceNeedFilter",
-    "AssistanceNeedPayload",
-    "AssistanceOffer",
-    "AssistanceOfferConnection",
-    "AssistanceOfferEdge",
-    "AssistanceOfferFilter",
-    "AssistanceOfferPayload",
-    "AssistanceType",
-    "CooperationAllocation",
-    "CreateAssistanceNeedInput",
-    "CreateAssistanceOfferInput",
-    "ExchangeRate",
-    "ExchangeRatePayload",
-    "MatchCandidate",
-    "MatchFactor",
-    "MatchProposal",
-    "MatchProposalPayload",
-    "MatchReason",
-    "MatchStatus",
-    "NeedStatus",
-    "OfferStatus",
-    "ProposeMatchInput",
-    "Provider",
-    "SetExchangeRateInput",
-    "StateParty",
-    "UpdateMatchStatusInput",
-    "WithdrawInput",
-    "AssistanceProvided",
-    "AssistanceProvidedInput",
-    "ClearanceEntry",
-    "ClearanceEntryInput",
-    "ContaminatedArea",
-    "ContaminatedAreaInput",
-    "CreateTransparencyReportInput",
-    "Money",
-    "MoneyInput",
-    "ReportActionInput",
-    "ReportSections",
-    "ReportSectionsInput",
-    "ReportingCompliance",
-    "StockpileEntry",
-    "StockpileEntryInput",
-    "TransparencyReportFilter",
-    "TransparencyReportPayload",
-    "UpdateTransparencyReportInput",
-    "AuditEntry",
-    "AuditEntryConnection",
-    "AuditEntryEdge",
-    "AuditLogFilter",
-    "AuthPayload",
-    "ChangePasswordInput",
-    "ChangePasswordPayload",
-    "CreateUserInput",
-    "DeactivateUserInput",
-    "DeadlineExtension",
-    "DeadlineExtensionPayload",
-    "DepositType",
-    "IncomeGroup",
-    "LoginInput",
-    "LogoutInput",
-    "LogoutPayload",
-    "Node",
-    "Obligation",
-    "ObligationConnection",
-    "ObligationEdge",
-    "ObligationKind",
-    "ObligationStatus",
-    "PageInfo",
-    "RecordDeadlineExtensionInput",
-    "RefreshSessionInput",
-    "RegionalGroup",
-    "ReportKind",
-    "ReportStatus",
-    "StatePartyConnection",
-    "StatePartyEdge",
-    "StatePartyFilter",
-    "StatePartyPayload",
-    "StateStatus",
-    "ThematicArea",
-    "TransparencyReport",
-    "TransparencyReportConnection",
-    "TransparencyReportEdge",
-    "UpdateStatePartyInput",
-    "User",
-    "UserConnection",
-    "UserEdge",
-    "UserError",
-    "UserErrorCode",
-    "UserFilter",
-    "UserPayload",
-    "UserRole",
+    "budget.graphql",
+    "node.graphql",
 ];
 
 fn shared_dir() -> PathBuf {
@@ -187,15 +68,6 @@ fn required_contract_operations_validate_against_our_schema() {
             failures.push(format!("{file}: {}", e.errors));
         }
     }
-    for (file, name) in REQUIRED_OPERATIONS {
-        let ops = operations(file);
-        let src = ops
-            .get(*name)
-            .unwrap_or_else(|| panic!("{file} has no operation {name}"));
-        if let Err(e) = ExecutableDocument::parse_and_validate(&schema, src.clone(), *file) {
-            failures.push(format!("{file} {name}: {}", e.errors));
-        }
-    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -233,14 +105,33 @@ fn field_types(schema: &Schema, type_name: &str) -> Option<BTreeMap<String, Stri
 }
 
 #[test]
-fn contract_types_implemented_so_far_are_complete() {
+fn every_contract_file_is_required() {
+    let mut files: Vec<String> = std::fs::read_dir(shared_dir().join("operations"))
+        .expect("operations dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".graphql"))
+        .collect();
+    files.sort();
+    let mut required: Vec<String> = REQUIRED_FILES.iter().map(|f| (*f).to_owned()).collect();
+    required.sort();
+    assert_eq!(files, required);
+}
+
+#[test]
+fn every_contract_type_is_complete() {
     let contract_src =
         std::fs::read_to_string(shared_dir().join("contract.graphql")).expect("contract.graphql");
     let contract = Schema::parse(contract_src, "contract.graphql").expect("contract parses");
     let ours = our_schema();
     let mut missing = Vec::new();
-    for name in COMPLETE_TYPES {
-        let want = field_types(&contract, name).unwrap_or_else(|| panic!("{name} not in contract"));
+    let mut checked = 0;
+    for (name, ty) in &contract.types {
+        if ty.is_built_in() {
+            continue;
+        }
+        checked += 1;
+        let want = field_types(&contract, name).unwrap_or_default();
         let Some(have) = field_types(&ours, name) else {
             missing.push(format!("type {name}"));
             continue;
@@ -253,75 +144,24 @@ fn contract_types_implemented_so_far_are_complete() {
             }
         }
     }
-    // Root fields of the operations required so far.
-    for (root, fields) in [
-        (
-            "Query",
-            &[
-                "node",
-                "me",
-                "users",
-                "stateParties",
-                "stateParty",
-                "upcomingDeadlines",
-                "overdueObligations",
-                "transparencyReport",
-                "transparencyReports",
-                "reportingCompliance",
-                "assistanceNeed",
-                "assistanceNeeds",
-                "assistanceOffer",
-                "assistanceOffers",
-                "cooperationAllocation",
-                "exchangeRates",
-                "meeting",
-                "meetings",
-                "auditLog",
-            ][..],
-        ),
-        (
-            "Mutation",
-            &[
-                "login",
-                "refreshSession",
-                "logout",
-                "createUser",
-                "changePassword",
-                "deactivateUser",
-                "updateStateParty",
-                "recordDeadlineExtension",
-                "createTransparencyReport",
-                "updateTransparencyReport",
-                "submitTransparencyReport",
-                "publishTransparencyReport",
-                "createAssistanceNeed",
-                "withdrawAssistanceNeed",
-                "createAssistanceOffer",
-                "withdrawAssistanceOffer",
-                "proposeMatch",
-                "updateMatchStatus",
-                "setExchangeRate",
-                "createMeeting",
-                "applyForSponsorship",
-                "decideSponsorshipApplication",
-                "withdrawSponsorshipApplication",
-            ][..],
-        ),
-    ] {
-        let want = field_types(&contract, root).expect("root in contract");
-        let have = field_types(&ours, root).expect("our root");
-        for f in fields {
-            for (k, ty) in want
-                .iter()
-                .filter(|(k, _)| k == f || k.starts_with(&format!("{f}(")))
-            {
-                if have.get(k) != Some(ty) {
-                    missing.push(format!("{root}.{k}: {:?}, contract says {ty}", have.get(k)));
-                }
-            }
-        }
-    }
+    assert!(checked > 100, "the contract was read ({checked} types)");
     assert!(missing.is_empty(), "contract gaps:\n{}", missing.join("\n"));
+}
+
+/// The names of the object types that implement `Node` in our schema.
+pub fn node_types() -> BTreeSet<String> {
+    our_schema()
+        .types
+        .iter()
+        .filter_map(|(name, ty)| match ty {
+            apollo_compiler::schema::ExtendedType::Object(o)
+                if o.implements_interfaces.iter().any(|i| i.name == "Node") =>
+            {
+                Some(name.to_string())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn assert_ran(body: &Value, what: &str) {
@@ -781,5 +621,173 @@ async fn required_contract_operations_run() {
     assert_eq!(
         body["data"]["withdrawSponsorshipApplication"]["application"]["status"],
         "WITHDRAWN"
+    );
+
+    let budget = operations("budget.graphql");
+    let today = chrono::Utc::now().date_naive();
+    let this_year = chrono::Datelike::year(&today);
+    let body = run_op(
+        &app,
+        &budget,
+        "CreateWorkplan",
+        Some(admin.clone()),
+        json!({"input": {"year": this_year, "title": "ISU work plan and budget"}}),
+    )
+    .await;
+    let workplan = body["data"]["createWorkplan"]["workplan"]["id"].clone();
+    assert_eq!(
+        body["data"]["createWorkplan"]["workplan"]["currency"],
+        "CHF"
+    );
+    let body = run_op(
+        &app,
+        &budget,
+        "AddWorkplanActivity",
+        Some(admin.clone()),
+        json!({"input": {"workplanId": workplan, "title": "Support Article 7 reporting",
+            "output": "States parties submit complete reports on time", "indicator": "Reports submitted by 30 April",
+            "target": "80 %", "actionPlanReference": "LAP action 44"}}),
+    )
+    .await;
+    let activity = body["data"]["addWorkplanActivity"]["activity"]["id"].clone();
+    let body = run_op(
+        &app,
+        &budget,
+        "AddBudgetLine",
+        Some(admin.clone()),
+        json!({"input": {"workplanId": workplan, "category": "STAFF", "description": "Implementation Support Officer",
+            "amount": {"amount": "120000", "currency": "CHF"}, "activityId": activity}}),
+    )
+    .await;
+    let line = body["data"]["addBudgetLine"]["budgetLine"]["id"].clone();
+    assert_eq!(
+        body["data"]["addBudgetLine"]["budgetLine"]["activity"]["id"],
+        activity
+    );
+    for (to, version) in [("SUBMITTED", 3), ("ENDORSED", 4), ("APPROVED", 5)] {
+        let body = run_op(
+            &app,
+            &budget,
+            "TransitionWorkplan",
+            Some(admin.clone()),
+            json!({"input": {"id": workplan, "to": to, "expectedVersion": version, "note": "contract run"}}),
+        )
+        .await;
+        assert_eq!(body["data"]["transitionWorkplan"]["workplan"]["status"], to);
+    }
+    let body = run_op(
+        &app,
+        &budget,
+        "RecordExpenditure",
+        Some(admin.clone()),
+        json!({"input": {"budgetLineId": line, "amount": {"amount": "30000", "currency": "CHF"},
+            "spentOn": today.to_string(), "description": "Salary, first quarter"}}),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["recordExpenditure"]["budgetLine"]["remaining"]["amount"],
+        "90000.00"
+    );
+    let body = run_op(
+        &app,
+        &budget,
+        "Workplan",
+        Some(admin.clone()),
+        json!({"year": this_year}),
+    )
+    .await;
+    assert_eq!(body["data"]["workplan"]["executionRate"], 0.25, "{body}");
+    let body = run_op(
+        &app,
+        &budget,
+        "IssueInvoices",
+        Some(admin.clone()),
+        json!({"input": {"year": this_year, "total": {"amount": "100000", "currency": "CHF"},
+            "rates": [{"stateCode": "DEU", "rate": "6.111"}, {"stateCode": "FRA", "rate": "4.318"}, {"stateCode": "LAO", "rate": "0.007"}]}}),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["issueInvoices"]["financialStatus"]["invoiced"]["amount"],
+        "100000.00"
+    );
+    let body = run_op(
+        &app,
+        &budget,
+        "RecordPayment",
+        Some(admin.clone()),
+        json!({"input": {"stateCode": "LAO", "year": this_year, "amount": {"amount": "67.07", "currency": "CHF"}, "receivedOn": today.to_string()}}),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["recordPayment"]["financialStatus"]["received"]["amount"], "67.07",
+        "{body}"
+    );
+    let body = run_op(
+        &app,
+        &budget,
+        "FinancialStatus",
+        Some(admin.clone()),
+        json!({"year": this_year}),
+    )
+    .await;
+    let status = &body["data"]["financialStatus"];
+    assert_eq!(status["contributions"][2]["state"]["code"], "LAO", "{body}");
+    assert_eq!(status["contributions"][2]["outstanding"]["amount"], "0.00");
+    assert_eq!(status["workingCapitalReserveTarget"]["amount"], "30000.00");
+
+    // NodeById as the admin frontend sends it, then `node(id:)` for every Node type.
+    let node = operations("node.graphql");
+    let body = run_op(
+        &app,
+        &node,
+        "NodeById",
+        Some(admin.clone()),
+        json!({"id": workplan}),
+    )
+    .await;
+    assert_eq!(body["data"]["node"]["year"], this_year);
+    let lookups = app
+        .graphql_as(
+            &admin,
+            "{ stateParty(code: \"LAO\") { id extensions { id } } auditLog(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    let ids = [
+        lookups["data"]["stateParty"]["id"].clone(),
+        lookups["data"]["stateParty"]["extensions"][0]["id"].clone(),
+        lookups["data"]["auditLog"]["edges"][0]["node"]["id"].clone(),
+        user_id,
+        id,
+        need,
+        offer,
+        proposal,
+        meeting,
+        application,
+        workplan,
+        activity,
+        line,
+    ];
+    let mut resolved = std::collections::BTreeSet::new();
+    for node_id in ids {
+        let body = app
+            .graphql_as(
+                &admin,
+                "query($id: ID!) { node(id: $id) { __typename id } }",
+                json!({"id": node_id}),
+            )
+            .await;
+        assert_eq!(body["data"]["node"]["id"], node_id, "{body}");
+        resolved.insert(
+            body["data"]["node"]["__typename"]
+                .as_str()
+                .expect("type")
+                .to_owned(),
+        );
+    }
+    assert_eq!(
+        resolved,
+        node_types(),
+        "node(id:) resolves every type that implements Node"
     );
 }

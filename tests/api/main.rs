@@ -15,4 +15,5 @@ mod deadlines;
 mod http;
 mod reports;
 mod schema;
+mod sponsorship;
 mod states;
