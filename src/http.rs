@@ -276,6 +276,7 @@ async fn compliance_csv(
     ];
     let mut rows = vec![w.write_record(header_row)];
     for (s, due, report) in &compliance.owing {
+        let name = typed_cell(&s.name);
         let region = s
             .regional_group
             .map(|g| sea_orm::ActiveEnum::to_value(&g))
@@ -295,7 +296,7 @@ async fn compliance_csv(
         };
         rows.push(w.write_record([
             s.code.as_str(),
-            s.name.as_str(),
+            name.as_str(),
             region.as_str(),
             &year.to_string(),
             &due.to_string(),
@@ -402,7 +403,7 @@ async fn sponsorship_csv(
                 .0,
                 typed_cell(&meeting.title),
                 r.state_code.clone(),
-                a.state.name.clone(),
+                typed_cell(&a.state.name),
                 region,
                 typed_cell(&r.delegate_name),
                 sea_orm::ActiveEnum::to_value(&r.delegate_gender),
@@ -445,17 +446,19 @@ fn fault_response(e: impl Into<ApiError>) -> Response {
     )
 }
 
-/// The year in `{year}.csv`, or the 404 that says how to ask.
-fn csv_year(file: &str, what: &str) -> Result<i32, Response> {
+/// The year in `{year}.csv`.
+fn csv_year(file: &str) -> Option<i32> {
     file.strip_suffix(".csv")
         .and_then(|y| y.parse::<i32>().ok())
-        .ok_or_else(|| {
-            error_response(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                &format!("Ask for /exports/{what}/YYYY.csv."),
-            )
-        })
+}
+
+/// The 404 that says how to ask for a yearly export.
+fn no_such_year(what: &str) -> Response {
+    error_response(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        &format!("Ask for /exports/{what}/YYYY.csv."),
+    )
 }
 
 /// Writes the rows as CSV, or answers the fault.
@@ -483,9 +486,8 @@ async fn workplan_csv(
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    let year = match csv_year(&file, "workplan") {
-        Ok(y) => y,
-        Err(resp) => return resp,
+    let Some(year) = csv_year(&file) else {
+        return no_such_year("workplan");
     };
     let view = match crate::budget::service::export_workplan(&state.ctx.db, &viewer, year).await {
         Ok(Some(v)) => v,
@@ -550,9 +552,8 @@ async fn contributions_csv(
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    let year = match csv_year(&file, "contributions") {
-        Ok(y) => y,
-        Err(resp) => return resp,
+    let Some(year) = csv_year(&file) else {
+        return no_such_year("contributions");
     };
     let status = match crate::budget::service::export_contributions(
         &state.ctx.db,
@@ -595,7 +596,7 @@ async fn contributions_csv(
         rows.push(vec![
             year.to_string(),
             c.state.code.clone(),
-            c.state.name.clone(),
+            typed_cell(&c.state.name),
             c.rate.to_string(),
             format!("{:.6}", c.share),
             amount(c.invoiced),

@@ -214,14 +214,16 @@ async fn run(cli: Cli) -> Result<(), String> {
                     out(&format!("demo account already present: {email}"));
                 }
                 out(&format!(
-                    "demo extensions recorded: {}; demo States updated: {}; demo reports created: {}; demo needs: {}; demo offers: {}; demo meetings: {}; demo sponsorship applications: {}",
+                    "demo extensions recorded: {}; demo States updated: {}; demo reports created: {}; demo needs: {}; demo offers: {}; demo meetings: {}; demo sponsorship applications: {}; demo workplans: {}; demo invoices: {}",
                     r.extensions_recorded,
                     r.states_updated,
                     r.reports_created,
                     r.needs_created,
                     r.offers_created,
                     r.meetings_created,
-                    r.applications_created
+                    r.applications_created,
+                    r.workplans_created,
+                    r.invoices_issued
                 ));
                 if generated && !r.users_created.is_empty() {
                     out(&format!("password of the new demo accounts: {password}"));

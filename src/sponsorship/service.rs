@@ -827,7 +827,17 @@ pub async fn decide(
             None => Some(requested),
             Some(m) => {
                 let field = &["input", "approvedAmount"];
-                match checked_cents(m, field, &mut r) {
+                let positive = if m.amount.is_zero() {
+                    r.push(
+                        Code::InvalidInput,
+                        field,
+                        "An approval is of a positive amount: reject the application instead.",
+                    );
+                    None
+                } else {
+                    checked_cents(m, field, &mut r)
+                };
+                match positive {
                     Some(_) if m.currency != currency => {
                         r.push(
                             Code::InvalidInput,

@@ -171,6 +171,32 @@ async fn seed_demo_creates_labelled_accounts_once() {
         .map_or(0, Vec::len);
     assert!((1..13).contains(&suggested), "the budget is short: {rc}");
     assert_eq!(rc["sponsorshipSuggestion"]["provenOptimal"], true);
+    let budget = app
+        .graphql_as(&token, "{ workplan(year: 2026) { status totalBudget { amount } executionRate activities { actionPlanReference } }
+            financialStatus(year: 2026) { invoiced { amount } received { amount } workingCapitalReserveTarget { amount } contributions { share } } }", json!({}))
+        .await;
+    let plan = &budget["data"]["workplan"];
+    assert_eq!(plan["status"], "APPROVED", "{budget}");
+    assert_eq!(plan["totalBudget"]["amount"], "600000.00");
+    assert!(
+        plan["executionRate"]
+            .as_f64()
+            .is_some_and(|r| r > 0.5 && r < 1.0),
+        "{plan}"
+    );
+    assert_eq!(
+        plan["activities"][0]["actionPlanReference"],
+        "LAP action 44"
+    );
+    let status = &budget["data"]["financialStatus"];
+    assert_eq!(status["invoiced"]["amount"], "480000.00");
+    assert_eq!(status["workingCapitalReserveTarget"]["amount"], "150000.00");
+    assert!(
+        status["contributions"]
+            .as_array()
+            .is_some_and(|c| c.len() > 100),
+        "{status}"
+    );
     let users = app.users().await;
     let audit = app.audit_entries().await;
     let again = cli(&app, &["seed", "--demo", "--states"], Some(PASSWORD));
