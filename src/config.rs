@@ -161,6 +161,17 @@ pub struct Settings {
     /// The Working Capital Reserve's target, in months of the year's approved budget.
     #[arg(long, env = "ISU_RESERVE_MONTHS", default_value_t = 3, global = true)]
     pub reserve_months: u32,
+
+    /// Serve the GraphQL console at `GET /graphql` (and GraphiQL at `/graphiql`): on by
+    /// default in development, off in production unless set to true.
+    #[arg(
+        long,
+        env = "ISU_CONSOLE",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub console: Option<bool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -204,6 +215,12 @@ impl Settings {
         self.sponsorship()?;
         self.budget()?;
         Ok(())
+    }
+
+    /// Whether the console and GraphiQL are served.
+    pub fn console_enabled(&self) -> bool {
+        self.console
+            .unwrap_or(self.environment == Environment::Development)
     }
 
     /// The accounts' settings, checked: the base currency, and the reserve's target.
@@ -308,6 +325,7 @@ impl Settings {
             sponsorship_invited: String::new(),
             sponsorship_female_target: 50,
             reserve_months: 3,
+            console: None,
         }
     }
 }
@@ -420,6 +438,19 @@ mod tests {
         assert_eq!((b.currency.as_str(), b.reserve_months), ("EUR", 6));
         s.reserve_months = 25;
         assert!(matches!(s.validate(), Err(ConfigError::ReserveMonths)));
+    }
+
+    #[test]
+    fn the_console_is_for_development_unless_enabled() {
+        let mut s = Settings::for_database("sqlite::memory:");
+        assert!(s.console_enabled());
+        s.environment = Environment::Production;
+        assert!(!s.console_enabled());
+        s.console = Some(true);
+        assert!(s.console_enabled());
+        s.environment = Environment::Development;
+        s.console = Some(false);
+        assert!(!s.console_enabled());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL) and health checks.
+//! The HTTP surface: `/graphql` (POST for operations, GET for the console), health checks,
+//! calendar feeds and CSV exports.
 //!
 //! async-graphql-axum's own extractor accepts form posts, `text/plain` and batches of any
 //! length; this handler accepts JSON only (a cross-site form cannot send it without a CORS
@@ -42,8 +43,20 @@ pub struct AppState {
 }
 
 pub fn router(state: AppState, request_timeout: Duration) -> Router {
-    Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
+    let graphql_route = if state.ctx.console {
+        get(console_page).post(graphql)
+    } else {
+        axum::routing::post(graphql)
+    };
+    let mut router = Router::new();
+    if state.ctx.console {
+        router = router
+            .route("/console/console.js", get(console_script))
+            .route("/console/console.css", get(console_style))
+            .route("/graphiql", get(graphiql));
+    }
+    router
+        .route("/graphql", graphql_route)
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))
         .route("/exports/compliance/{file}", get(compliance_csv))
@@ -157,8 +170,53 @@ fn code_request_errors(response: &mut async_graphql::Response) {
     }
 }
 
+/// GraphiQL from its CDN, for machines that are online.
 async fn graphiql() -> Html<String> {
     Html(GraphiQLSource::build().endpoint("/graphql").finish())
+}
+
+/// Only this server's own script, style and endpoint: the console needs nothing else.
+const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+    connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; \
+    frame-ancestors 'none'";
+
+/// `GET /graphql`: the console. It never executes an operation sent by GET.
+async fn console_page() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, CONSOLE_CSP),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        crate::console::page(),
+    )
+        .into_response()
+}
+
+async fn console_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        crate::console::SCRIPT,
+    )
+        .into_response()
+}
+
+async fn console_style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        crate::console::STYLE,
+    )
+        .into_response()
 }
 
 /// 200 while the process runs.

@@ -5,6 +5,7 @@
 //! - [`config`]: typed settings from flags and environment; secrets never print.
 //! - [`startup`]: [`startup::Application`] builds the app (database, migrations, first-start
 //!   data, listener) and runs it until a shutdown signal.
+//! - [`console`]: the GraphQL console served at `GET /graphql`, embedded and offline.
 //! - [`db`]: connection pool with explicit timeouts.
 //! - [`error`]: the service-layer error and the API error with stable codes.
 //! - [`calendar`]: iCalendar feeds of deadlines (pure rendering).
@@ -40,6 +41,7 @@ pub mod budget;
 pub mod calendar;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod cooperation;
 pub mod db;
 pub mod error;

@@ -127,7 +127,15 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             let addr = app.local_addr().map_err(|e| e.to_string())?;
-            tracing::info!("serving GraphQL on http://{addr}/graphql (GraphiQL in a browser)");
+            if app.context().console {
+                tracing::info!(
+                    "serving GraphQL on http://{addr}/graphql; open it in a browser for the console"
+                );
+            } else {
+                tracing::info!(
+                    "serving GraphQL on http://{addr}/graphql (POST; the console is off)"
+                );
+            }
             app.run_until_stopped(startup::shutdown_signal())
                 .await
                 .map_err(|e| e.to_string())

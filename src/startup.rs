@@ -32,6 +32,8 @@ pub struct AppContext {
     pub sponsorship: crate::sponsorship::SponsorshipConfig,
     /// The accounts' currency and the reserve's target.
     pub budget: crate::budget::BudgetConfig,
+    /// Serve the console at `GET /graphql` and GraphiQL at `/graphiql`.
+    pub console: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,6 +145,7 @@ pub async fn prepare(
         cooperation: settings.cooperation()?,
         sponsorship: settings.sponsorship()?,
         budget: settings.budget()?,
+        console: settings.console_enabled(),
     })
 }
 

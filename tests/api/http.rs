@@ -1,4 +1,4 @@
-//! Transport: health checks, GraphiQL, content types, batches, body limit, first start.
+//! Transport: health checks, the console, content types, batches, body limit, first start.
 
 use ccm_isu::config::Settings;
 use ccm_isu::startup::Application;
@@ -33,7 +33,7 @@ async fn liveness_and_readiness_answer_200_and_readiness_503_without_a_database(
 }
 
 #[tokio::test]
-async fn get_graphql_serves_graphiql_and_never_executes_an_operation() {
+async fn get_graphql_serves_the_offline_console_and_never_executes_an_operation() {
     let app = spawn_app().await;
     let before = app.audit_entries().await;
     let resp = app
@@ -47,9 +47,101 @@ async fn get_graphql_serves_graphiql_and_never_executes_an_operation() {
         .await
         .expect("get");
     assert_eq!(resp.status(), StatusCode::OK);
+    let csp = resp.headers()["content-security-policy"]
+        .to_str()
+        .expect("csp")
+        .to_owned();
+    assert!(
+        csp.starts_with("default-src 'none'; script-src 'self'"),
+        "{csp}"
+    );
     let html = resp.text().await.expect("html");
-    assert!(html.to_lowercase().contains("graphiql"));
+    assert!(html.contains("ccm-isu GraphQL console"));
+    assert!(
+        html.contains("MyDeadlines"),
+        "the contract's operations are examples"
+    );
     assert_eq!(app.audit_entries().await, before);
+    // Nothing the console loads comes from outside this server.
+    let script = app
+        .client
+        .get(format!("{}/console/console.js", app.base))
+        .send()
+        .await
+        .expect("script");
+    assert_eq!(script.status(), StatusCode::OK);
+    assert!(
+        script.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/javascript")
+    );
+    let script = script.text().await.expect("js");
+    let style = app
+        .client
+        .get(format!("{}/console/console.css", app.base))
+        .send()
+        .await
+        .expect("style")
+        .text()
+        .await
+        .expect("css");
+    for (what, text) in [("page", &html), ("script", &script), ("style", &style)] {
+        assert!(
+            !text.contains("https://") && !text.contains("http://") && !text.contains("//cdn"),
+            "the {what} refers to another host"
+        );
+    }
+    // GraphiQL stays available, from its CDN, for machines that are online.
+    let graphiql = app
+        .client
+        .get(format!("{}/graphiql", app.base))
+        .send()
+        .await
+        .expect("graphiql")
+        .text()
+        .await
+        .expect("html");
+    assert!(graphiql.contains("unpkg.com/graphiql"));
+}
+
+#[tokio::test]
+async fn production_serves_no_console_unless_enabled() {
+    let production = |console: Option<bool>| {
+        move |s: &mut ccm_isu::config::Settings| {
+            s.environment = ccm_isu::config::Environment::Production;
+            s.jwt_secret = Some(ccm_isu::config::Secret::new("p".repeat(40)));
+            s.console = console;
+        }
+    };
+    let app = spawn_app_with(production(None)).await;
+    for path in ["/graphql", "/console/console.js", "/graphiql"] {
+        let resp = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .expect("get");
+        assert!(
+            resp.status() == StatusCode::METHOD_NOT_ALLOWED
+                || resp.status() == StatusCode::NOT_FOUND,
+            "{path}: {}",
+            resp.status()
+        );
+    }
+    let body = app.graphql("{ meetings { totalCount } }", json!({})).await;
+    assert_eq!(
+        body["data"]["meetings"]["totalCount"], 0,
+        "POST still serves GraphQL"
+    );
+    let app = spawn_app_with(production(Some(true))).await;
+    let resp = app
+        .client
+        .get(format!("{}/graphql", app.base))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), StatusCode::OK);
 }
 
 #[tokio::test]

@@ -8,6 +8,8 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod browser;
+mod budget;
 mod cli;
 mod contract;
 mod cooperation;
