@@ -1161,80 +1161,147 @@ pub async fn issue_invoices(
             "The total or the rates are too large.",
         ),
     })?;
-    let txn = db.begin().await?;
     let paid = payment::Entity::find()
         .filter(payment::Column::Year.eq(new.year))
-        .count(&txn)
+        .count(db)
         .await?;
     if paid > 0 {
-        txn.rollback().await?;
-        return Err(refused(
-            Code::InvalidInput,
+        return Err(paid_refusal(new.year));
+    }
+    let txn = db.begin().await?;
+    match replace_invoices(&txn, cfg, actor, new.year, total, &scale, &shares).await {
+        Ok(status) => match txn.commit().await {
+            Ok(()) => Ok(status),
+            Err(e) => Err(contention_or(e, new.year)),
+        },
+        Err(e) => {
+            let _ = txn.rollback().await;
+            Err(match e {
+                ServiceError::Db(e) => contention_or(e, new.year),
+                other => other,
+            })
+        }
+    }
+}
+
+fn paid_refusal(year: i32) -> ServiceError {
+    refused(
+        Code::InvalidInput,
+        &["input", "year"],
+        format!("Payments are recorded for {year}: its invoices can no longer be reissued."),
+    )
+}
+
+/// True when a write lost a race with another request rather than failing: a unique or
+/// foreign key that another transaction just claimed, a deadlock, or SQLite's busy lock.
+fn is_contention(e: &DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(
+            sea_orm::SqlErr::UniqueConstraintViolation(_)
+                | sea_orm::SqlErr::ForeignKeyConstraintViolation(_)
+        )
+    ) || {
+        let text = e.to_string();
+        text.contains("database is locked")
+            || text.contains("deadlock detected")
+            || text.contains("could not serialize")
+    }
+}
+
+fn contention_or(e: DbErr, year: i32) -> ServiceError {
+    if is_contention(&e) {
+        refused(
+            Code::Conflict,
             &["input", "year"],
             format!(
-                "Payments are recorded for {}: its invoices can no longer be reissued.",
-                new.year
+                "The invoices for {year} changed meanwhile (reissued or paid): reload and try again."
             ),
-        ));
+        )
+    } else {
+        e.into()
+    }
+}
+
+/// Replaces a year's invoices in `txn`. The first statement writes, so that concurrent
+/// reissues and payments of the year queue behind it (PostgreSQL row locks, SQLite's
+/// write lock) instead of interleaving.
+async fn replace_invoices(
+    txn: &sea_orm::DatabaseTransaction,
+    cfg: &BudgetConfig,
+    actor: Uuid,
+    year: i32,
+    total: i64,
+    scale: &[Rate],
+    shares: &[i64],
+) -> Result<FinancialStatus, ServiceError> {
+    invoice::Entity::update_many()
+        .col_expr(invoice::Column::Year, Expr::col(invoice::Column::Year))
+        .filter(invoice::Column::Year.eq(year))
+        .exec(txn)
+        .await?;
+    let paid = payment::Entity::find()
+        .filter(payment::Column::Year.eq(year))
+        .count(txn)
+        .await?;
+    if paid > 0 {
+        return Err(paid_refusal(year));
     }
     let before = invoice::Entity::find()
-        .filter(invoice::Column::Year.eq(new.year))
+        .filter(invoice::Column::Year.eq(year))
         .order_by_asc(invoice::Column::StateCode)
-        .all(&txn)
+        .all(txn)
         .await?;
     invoice::Entity::delete_many()
-        .filter(invoice::Column::Year.eq(new.year))
-        .exec(&txn)
+        .filter(invoice::Column::Year.eq(year))
+        .exec(txn)
         .await?;
     let t = now();
-    let mut issued = Vec::with_capacity(scale.len());
-    for (rate, cents) in scale.iter().zip(&shares) {
-        let row = invoice::ActiveModel {
+    let issued: Vec<invoice::ActiveModel> = scale
+        .iter()
+        .zip(shares)
+        .map(|(rate, cents)| invoice::ActiveModel {
             id: Set(Uuid::now_v7()),
-            year: Set(new.year),
+            year: Set(year),
             state_code: Set(rate.state_code.clone()),
             rate: Set(rate.rate.to_string()),
             amount_cents: Set(*cents),
             received_cents: Set(0),
             currency: Set(cfg.currency.clone()),
             issued_at: Set(t),
-        };
-        issued.push(row);
-    }
-    invoice::Entity::insert_many(issued).exec(&txn).await?;
-    let summary = |rows: &[(String, String, i64)]| {
+        })
+        .collect();
+    invoice::Entity::insert_many(issued).exec(txn).await?;
+    let summary = |rows: Vec<(String, String, i64)>| {
         json!(
-            rows.iter()
+            rows.into_iter()
                 .map(|(c, r, a)| json!({"stateCode": c, "rate": r, "amountCents": a}))
                 .collect::<Vec<_>>()
         )
     };
     let old: Vec<(String, String, i64)> = before
-        .iter()
-        .map(|i| (i.state_code.clone(), i.rate.clone(), i.amount_cents))
+        .into_iter()
+        .map(|i| (i.state_code, i.rate, i.amount_cents))
         .collect();
+    let had_any = !old.is_empty();
     let new_rows: Vec<(String, String, i64)> = scale
         .iter()
-        .zip(&shares)
+        .zip(shares)
         .map(|(r, c)| (r.state_code.clone(), r.rate.to_string(), *c))
         .collect();
     record(
-        &txn,
+        txn,
         Change {
             actor: Some(actor),
             action: "issueInvoices",
             entity_type: "Invoices",
-            entity_id: new.year.to_string(),
-            before: (!old.is_empty()).then(|| json!({"year": new.year, "invoices": summary(&old)})),
-            after: Some(
-                json!({"year": new.year, "totalCents": total, "invoices": summary(&new_rows)}),
-            ),
+            entity_id: year.to_string(),
+            before: had_any.then(|| json!({"year": year, "invoices": summary(old)})),
+            after: Some(json!({"year": year, "totalCents": total, "invoices": summary(new_rows)})),
         },
     )
     .await?;
-    let status = status_of(&txn, cfg, new.year).await?;
-    txn.commit().await?;
-    Ok(status)
+    status_of(txn, cfg, year).await
 }
 
 /// The scale of the most recently issued invoices: (its year, its rates).
@@ -1338,7 +1405,7 @@ pub async fn record_payment(
             Code::InvalidInput,
             &["input", "amount"],
             format!(
-                "That is more than {code} owes for {}: another payment was recorded meanwhile.",
+                "{code}'s invoice for {} changed meanwhile (another payment, or the invoices were reissued): reload and try again.",
                 new.year
             ),
         ));

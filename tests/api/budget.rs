@@ -2220,7 +2220,6 @@ async fn workplan_and_contributions_export_as_csv_for_isu_staff() {
 /// once) must end in clean answers: each request either succeeds or is refused in its
 /// payload, and the accounts stay whole.
 #[tokio::test]
-#[ignore = "src/budget/service.rs issue_invoices: concurrent reissues answer INTERNAL_SERVER_ERROR (unique violation on PostgreSQL, `database is locked` on SQLite)"]
 async fn concurrent_reissues_and_payments_are_answered_cleanly() {
     let w = world().await;
     w.invoice(2026, "100", Some(&[("AUT", "1"), ("BEL", "1")]))
