@@ -78,7 +78,7 @@ fn meeting(rng: &mut Lcg, n: usize) -> Meeting {
             }
         })
         .collect();
-    // A few delegates approved already, from States that have no pending application.
+    // About one State in ten has a delegate approved already (it may still apply again).
     let approved_states: Vec<&State> = states.iter().filter(|_| rng.below(10) == 0).collect();
     let approved = Approved {
         state_codes: approved_states.iter().map(|s| s.code.clone()).collect(),
