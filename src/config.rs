@@ -172,6 +172,22 @@ pub struct Settings {
         global = true
     )]
     pub console: Option<bool>,
+
+    /// Answer introspection queries: on by default in development, off in production
+    /// unless set to true.
+    #[arg(
+        long,
+        env = "ISU_INTROSPECTION",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub introspection: Option<bool>,
+
+    /// Origins whose browser pages may call the API (CORS), comma-separated, e.g.
+    /// `https://admin.isu.example`; empty for same-origin only.
+    #[arg(long, env = "ISU_CORS_ORIGINS", default_value = "", global = true)]
+    pub cors_origins: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -194,6 +210,8 @@ pub enum ConfigError {
     SponsorshipFemaleTarget,
     #[error("ISU_RESERVE_MONTHS must be from 0 to 24")]
     ReserveMonths,
+    #[error("ISU_CORS_ORIGINS must list origins such as https://admin.isu.example (no path)")]
+    CorsOrigins,
 }
 
 impl Settings {
@@ -214,6 +232,7 @@ impl Settings {
         self.cooperation()?;
         self.sponsorship()?;
         self.budget()?;
+        self.cors()?;
         Ok(())
     }
 
@@ -221,6 +240,35 @@ impl Settings {
     pub fn console_enabled(&self) -> bool {
         self.console
             .unwrap_or(self.environment == Environment::Development)
+    }
+
+    /// Whether introspection queries are answered.
+    pub fn introspection_enabled(&self) -> bool {
+        self.introspection
+            .unwrap_or(self.environment == Environment::Development)
+    }
+
+    /// The CORS allow-list, checked: each origin is `scheme://host[:port]`.
+    pub fn cors(&self) -> Result<Vec<String>, ConfigError> {
+        self.cors_origins
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(|o| {
+                let ok = (o.starts_with("https://") || o.starts_with("http://"))
+                    && !o.ends_with('/')
+                    && o.split_once("://").is_some_and(|(_, rest)| {
+                        !rest.is_empty()
+                            && !rest.contains('/')
+                            && !rest.contains(char::is_whitespace)
+                    });
+                if ok {
+                    Ok(o.to_owned())
+                } else {
+                    Err(ConfigError::CorsOrigins)
+                }
+            })
+            .collect()
     }
 
     /// The accounts' settings, checked: the base currency, and the reserve's target.
@@ -326,6 +374,8 @@ impl Settings {
             sponsorship_female_target: 50,
             reserve_months: 3,
             console: None,
+            introspection: None,
+            cors_origins: String::new(),
         }
     }
 }
@@ -451,6 +501,34 @@ mod tests {
         s.environment = Environment::Development;
         s.console = Some(false);
         assert!(!s.console_enabled());
+    }
+
+    #[test]
+    fn introspection_and_cors_are_configured_for_production() {
+        let mut s = Settings::for_database("sqlite::memory:");
+        assert!(s.introspection_enabled());
+        s.environment = Environment::Production;
+        assert!(!s.introspection_enabled());
+        s.introspection = Some(true);
+        assert!(s.introspection_enabled());
+        assert!(s.cors().expect("empty is valid").is_empty());
+        s.environment = Environment::Development;
+        s.cors_origins = "https://admin.isu.example, http://localhost:5173".into();
+        assert_eq!(
+            s.cors().expect("valid"),
+            vec!["https://admin.isu.example", "http://localhost:5173"]
+        );
+        for bad in [
+            "*",
+            "admin.isu.example",
+            "https://admin.isu.example/",
+            "https://a/b",
+            "https://",
+        ] {
+            s.cors_origins = bad.into();
+            assert!(matches!(s.cors(), Err(ConfigError::CorsOrigins)), "{bad}");
+        }
+        assert!(matches!(s.validate(), Err(ConfigError::CorsOrigins)));
     }
 
     #[test]

@@ -37,6 +37,11 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
             Duration::from_secs(1800)
         })
         .sqlx_logging(false);
+    // A statement never outlives the request that runs it (PostgreSQL cancels it).
+    let statement_timeout = format!("{}s", settings.request_timeout_secs.max(1));
+    opts.map_sqlx_postgres_opts(move |o| {
+        o.options([("statement_timeout", statement_timeout.as_str())])
+    });
     Database::connect(opts).await
 }
 

@@ -42,7 +42,7 @@ pub struct AppState {
     pub ctx: AppContext,
 }
 
-pub fn router(state: AppState, request_timeout: Duration) -> Router {
+pub fn router(state: AppState, request_timeout: Duration, cors_origins: &[String]) -> Router {
     let graphql_route = if state.ctx.console {
         get(console_page).post(graphql)
     } else {
@@ -71,6 +71,28 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             request_timeout,
         ))
         .layer(TraceLayer::new_for_http())
+        .layer(cors(cors_origins))
+}
+
+/// CORS for the configured origins only; with none, browsers keep to same-origin calls.
+fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let list: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    if list.is_empty() {
+        return CorsLayer::new();
+    }
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(list))
+        .allow_methods([axum::http::Method::POST, axum::http::Method::GET])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            axum::http::HeaderName::from_static("idempotency-key"),
+        ])
+        .max_age(Duration::from_secs(600))
 }
 
 /// A GraphQL-shaped error outside GraphQL execution (transport, token).
@@ -170,6 +192,18 @@ fn code_request_errors(response: &mut async_graphql::Response) {
     }
 }
 
+/// 405 for an operation sent by GET: operations are POSTed as JSON.
+fn get_refused() -> Response {
+    let mut resp = error_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "BAD_REQUEST",
+        "Send operations by POST with Content-Type: application/json.",
+    );
+    resp.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    resp
+}
+
 /// GraphiQL from its CDN, for machines that are online.
 async fn graphiql() -> Html<String> {
     Html(GraphiQLSource::build().endpoint("/graphql").finish())
@@ -180,8 +214,15 @@ const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'sel
     connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; \
     frame-ancestors 'none'";
 
-/// `GET /graphql`: the console. It never executes an operation sent by GET.
-async fn console_page() -> Response {
+/// `GET /graphql`: the console. An operation sent by GET is never executed: GET cannot
+/// carry a CSRF-safe request, so a `query` parameter gets 405.
+async fn console_page(uri: axum::http::Uri) -> Response {
+    if uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|kv| kv.split('=').next() == Some("query")))
+    {
+        return get_refused();
+    }
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),

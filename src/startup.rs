@@ -67,6 +67,8 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     request_timeout: Duration,
+    /// Origins allowed to call the API from a browser (CORS).
+    cors_origins: Vec<String>,
 }
 
 const JWT_SECRET_KEY: &str = "jwt_secret";
@@ -155,12 +157,21 @@ impl Application {
         let db = crate::db::connect(&settings).await?;
         crate::db::migrate(&db).await?;
         let ctx = prepare(&settings, db).await?;
-        let schema: AppSchema = graphql::builder().data(ctx.clone()).finish();
+        let mut schema = graphql::builder().data(ctx.clone());
+        if !settings.introspection_enabled() {
+            schema = schema.disable_introspection();
+        }
+        if settings.environment == Environment::Production {
+            // "Did you mean …?" would map the schema for a caller without introspection.
+            schema = schema.disable_suggestions();
+        }
+        let schema: AppSchema = schema.finish();
         let listener = TcpListener::bind(settings.listen).await?;
         Ok(Self {
             listener,
             state: AppState { schema, ctx },
             request_timeout: Duration::from_secs(settings.request_timeout_secs.max(1)),
+            cors_origins: settings.cors()?,
         })
     }
 
@@ -177,7 +188,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let app = http::router(self.state, self.request_timeout);
+        let app = http::router(self.state, self.request_timeout, &self.cors_origins);
         axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

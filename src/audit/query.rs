@@ -15,6 +15,7 @@ pub struct AuditQuery;
 #[Object]
 impl AuditQuery {
     /// Every recorded change, newest first. ISU_ADMIN only.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 20, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

@@ -26,6 +26,7 @@ impl AuthQuery {
     }
 
     /// All accounts, ordered by email. ISU_ADMIN only.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 20, child_complexity)")]
     async fn users(
         &self,
         ctx: &Context<'_>,

@@ -176,7 +176,7 @@
 
   // ------------------------------------------------------------------ schema
 
-  var INTROSPECTION = "query ConsoleSchema { __schema { queryType { name } mutationType { name } types { name kind description fields(includeDeprecated: false) { name description args { name type { ...T } } type { ...T } } inputFields { name description type { ...T } } enumValues(includeDeprecated: false) { name } } } } fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } }";
+  var INTROSPECTION = "query ConsoleSchema { __schema { queryType { name } mutationType { name } types { name kind description fields(includeDeprecated: false) { name description args { name type { ...T } } type { ...T } } inputFields { name description type { ...T } } enumValues(includeDeprecated: false) { name } } } } fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }";
 
   function typeName(t) {
     if (!t) { return ""; }

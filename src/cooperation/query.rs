@@ -33,6 +33,7 @@ impl CooperationQuery {
 
     /// Needs you may see (all for the ISU and coordinators; your State's for a delegation),
     /// oldest first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 20, child_complexity)")]
     async fn assistance_needs(
         &self,
         ctx: &Context<'_>,
@@ -70,6 +71,7 @@ impl CooperationQuery {
     }
 
     /// Offers you may see, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 20, child_complexity)")]
     async fn assistance_offers(
         &self,
         ctx: &Context<'_>,

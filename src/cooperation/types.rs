@@ -111,6 +111,7 @@ impl AssistanceNeed {
         self.0.created_at
     }
     /// Best offers for this need, best first (default 10, at most 100).
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 10, child_complexity)")]
     async fn matches(
         &self,
         ctx: &Context<'_>,
@@ -285,6 +286,7 @@ impl AssistanceOffer {
         self.0.created_at
     }
     /// Best needs for this offer, among those you may see, best first (default 10, at most 100).
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 10, child_complexity)")]
     async fn matches(
         &self,
         ctx: &Context<'_>,

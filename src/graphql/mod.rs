@@ -7,6 +7,7 @@
 pub mod enums;
 pub mod errors;
 pub mod ids;
+pub mod limits;
 pub mod money;
 pub mod node;
 pub mod pagination;
@@ -44,11 +45,12 @@ pub struct Mutation(
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Deepest selection accepted; deeper queries are refused before they run.
-pub const MAX_DEPTH: usize = 12;
-
 pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription).limit_depth(MAX_DEPTH)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(limits::MAX_DEPTH)
+        .limit_complexity(limits::MAX_COMPLEXITY)
+        .limit_directives(limits::MAX_DIRECTIVES)
+        .extension(limits::ShapeLimits)
 }
 
 /// The schema with no runtime data: for exporting the SDL and validating documents.

@@ -30,6 +30,7 @@ impl ReportsQuery {
 
     /// Reports you may see, newest first: published ones, and your own State's (all of them
     /// for the ISU).
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 20, child_complexity)")]
     async fn transparency_reports(
         &self,
         ctx: &Context<'_>,

@@ -25,6 +25,7 @@ impl SponsorshipQuery {
     }
 
     /// Meetings in the order they were entered. Public.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 20, child_complexity)")]
     async fn meetings(
         &self,
         ctx: &Context<'_>,

@@ -123,6 +123,7 @@ impl Meeting {
     }
     /// Applications you may see, oldest first: all for the ISU, your State's for a
     /// delegation, none for others (coordinators see statistics only).
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 20, child_complexity)")]
     async fn applications(
         &self,
         ctx: &Context<'_>,

@@ -46,6 +46,7 @@ pub struct StatesQuery;
 #[Object]
 impl StatesQuery {
     /// The registry, ordered by code. Public.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 20, child_complexity)")]
     async fn state_parties(
         &self,
         ctx: &Context<'_>,
@@ -81,6 +82,7 @@ impl StatesQuery {
 
     /// Open obligations of every State due between today and `withinDays` from now, by due
     /// date, then State code. Public.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 20, child_complexity)")]
     async fn upcoming_deadlines(
         &self,
         ctx: &Context<'_>,
@@ -116,6 +118,7 @@ impl StatesQuery {
 
     /// Obligations of every State past their due date and not fulfilled, by due date, then
     /// State code. Public.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 20, child_complexity)")]
     async fn overdue_obligations(
         &self,
         ctx: &Context<'_>,

@@ -122,6 +122,7 @@ impl StateParty {
     }
     /// The State's reports you may see, newest first: published ones for everybody, drafts
     /// and submitted ones for the State's delegation and the ISU.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 20, child_complexity)")]
     async fn transparency_reports(
         &self,
         ctx: &Context<'_>,
@@ -137,6 +138,7 @@ impl StateParty {
     }
     /// The State's needs for assistance, when you may see them (the ISU, coordinators and
     /// the State's own delegation).
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 20, child_complexity)")]
     async fn assistance_needs(
         &self,
         ctx: &Context<'_>,
@@ -155,6 +157,7 @@ impl StateParty {
         Ok(connection(page, |n| n.id.to_string(), AssistanceNeed))
     }
     /// The State's offers of assistance, when you may see them.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, 20, child_complexity)")]
     async fn assistance_offers(
         &self,
         ctx: &Context<'_>,

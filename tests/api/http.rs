@@ -36,13 +36,24 @@ async fn liveness_and_readiness_answer_200_and_readiness_503_without_a_database(
 async fn get_graphql_serves_the_offline_console_and_never_executes_an_operation() {
     let app = spawn_app().await;
     let before = app.audit_entries().await;
+    for op in [
+        "mutation { logout(input: {refreshToken: \"x\"}) { ok } }",
+        "{ me { id } }",
+    ] {
+        let resp = app
+            .client
+            .get(format!("{}/graphql", app.base))
+            .query(&[("query", op)])
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED, "{op}");
+        assert_eq!(resp.headers()["allow"], "POST");
+    }
+    assert_eq!(app.audit_entries().await, before, "nothing ran");
     let resp = app
         .client
         .get(format!("{}/graphql", app.base))
-        .query(&[(
-            "query",
-            "mutation { logout(input: {refreshToken: \"x\"}) { ok } }",
-        )])
         .send()
         .await
         .expect("get");

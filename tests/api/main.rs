@@ -15,6 +15,7 @@ mod contract;
 mod cooperation;
 mod deadlines;
 mod http;
+mod limits;
 mod reports;
 mod schema;
 mod sponsorship;

@@ -1,0 +1,140 @@
+//! Request limits, in one place. async-graphql runs any document it is given; these bound
+//! what one request may cost before anything runs:
+//!
+//! - depth ([`MAX_DEPTH`]) and complexity ([`MAX_COMPLEXITY`]), where a connection or a
+//!   list with `first` costs `first × child` ([`page_cost`]);
+//! - the same field at most [`MAX_SAME_FIELD`] times in one selection set, aliases
+//!   included, and at most [`MAX_FIELDS`] fields in a document ([`ShapeLimits`]), so that
+//!   alias-multiplied queries cannot pass as cheap ones;
+//! - at most [`MAX_DIRECTIVES`] directives on one field.
+//!
+//! Batches (at most 5 operations), body size (1 MiB) and time are limited in `crate::http`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{ServerError, ServerResult, Variables};
+
+/// Deepest selection accepted.
+pub const MAX_DEPTH: usize = 10;
+/// Most complexity accepted: each field costs 1, a page of `first` items `first` times its
+/// selection. `stateParties(first: 100)` with 20 fields each costs about 2 200.
+pub const MAX_COMPLEXITY: usize = 10_000;
+/// Most occurrences of one field in a selection set, aliases included.
+pub const MAX_SAME_FIELD: usize = 15;
+/// Most fields in one document.
+pub const MAX_FIELDS: usize = 1_000;
+/// Most directives on one field.
+pub const MAX_DIRECTIVES: usize = 5;
+
+/// The complexity of a page: `first` (default `default`, at most 100, at least 1) times
+/// the cost of one item's selection.
+pub fn page_cost(first: Option<i32>, default: i32, child: usize) -> usize {
+    let n = usize::try_from(first.unwrap_or(default).clamp(1, 100)).unwrap_or(1);
+    n.saturating_mul(child)
+}
+
+/// Checks the shape of every parsed document (see the module docs).
+pub struct ShapeLimits;
+
+impl ExtensionFactory for ShapeLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ShapeLimits)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ShapeLimits {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        check_shape(&doc).map_err(|message| ServerError::new(message, None))?;
+        Ok(doc)
+    }
+}
+
+/// Why a document is refused, or Ok.
+pub fn check_shape(doc: &ExecutableDocument) -> Result<(), String> {
+    let mut fields = 0usize;
+    for (_, op) in doc.operations.iter() {
+        walk(&op.node.selection_set.node, &mut fields)?;
+    }
+    for fragment in doc.fragments.values() {
+        walk(&fragment.node.selection_set.node, &mut fields)?;
+    }
+    Ok(())
+}
+
+fn walk(set: &SelectionSet, fields: &mut usize) -> Result<(), String> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(f) => {
+                *fields += 1;
+                if *fields > MAX_FIELDS {
+                    return Err(format!("The query selects more than {MAX_FIELDS} fields."));
+                }
+                let name = f.node.name.node.as_str();
+                let n = seen.entry(name).or_default();
+                *n += 1;
+                if *n > MAX_SAME_FIELD {
+                    return Err(format!(
+                        "`{name}` is selected more than {MAX_SAME_FIELD} times in one selection set (aliases included)."
+                    ));
+                }
+                walk(&f.node.selection_set.node, fields)?;
+            }
+            Selection::InlineFragment(f) => walk(&f.node.selection_set.node, fields)?,
+            Selection::FragmentSpread(_) => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(q: &str) -> Result<(), String> {
+        check_shape(&async_graphql::parser::parse_query(q).expect("parses"))
+    }
+
+    #[test]
+    fn the_same_field_fifteen_times_passes_and_sixteen_do_not() {
+        let aliases = |n: usize| {
+            let body: String = (0..n).map(|i| format!("a{i}: me {{ id }} ")).collect();
+            format!("{{ {body} }}")
+        };
+        assert!(shape(&aliases(15)).is_ok());
+        assert!(shape(&aliases(16)).is_err());
+        // Inside fragments too.
+        let frag = format!("query {{ ...F }} fragment F on Query {}", &aliases(16)[..]);
+        assert!(shape(&frag).is_err());
+    }
+
+    #[test]
+    fn documents_hold_at_most_a_thousand_fields() {
+        let wide = |n: usize| {
+            let body: String = (0..n).map(|i| format!("f{i} ")).collect();
+            format!("{{ {body} }}")
+        };
+        assert!(shape(&wide(1_000)).is_ok());
+        assert!(shape(&wide(1_001)).is_err());
+    }
+
+    #[test]
+    fn pages_cost_first_times_their_selection() {
+        assert_eq!(page_cost(Some(100), 20, 12), 1_200);
+        assert_eq!(page_cost(None, 20, 12), 240);
+        assert_eq!(page_cost(Some(0), 20, 12), 12);
+        assert_eq!(page_cost(Some(5_000), 20, 12), 1_200);
+        assert_eq!(page_cost(Some(-3), 20, 12), 12);
+    }
+}
