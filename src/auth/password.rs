@@ -1,10 +1,15 @@
 //! Password hashing with argon2id at OWASP's minimum (m = 19 MiB, t = 2, p = 1).
 //!
 //! Hashing takes tens of milliseconds of CPU, so it runs on tokio's blocking pool and never
-//! stalls the request workers. An unknown email is checked against a dummy hash so that it
+//! stalls the request workers; and at most [`MAX_CONCURRENT_HASHES`] run at once, so that a
+//! flood of logins queues behind a small semaphore instead of taking every core (and the
+//! blocking pool) from the rest of the traffic. An unknown email is checked against a dummy hash so that it
 //! takes as long as a wrong password and an attacker cannot probe for accounts.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::sync::Semaphore;
 
 use argon2::{
     Algorithm, Argon2, Params, Version,
@@ -64,16 +69,39 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_blocking("dummy password that no account has").unwrap_or_default())
 }
 
-/// Hashes on the blocking pool.
-pub async fn hash(password: String) -> Result<String, ServiceError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(|e| ServiceError::Internal(format!("hash task: {e}")))?
+/// Hashes that may run at once: one core's worth each, leaving the rest of a small
+/// machine to other requests.
+pub const MAX_CONCURRENT_HASHES: usize = 2;
+
+static HASHING: Semaphore = Semaphore::const_new(MAX_CONCURRENT_HASHES);
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// Hashing requests waiting for a permit (the argon2 queue length, for metrics).
+pub fn queue_length() -> usize {
+    WAITING.load(Ordering::Relaxed)
 }
 
-/// Verifies on the blocking pool; `None` (no such account) checks a dummy hash and fails.
+/// Runs `work` on the blocking pool once one of the [`MAX_CONCURRENT_HASHES`] permits is
+/// free. `None` when the task could not run.
+async fn limited<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    WAITING.fetch_add(1, Ordering::Relaxed);
+    let permit = HASHING.acquire().await;
+    WAITING.fetch_sub(1, Ordering::Relaxed);
+    let _permit = permit.ok()?;
+    tokio::task::spawn_blocking(work).await.ok()
+}
+
+/// Hashes on the blocking pool, behind the semaphore.
+pub async fn hash(password: String) -> Result<String, ServiceError> {
+    limited(move || hash_blocking(&password))
+        .await
+        .ok_or_else(|| ServiceError::Internal("hash task failed".into()))?
+}
+
+/// Verifies on the blocking pool, behind the semaphore; `None` (no such account) checks a
+/// dummy hash and fails.
 pub async fn verify(password: String, phc: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || match phc {
+    limited(move || match phc {
         Some(phc) => verify_blocking(&password, &phc),
         None => {
             verify_blocking(&password, dummy_hash());
@@ -107,6 +135,39 @@ mod tests {
         assert!(verify_blocking("correct horse battery", &h));
         assert!(!verify_blocking("wrong horse battery", &h));
         assert!(!verify_blocking("anything", "not a phc string"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_than_two_hashes_run_at_once_and_the_rest_queue() {
+        use std::sync::Arc;
+        let running = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (running, peak) = (Arc::clone(&running), Arc::clone(&peak));
+                tokio::spawn(limited(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        let mut queued = 0;
+        for _ in 0..20 {
+            queued = queued.max(queue_length());
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        for t in tasks {
+            assert_eq!(t.await.expect("task"), Some(()));
+        }
+        // Other tests may hold a permit meanwhile, so the peak may stay below the limit.
+        let peak = peak.load(Ordering::SeqCst);
+        assert!(
+            (1..=MAX_CONCURRENT_HASHES).contains(&peak),
+            "{peak} ran at once"
+        );
+        assert!(queued > 0, "the others waited in the queue");
     }
 
     #[tokio::test]
