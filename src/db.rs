@@ -37,8 +37,14 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
             Duration::from_secs(1800)
         })
         .sqlx_logging(false);
-    // A statement never outlives the request that runs it (PostgreSQL cancels it).
-    let statement_timeout = format!("{}s", settings.request_timeout_secs.max(1));
+    // A statement ends half a second before the request that runs it would time out, so
+    // PostgreSQL cancels it and the request answers a coded error rather than a bare 408.
+    let statement_timeout = format!(
+        "{}ms",
+        (settings.request_timeout_secs.max(1) * 1000)
+            .saturating_sub(500)
+            .max(500)
+    );
     opts.map_sqlx_postgres_opts(move |o| {
         o.options([("statement_timeout", statement_timeout.as_str())])
     });

@@ -277,3 +277,40 @@ async fn transport_limits_answer_before_graphql_runs() {
         .expect("post");
     assert_eq!(resp.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_request_stuck_on_a_lock_ends_at_the_timeout_and_the_service_goes_on() {
+    use sea_orm::TransactionTrait;
+    let app = spawn_app_with(|s| s.request_timeout_secs = 2).await;
+    let admin = app.admin_token().await;
+    // Another client holds LAO's row (PostgreSQL) or the write lock (SQLite).
+    let blocker = app.db.begin().await.expect("begin");
+    blocker
+        .execute_unprepared("UPDATE states SET name = name WHERE code = 'LAO'")
+        .await
+        .expect("lock");
+    let update = "mutation { updateStateParty(input: {code: \"LAO\", hasVictims: true}) { stateParty { hasVictims } userErrors { code } } }";
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&admin)
+        .json(&json!({"query": update}))
+        .send()
+        .await
+        .expect("answered");
+    let postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"));
+    if postgres {
+        // statement_timeout (1.5 s) cancels the statement first: a masked, coded fault.
+        assert_eq!(resp.status(), StatusCode::OK);
+        let body: Value = resp.json().await.expect("json");
+        assert_eq!(error_code(&body), Some("INTERNAL_SERVER_ERROR"), "{body}");
+    } else {
+        assert_eq!(resp.status(), StatusCode::REQUEST_TIMEOUT);
+    }
+    blocker.rollback().await.expect("release");
+    let body = app.graphql_as(&admin, update, json!({})).await;
+    assert_eq!(
+        body["data"]["updateStateParty"]["stateParty"]["hasVictims"], true,
+        "{body}"
+    );
+}
