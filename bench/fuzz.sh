@@ -99,7 +99,8 @@ export RUST_LOG="${RUST_LOG:-info,sqlx=warn,sea_orm=warn}"
 unset ISU_JWT_SECRET
 
 # The schema as the binary defines it. Schemathesis' own introspection query (graphql-core's
-# full one) is deeper than the server's depth limit (12) and is refused, so it reads SDL.
+# full one, 15 levels deep) is deeper than the server's depth limit (MAX_DEPTH in
+# src/graphql/limits.rs) and is refused, so schemathesis reads the SDL instead.
 "$BIN" export-schema > "$RUN/schema.graphql"
 
 say "seeding the demo data set into $TMP/fuzz.db"
@@ -126,11 +127,20 @@ graphql() { # graphql QUERY VARIABLES_JSON [TOKEN]
         curl -sS --max-time 30 "$BASE/graphql" -H 'Content-Type: application/json' "${auth[@]}" --data-binary @-
 }
 
+# Prints "ACCESS REFRESH" for a new admin session.
 login() {
     local vars
     vars=$(python3 -c 'import json, sys; print(json.dumps({"e": sys.argv[1], "p": sys.argv[2]}))' "$ADMIN_EMAIL" "$ADMIN_PASSWORD")
-    graphql 'mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { accessToken userErrors { code message } } }' "$vars" |
-        python3 -c 'import json, sys; t = json.load(sys.stdin)["data"]["login"]["accessToken"]; assert t, "login refused"; print(t)'
+    graphql 'mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { accessToken refreshToken userErrors { code message } } }' "$vars" |
+        python3 -c 'import json, sys; p = json.load(sys.stdin)["data"]["login"]; assert p["accessToken"], p; print(p["accessToken"], p["refreshToken"])'
+}
+
+# Prints "ACCESS REFRESH" for the session of refresh token $1, rotated.
+refresh() {
+    local vars
+    vars=$(python3 -c 'import json, sys; print(json.dumps({"r": sys.argv[1]}))' "$1")
+    graphql 'mutation($r: String!) { refreshSession(input: {refreshToken: $r}) { accessToken refreshToken userErrors { code message } } }' "$vars" |
+        python3 -c 'import json, sys; p = json.load(sys.stdin)["data"]["refreshSession"]; assert p["accessToken"], p; print(p["accessToken"], p["refreshToken"])'
 }
 
 whoami() { # prints the email the token belongs to, or nothing
@@ -176,10 +186,16 @@ fuzz() { # fuzz LABEL [schemathesis options...]
     fi
 }
 
+# Log in before any fuzzing: the fuzzer's failed `login`s from 127.0.0.1 soon trip the
+# per-address throttle (MAX_FAILURES_PER_ADDRESS in src/auth/service.rs) for 15 minutes, so
+# the admin run gets its fresh access token from `refreshSession` instead.
+read -r TOKEN REFRESH < <(login)
+[[ "$(whoami "$TOKEN")" == "$ADMIN_EMAIL" ]] || { fail "the admin token does not work"; exit 1; }
+
 fuzz anonymous
 
-TOKEN=$(login)
-[[ "$(whoami "$TOKEN")" == "$ADMIN_EMAIL" ]] || { fail "the admin token does not work"; exit 1; }
+read -r TOKEN REFRESH < <(refresh "$REFRESH")
+[[ "$(whoami "$TOKEN")" == "$ADMIN_EMAIL" ]] || { fail "the refreshed admin token does not work"; exit 1; }
 fuzz admin -H "Authorization: Bearer $TOKEN"
 if [[ "$(whoami "$TOKEN")" != "$ADMIN_EMAIL" ]]; then
     fail "the admin token stopped working during the run (expired or revoked): part of it ran anonymously"

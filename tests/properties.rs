@@ -124,18 +124,23 @@ fn days_in_month(y: i32, m: u32) -> u32 {
     next.pred_opt().expect("a day before").day()
 }
 
-/// 1 to 40 States with distinct codes and positive rates of any size and scale.
+/// A positive rate: of a realistic size, of any scale with an `i64` mantissa, or any
+/// positive `Decimal` at all.
+fn positive_rate() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        2 => (1i64..=1_000_000_000, 0u32..=12).prop_map(|(m, s)| Decimal::new(m, s)),
+        2 => (1i64..=i64::MAX, 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
+        1 => (any::<u32>(), any::<u32>(), any::<u32>(), 0u32..=28)
+            .prop_map(|(lo, mid, hi, s)| Decimal::from_parts(lo, mid, hi, false, s))
+            .prop_filter("positive", |d| !d.is_zero()),
+    ]
+}
+
+/// 1 to 40 States with distinct codes and positive rates.
 fn positive_rates() -> impl Strategy<Value = Vec<Rate>> {
-    prop::collection::btree_map("[A-Z]{3}", any_decimal(), 1..40).prop_map(|m| {
+    prop::collection::btree_map("[A-Z]{3}", positive_rate(), 1..40).prop_map(|m| {
         m.into_iter()
-            .map(|(state_code, rate)| Rate {
-                state_code,
-                rate: if rate.is_zero() {
-                    Decimal::ONE
-                } else {
-                    rate.abs()
-                },
-            })
+            .map(|(state_code, rate)| Rate { state_code, rate })
             .collect()
     })
 }
@@ -403,10 +408,27 @@ proptest! {
 
     #[test]
     fn arbitrary_text_never_panics_and_what_is_accepted_round_trips(
-        text in prop_oneof![any::<String>(), "[0-9+ -]{0,14}", "[0-9]{4}-[0-9]{2}-[0-9]{2}.{0,3}"],
+        text in prop_oneof![
+            any::<String>(),
+            "[0-9+ -]{0,14}",
+            "[+ -]?[0-9]{1,5}-[ 0-9]{1,2}-[ 0-9]{1,2}",
+            (date(ymd(1, 1, 1), ymd(9999, 12, 31)), ".{0,2}", ".{0,2}")
+                .prop_map(|(d, before, after)| format!("{before}{}{after}", d.format("%Y-%m-%d"))),
+        ],
     ) {
         if let Ok(d) = Date::parse(Value::String(text)) {
             prop_assert_eq!(Date::parse(d.to_value()).ok(), Some(d));
+        }
+    }
+
+    // chrono's `%Y-%m-%d` alone also takes `2024-1-5`, ` 2024-01-05`, `+2024-01-05`,
+    // `2024-01- 5`, `-0001-01-01` and `+12024-01-05`; the scalar takes exactly YYYY-MM-DD.
+    #[test]
+    fn only_yyyy_mm_dd_is_accepted(
+        text in prop_oneof![any::<String>(), "[0-9+ -]{0,14}", "[+ -]?[0-9]{1,5}-[ 0-9]{1,2}-[ 0-9]{1,2}"],
+    ) {
+        if let Ok(d) = Date::parse(Value::String(text.clone())) {
+            prop_assert_eq!(d.to_value(), Value::String(text));
         }
     }
 
@@ -425,11 +447,15 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn sharing_never_panics_and_sums_exactly(total in 0i64..=i64::MAX, rates in positive_rates()) {
+    fn sharing_never_panics_and_sums_exactly(
+        total in prop_oneof![0i64..=10_000_000_000_000, 0i64..=i64::MAX],
+        rates in positive_rates(),
+    ) {
         match share(total, &rates) {
             Ok(shares) => {
                 prop_assert_eq!(shares.len(), rates.len());
-                prop_assert_eq!(shares.iter().map(|&s| i128::from(s)).sum::<i128>(), i128::from(total));
+                let sum: i128 = shares.iter().map(|&s| i128::from(s)).sum();
+                prop_assert_eq!(sum, i128::from(total));
                 prop_assert!(shares.iter().all(|&s| s >= 0));
             }
             // Only absurd totals or rates overflow `Decimal`; nothing else may be refused.
@@ -438,16 +464,19 @@ proptest! {
     }
 
     #[test]
-    fn realistic_scales_always_share(
+    fn rates_of_any_scale_share_exactly(
         total in 0i64..=1_000_000_000_000_000,
-        rates in prop::collection::btree_map("[A-Z]{3}", (1i64..=100_000_000, 0u32..=9), 1..130),
+        rates in prop::collection::btree_map("[A-Z]{3}", (1i64..=1_000_000_000_000, 0u32..=28), 1..130),
     ) {
+        // 1 to 130 States (the Convention has about 110 parties), rates with up to 28
+        // decimals: nothing near Decimal's limits, so every scale shares, to the cent.
         let rates: Vec<Rate> = rates
             .into_iter()
             .map(|(state_code, (m, s))| Rate { state_code, rate: Decimal::new(m, s) })
             .collect();
-        let shares = share(total, &rates).expect("a realistic scale shares");
+        let shares = share(total, &rates).expect("a scale far from Decimal's limits shares");
         prop_assert_eq!(shares.iter().sum::<i64>(), total);
+        prop_assert!(shares.iter().all(|&s| s >= 0));
     }
 }
 

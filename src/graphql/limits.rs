@@ -1,8 +1,11 @@
 //! Request limits, in one place. async-graphql runs any document it is given; these bound
 //! what one request may cost before anything runs:
 //!
-//! - depth ([`MAX_DEPTH`]) and complexity ([`MAX_COMPLEXITY`]), where a connection or a
-//!   list with `first` costs `first × child` ([`page_cost`]);
+//! - depth ([`MAX_DEPTH`]), counted through fragments, with introspection (`__schema`,
+//!   `__type`) left out: tools send introspection queries 15 levels deep, and the schema
+//!   bounds them; [`MAX_DEPTH_WITH_INTROSPECTION`] is the backstop;
+//! - complexity ([`MAX_COMPLEXITY`]), where a connection or a list with `first` costs
+//!   `first × child` ([`page_cost`]);
 //! - the same field at most [`MAX_SAME_FIELD`] times in one selection set, aliases
 //!   included, and at most [`MAX_FIELDS`] fields in a document ([`ShapeLimits`]), so that
 //!   alias-multiplied queries cannot pass as cheap ones;
@@ -17,8 +20,11 @@ use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, N
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{ServerError, ServerResult, Variables};
 
-/// Deepest selection accepted.
+/// Deepest selection of data accepted.
 pub const MAX_DEPTH: usize = 10;
+/// Deepest selection accepted at all, introspection included (graphql-js' standard
+/// introspection query is 15 deep).
+pub const MAX_DEPTH_WITH_INTROSPECTION: usize = 20;
 /// Most complexity accepted: each field costs 1, a page of `first` items `first` times its
 /// selection. `stateParties(first: 100)` with 20 fields each costs about 2 200.
 pub const MAX_COMPLEXITY: usize = 10_000;
@@ -69,7 +75,41 @@ pub fn check_shape(doc: &ExecutableDocument) -> Result<(), String> {
     for fragment in doc.fragments.values() {
         walk(&fragment.node.selection_set.node, &mut fields)?;
     }
+    for (_, op) in doc.operations.iter() {
+        let d = depth(doc, &op.node.selection_set.node, &mut Vec::new());
+        if d > MAX_DEPTH {
+            return Err(format!(
+                "The query is nested too deep: {d} levels, at most {MAX_DEPTH}."
+            ));
+        }
+    }
     Ok(())
+}
+
+/// The depth of a selection set, through fragment spreads (a cycle, which validation
+/// refuses later, counts as nothing), leaving out introspection fields.
+fn depth<'a>(doc: &'a ExecutableDocument, set: &'a SelectionSet, seen: &mut Vec<&'a str>) -> usize {
+    set.items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(f) if f.node.name.node.starts_with("__") => 0,
+            Selection::Field(f) => 1 + depth(doc, &f.node.selection_set.node, seen),
+            Selection::InlineFragment(f) => depth(doc, &f.node.selection_set.node, seen),
+            Selection::FragmentSpread(s) => {
+                let name = s.node.fragment_name.node.as_str();
+                match doc.fragments.get(&s.node.fragment_name.node) {
+                    Some(fragment) if !seen.contains(&name) => {
+                        seen.push(name);
+                        let d = depth(doc, &fragment.node.selection_set.node, seen);
+                        seen.pop();
+                        d
+                    }
+                    _ => 0,
+                }
+            }
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 fn walk(set: &SelectionSet, fields: &mut usize) -> Result<(), String> {
@@ -117,6 +157,31 @@ mod tests {
         // Inside fragments too.
         let frag = format!("query {{ ...F }} fragment F on Query {}", &aliases(16)[..]);
         assert!(shape(&frag).is_err());
+    }
+
+    #[test]
+    fn depth_counts_through_fragments_and_leaves_out_introspection() {
+        let chain = |n: usize| {
+            let mut q = String::from("id");
+            for _ in 0..n - 1 {
+                q = format!("a {{ {q} }}");
+            }
+            q
+        };
+        assert!(shape(&format!("{{ {} }}", chain(10))).is_ok());
+        assert!(shape(&format!("{{ {} }}", chain(11))).is_err());
+        let spread = format!("{{ a {{ ...F }} }} fragment F on T {{ {} }}", chain(10));
+        assert!(shape(&spread).expect_err("11 deep").contains("11 levels"));
+        let cyclic = "{ a { ...F } } fragment F on T { b { ...F } }";
+        assert!(
+            shape(cyclic).is_ok(),
+            "validation refuses cycles, not this check"
+        );
+        let intro = format!(
+            "{{ __schema {{ types {{ {} }} }} }}",
+            chain(14).replace('a', "ofType")
+        );
+        assert!(shape(&intro).is_ok());
     }
 
     #[test]

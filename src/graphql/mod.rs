@@ -47,7 +47,7 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(limits::MAX_DEPTH)
+        .limit_depth(limits::MAX_DEPTH_WITH_INTROSPECTION)
         .limit_complexity(limits::MAX_COMPLEXITY)
         .limit_directives(limits::MAX_DIRECTIVES)
         .extension(limits::ShapeLimits)

@@ -41,6 +41,10 @@ async fn deep_queries_are_refused_before_they_run() {
     assert!(deep["data"].is_null(), "{deep}");
     assert_eq!(error_code(&deep), Some("BAD_USER_INPUT"));
     assert!(message(&deep).contains("nested too deep"), "{deep}");
+    // Tools' introspection queries are deeper than that, and still run.
+    let intro = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }";
+    let body = app.graphql(intro, json!({})).await;
+    assert!(body["errors"].is_null(), "{body}");
 }
 
 #[tokio::test]
