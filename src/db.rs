@@ -13,14 +13,19 @@ pub fn is_in_memory_sqlite(url: &str) -> bool {
     url.starts_with("sqlite") && (url.contains(":memory:") || url.contains("mode=memory"))
 }
 
-pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
-    let url = settings.database_url.expose();
-    let mut opts = ConnectOptions::new(url.to_owned());
-    let max = if is_in_memory_sqlite(url) {
+/// The pool's size: as configured, but one for an in-memory SQLite database.
+pub fn max_connections(settings: &Settings) -> u32 {
+    if is_in_memory_sqlite(settings.database_url.expose()) {
         1
     } else {
         settings.db_max_connections.max(1)
-    };
+    }
+}
+
+pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
+    let url = settings.database_url.expose();
+    let mut opts = ConnectOptions::new(url.to_owned());
+    let max = max_connections(settings);
     opts.max_connections(max)
         .min_connections(if is_in_memory_sqlite(url) { 1 } else { 0 })
         .connect_timeout(Duration::from_secs(5))

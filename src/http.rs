@@ -43,6 +43,7 @@ pub struct AppState {
 }
 
 pub fn router(state: AppState, request_timeout: Duration, cors_origins: &[String]) -> Router {
+    let metrics_state = std::sync::Arc::clone(&state.ctx.metrics);
     let graphql_route = if state.ctx.console {
         get(console_page).post(graphql)
     } else {
@@ -59,6 +60,7 @@ pub fn router(state: AppState, request_timeout: Duration, cors_origins: &[String
         .route("/graphql", graphql_route)
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))
+        .route("/metrics", get(metrics))
         .route("/exports/compliance/{file}", get(compliance_csv))
         .route("/exports/sponsorship/{file}", get(sponsorship_csv))
         .route("/exports/workplan/{file}", get(workplan_csv))
@@ -71,7 +73,38 @@ pub fn router(state: AppState, request_timeout: Duration, cors_origins: &[String
             request_timeout,
         ))
         .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(
+            metrics_state,
+            count_responses,
+        ))
         .layer(cors(cors_origins))
+}
+
+/// Prometheus text exposition of [`crate::metrics`]. Like the health checks, it is for
+/// the operators' network: put it behind the proxy's allow-list in production.
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state
+            .ctx
+            .metrics
+            .render(&state.ctx.db, state.ctx.max_connections),
+    )
+        .into_response()
+}
+
+/// Counts every response by status, the timeouts and refusals of the layers included.
+async fn count_responses(
+    State(metrics): State<std::sync::Arc<crate::metrics::Metrics>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    metrics.response(response.status().as_u16());
+    response
 }
 
 /// CORS for the configured origins only; with none, browsers keep to same-origin calls.
@@ -170,6 +203,17 @@ async fn graphql(
             );
             return resp;
         }
+    };
+    // Each operation of a batch gets its own loaders: batching within one operation only.
+    let with_loaders = |r: async_graphql::Request| {
+        r.data(crate::graphql::loaders::Batch::loaders(
+            state.ctx.clone(),
+            viewer.clone(),
+        ))
+    };
+    let batch = match batch {
+        BatchRequest::Single(r) => BatchRequest::Single(with_loaders(r)),
+        BatchRequest::Batch(rs) => BatchRequest::Batch(rs.into_iter().map(with_loaders).collect()),
     };
     let batch = batch.data(viewer).data(ClientAddr(addr.ip().to_string()));
     let mut response = state.schema.execute_batch(batch).await;

@@ -48,6 +48,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod matching;
+pub mod metrics;
 pub mod money;
 pub mod obligations;
 pub mod pagination;

@@ -34,6 +34,10 @@ pub struct AppContext {
     pub budget: crate::budget::BudgetConfig,
     /// Serve the console at `GET /graphql` and GraphiQL at `/graphiql`.
     pub console: bool,
+    /// What `/metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// The pool's size, for `/metrics`.
+    pub max_connections: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +116,7 @@ async fn jwt_secret(settings: &Settings, db: &DatabaseConnection) -> Result<Stri
 pub async fn prepare(
     settings: &Settings,
     db: DatabaseConnection,
+    metrics: Arc<crate::metrics::Metrics>,
 ) -> Result<AppContext, StartupError> {
     if let Some(report) = registry::load_if_empty(&db).await? {
         tracing::info!(states = report.inserted, "loaded the States registry");
@@ -148,15 +153,19 @@ pub async fn prepare(
         sponsorship: settings.sponsorship()?,
         budget: settings.budget()?,
         console: settings.console_enabled(),
+        metrics,
+        max_connections: crate::db::max_connections(settings),
     })
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         settings.validate()?;
-        let db = crate::db::connect(&settings).await?;
+        let metrics = Arc::new(crate::metrics::Metrics::new());
+        let mut db = crate::db::connect(&settings).await?;
+        metrics.observe_database(&mut db);
         crate::db::migrate(&db).await?;
-        let ctx = prepare(&settings, db).await?;
+        let ctx = prepare(&settings, db, metrics).await?;
         let mut schema = graphql::builder().data(ctx.clone());
         if !settings.introspection_enabled() {
             schema = schema.disable_introspection();

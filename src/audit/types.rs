@@ -2,12 +2,10 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
-use entity::{audit_entry, user};
-use sea_orm::EntityTrait;
+use entity::audit_entry;
 
 use crate::auth::types::User;
-use crate::error::ApiError;
-use crate::graphql::{app, ids};
+use crate::graphql::ids;
 
 /// One change: who, what, when, and the entity before and after.
 pub struct AuditEntry(pub audit_entry::Model);
@@ -30,10 +28,9 @@ impl AuditEntry {
         let Some(id) = self.0.actor_id else {
             return Ok(None);
         };
-        Ok(user::Entity::find_by_id(id)
-            .one(&app(ctx)?.db)
-            .await
-            .map_err(ApiError::from)?
+        Ok(crate::graphql::loaders::loaders(ctx)?
+            .load_one(crate::graphql::loaders::UserById(id))
+            .await?
             .map(User))
     }
     /// The mutation's name, e.g. "submitTransparencyReport".

@@ -6,10 +6,9 @@ use entity::enums::split_values;
 use entity::user;
 
 use super::service::Session;
-use crate::error::ApiError;
 use crate::graphql::enums::{ThematicArea, UserRole};
 use crate::graphql::errors::{Payload, UserError};
-use crate::graphql::{app, ids};
+use crate::graphql::ids;
 use crate::states::types::StateParty;
 
 /// An account of ISU staff, a delegation or a coordinator.
@@ -36,10 +35,9 @@ impl User {
         let Some(code) = &self.0.state_code else {
             return Ok(None);
         };
-        let app = app(ctx)?;
-        Ok(crate::states::service::by_code(&app.db, code)
-            .await
-            .map_err(ApiError::from)?
+        Ok(crate::graphql::loaders::loaders(ctx)?
+            .state(code)
+            .await?
             .map(StateParty))
     }
     /// The thematic areas a COORDINATOR follows.

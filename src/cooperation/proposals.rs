@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use entity::enums::{MatchStatus, NeedStatus, OfferStatus, UserRole};
 use entity::{assistance_need, assistance_offer, match_proposal};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 use serde_json::json;
@@ -79,23 +79,18 @@ pub async fn visible(
         || offer.is_some_and(|o| offer_visible(viewer, &o)))
 }
 
-pub async fn of_need(
+/// The proposals of each of `needs` (or `offers`), oldest first, in one query.
+pub async fn of_many(
     db: &DatabaseConnection,
-    need: Uuid,
+    needs: &[Uuid],
+    offers: &[Uuid],
 ) -> Result<Vec<match_proposal::Model>, DbErr> {
     match_proposal::Entity::find()
-        .filter(match_proposal::Column::NeedId.eq(need))
-        .order_by_asc(match_proposal::Column::Id)
-        .all(db)
-        .await
-}
-
-pub async fn of_offer(
-    db: &DatabaseConnection,
-    offer: Uuid,
-) -> Result<Vec<match_proposal::Model>, DbErr> {
-    match_proposal::Entity::find()
-        .filter(match_proposal::Column::OfferId.eq(offer))
+        .filter(
+            Condition::any()
+                .add(match_proposal::Column::NeedId.is_in(needs.iter().copied()))
+                .add(match_proposal::Column::OfferId.is_in(offers.iter().copied())),
+        )
         .order_by_asc(match_proposal::Column::Id)
         .all(db)
         .await

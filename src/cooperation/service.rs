@@ -70,6 +70,58 @@ pub async fn needs_of_report(
         .collect())
 }
 
+/// [`needs_of_report`] for several reports at once, in one query.
+pub async fn needs_of_reports(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    report_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<assistance_need::Model>>, DbErr> {
+    let mut out: HashMap<Uuid, Vec<assistance_need::Model>> =
+        report_ids.iter().map(|id| (*id, vec![])).collect();
+    if viewer.principal().is_none() {
+        return Ok(out);
+    }
+    for n in assistance_need::Entity::find()
+        .filter(assistance_need::Column::SourceReportId.is_in(report_ids.iter().copied()))
+        .order_by_asc(assistance_need::Column::Id)
+        .all(db)
+        .await?
+    {
+        if let Some(id) = n.source_report_id
+            && need_visible(viewer, &n)
+        {
+            out.entry(id).or_default().push(n);
+        }
+    }
+    Ok(out)
+}
+
+/// The needs and offers of proposals, in two queries. Unfiltered: whoever may see a
+/// proposal sees both its sides (see `proposals::visible`).
+pub async fn sides_of_proposals(
+    db: &DatabaseConnection,
+    needs: &[Uuid],
+    offers: &[Uuid],
+) -> Result<(Vec<assistance_need::Model>, Vec<assistance_offer::Model>), DbErr> {
+    let n = if needs.is_empty() {
+        vec![]
+    } else {
+        assistance_need::Entity::find()
+            .filter(assistance_need::Column::Id.is_in(needs.iter().copied()))
+            .all(db)
+            .await?
+    };
+    let o = if offers.is_empty() {
+        vec![]
+    } else {
+        assistance_offer::Entity::find()
+            .filter(assistance_offer::Column::Id.is_in(offers.iter().copied()))
+            .all(db)
+            .await?
+    };
+    Ok((n, o))
+}
+
 pub async fn get_need(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -656,6 +708,90 @@ where
     Ok(pagination::fetch(db, select, key, Direction::Ascending, after, page.limit).await?)
 }
 
+/// Pages of several States' rows in two queries; a State the viewer may not see gets an
+/// empty page.
+#[allow(clippy::too_many_arguments)]
+async fn grouped_by_state<E, C>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    select: sea_orm::Select<E>,
+    column: C,
+    group_of: impl Fn(&E::Model) -> String,
+    key: E::Column,
+    codes: &[String],
+    page: &PageRequest,
+) -> Result<HashMap<String, Page<E::Model>>, ServiceError>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    C: ColumnTrait,
+{
+    let after = match page.after.as_deref() {
+        Some(k) => Some(Uuid::parse_str(k).map_err(|_| {
+            ServiceError::refused(Code::InvalidInput, &["after"], "Invalid cursor.")
+        })?),
+        None => None,
+    };
+    let (seen, unseen): (Vec<String>, Vec<String>) = codes
+        .iter()
+        .cloned()
+        .partition(|c| sees_state(viewer, Some(c)));
+    let mut pages = pagination::fetch_grouped(
+        db,
+        select,
+        column,
+        &seen,
+        group_of,
+        key,
+        Direction::Ascending,
+        after,
+        page.limit,
+    )
+    .await?;
+    pages.extend(unseen.into_iter().map(|c| (c, Page::empty())));
+    Ok(pages)
+}
+
+/// [`needs_of_state`] for several States at once.
+pub async fn needs_of_states(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    codes: &[String],
+    page: &PageRequest,
+) -> Result<HashMap<String, Page<assistance_need::Model>>, ServiceError> {
+    grouped_by_state(
+        db,
+        viewer,
+        assistance_need::Entity::find(),
+        assistance_need::Column::StateCode,
+        |n| n.state_code.clone(),
+        assistance_need::Column::Id,
+        codes,
+        page,
+    )
+    .await
+}
+
+/// [`offers_of_state`] for several States at once.
+pub async fn offers_of_states(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    codes: &[String],
+    page: &PageRequest,
+) -> Result<HashMap<String, Page<assistance_offer::Model>>, ServiceError> {
+    grouped_by_state(
+        db,
+        viewer,
+        assistance_offer::Entity::find(),
+        assistance_offer::Column::ProviderStateCode,
+        |o| o.provider_state_code.clone().unwrap_or_default(),
+        assistance_offer::Column::Id,
+        codes,
+        page,
+    )
+    .await
+}
+
 /// A State's needs or offers, through `StateParty`, with the same visibility.
 pub async fn needs_of_state(
     db: &DatabaseConnection,
@@ -836,50 +972,61 @@ async fn open_needs(db: &DatabaseConnection) -> Result<Vec<assistance_need::Mode
         .await
 }
 
-/// The best offers for a need, best first.
-pub async fn matches_for_need(
+/// The best offers for each of `needs`, best first, at most `first` each. The context and
+/// the open offers are loaded once for all of them.
+pub async fn matches_for_needs(
     db: &DatabaseConnection,
     cfg: &CooperationConfig,
-    need: &assistance_need::Model,
+    needs: &[assistance_need::Model],
     today: NaiveDate,
     first: usize,
-) -> Result<Vec<(assistance_offer::Model, Scored)>, ServiceError> {
+) -> Result<HashMap<Uuid, Vec<(assistance_offer::Model, Scored)>>, ServiceError> {
     let ctx = MatchContext::load(db, today, cfg).await?;
     let offers = open_offers(db).await?;
     let facts: Vec<OfferFacts> = offers.iter().map(|o| ctx.offer(o)).collect();
     let by_id: HashMap<Uuid, &assistance_offer::Model> = offers.iter().map(|o| (o.id, o)).collect();
-    Ok(matching::rank_offers(&ctx.need(need), &facts, &ctx.weights)
-        .into_iter()
-        .take(first)
-        .filter_map(|(o, s)| by_id.get(&o.id).map(|m| ((*m).clone(), s)))
+    Ok(needs
+        .iter()
+        .map(|need| {
+            let ranked = matching::rank_offers(&ctx.need(need), &facts, &ctx.weights)
+                .into_iter()
+                .take(first)
+                .filter_map(|(o, s)| by_id.get(&o.id).map(|m| ((*m).clone(), s)))
+                .collect();
+            (need.id, ranked)
+        })
         .collect())
 }
 
-/// Why no offer fits a need; empty when some does.
+/// Why no offer fits each of `needs`; empty for a need that some offer fits.
 pub async fn why_unmatched(
     db: &DatabaseConnection,
     cfg: &CooperationConfig,
-    need: &assistance_need::Model,
+    needs: &[assistance_need::Model],
     today: NaiveDate,
-) -> Result<Vec<String>, ServiceError> {
+) -> Result<HashMap<Uuid, Vec<String>>, ServiceError> {
     let ctx = MatchContext::load(db, today, cfg).await?;
     let facts: Vec<OfferFacts> = open_offers(db)
         .await?
         .iter()
         .map(|o| ctx.offer(o))
         .collect();
-    Ok(matching::why_unmatched(&ctx.need(need), &facts))
+    Ok(needs
+        .iter()
+        .map(|n| (n.id, matching::why_unmatched(&ctx.need(n), &facts)))
+        .collect())
 }
 
-/// The needs an offer can serve, best first, among those the viewer may see.
-pub async fn matches_for_offer(
+/// The needs each of `offers` can serve, best first, among those the viewer may see, at
+/// most `first` each.
+pub async fn matches_for_offers(
     db: &DatabaseConnection,
     cfg: &CooperationConfig,
     viewer: &Viewer,
-    offer: &assistance_offer::Model,
+    offers: &[assistance_offer::Model],
     today: NaiveDate,
     first: usize,
-) -> Result<Vec<(assistance_need::Model, Scored)>, ServiceError> {
+) -> Result<HashMap<Uuid, Vec<(assistance_need::Model, Scored)>>, ServiceError> {
     let ctx = MatchContext::load(db, today, cfg).await?;
     let needs: Vec<assistance_need::Model> = open_needs(db)
         .await?
@@ -888,13 +1035,17 @@ pub async fn matches_for_offer(
         .collect();
     let facts: Vec<NeedFacts> = needs.iter().map(|n| ctx.need(n)).collect();
     let by_id: HashMap<Uuid, &assistance_need::Model> = needs.iter().map(|n| (n.id, n)).collect();
-    Ok(
-        matching::rank_needs(&ctx.offer(offer), &facts, &ctx.weights)
-            .into_iter()
-            .take(first)
-            .filter_map(|(n, s)| by_id.get(&n.id).map(|m| ((*m).clone(), s)))
-            .collect(),
-    )
+    Ok(offers
+        .iter()
+        .map(|offer| {
+            let ranked = matching::rank_needs(&ctx.offer(offer), &facts, &ctx.weights)
+                .into_iter()
+                .take(first)
+                .filter_map(|(n, s)| by_id.get(&n.id).map(|m| ((*m).clone(), s)))
+                .collect();
+            (offer.id, ranked)
+        })
+        .collect())
 }
 
 #[derive(Debug, Default)]

@@ -6,13 +6,18 @@ use entity::enums::split_values;
 use entity::{assistance_need, assistance_offer, exchange_rate, match_proposal};
 use rust_decimal::Decimal;
 
-use super::proposals;
+use std::sync::Arc;
+
 use super::service::{self, AllocationResult};
 use crate::error::ApiError;
 use crate::graphql::enums::{RegionalGroup, ThematicArea};
+use crate::graphql::ids;
+use crate::graphql::loaders::{
+    ByRow, MatchesOfNeed, MatchesOfOffer, NeedById, OfferById, ProposalsOf, ReportById,
+    UnmatchedReasons, loaders,
+};
 use crate::graphql::money::{Money, MoneyInput};
 use crate::graphql::scalars::Date;
-use crate::graphql::{app, ids, viewer};
 use crate::reports::types::TransparencyReport;
 use crate::states::types::StateParty;
 
@@ -48,6 +53,11 @@ pub struct AssistanceNeed(pub assistance_need::Model);
 
 impl AssistanceNeed {
     pub const KIND: &'static str = "AssistanceNeed";
+
+    /// This need as a loader key.
+    fn row(&self) -> ByRow<assistance_need::Model> {
+        ByRow(Arc::new(self.0.clone()), self.0.id)
+    }
 }
 
 #[Object]
@@ -57,9 +67,9 @@ impl AssistanceNeed {
         ids::encode(Self::KIND, self.0.id)
     }
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<StateParty> {
-        crate::states::service::by_code(&app(ctx)?.db, &self.0.state_code)
-            .await
-            .map_err(ApiError::from)?
+        loaders(ctx)?
+            .state(&self.0.state_code)
+            .await?
             .map(StateParty)
             .ok_or_else(|| ApiError::Internal("need without State".into()).into())
     }
@@ -98,9 +108,9 @@ impl AssistanceNeed {
         let Some(id) = self.0.source_report_id else {
             return Ok(None);
         };
-        Ok(crate::reports::service::get(&app(ctx)?.db, viewer(ctx), id)
-            .await
-            .map_err(ApiError::from)?
+        Ok(loaders(ctx)?
+            .load_one(ReportById(id))
+            .await?
             .map(TransparencyReport))
     }
     /// Sum of AGREED and DELIVERED proposals, in the need's currency.
@@ -117,34 +127,31 @@ impl AssistanceNeed {
         ctx: &Context<'_>,
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<MatchCandidate>> {
-        let app = app(ctx)?;
         let first = usize::try_from(first.unwrap_or(10).clamp(0, 100)).unwrap_or(10);
-        Ok(
-            service::matches_for_need(&app.db, &app.cooperation, &self.0, app.clock.today(), first)
-                .await
-                .map_err(ApiError::from)?
-                .into_iter()
-                .map(|(offer, scored)| MatchCandidate {
-                    need: self.0.clone(),
-                    offer,
-                    scored,
-                })
-                .collect(),
-        )
+        Ok(loaders(ctx)?
+            .load_one(MatchesOfNeed(self.row(), first))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(offer, scored)| MatchCandidate {
+                need: self.0.clone(),
+                offer,
+                scored,
+            })
+            .collect())
     }
     /// Why no open offer fits this need, in a coordinator's words; empty when one does.
     async fn unmatched_reasons(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-        let app = app(ctx)?;
-        Ok(
-            service::why_unmatched(&app.db, &app.cooperation, &self.0, app.clock.today())
-                .await
-                .map_err(ApiError::from)?,
-        )
+        Ok(loaders(ctx)?
+            .load_one(UnmatchedReasons(self.row()))
+            .await?
+            .unwrap_or_default())
     }
     async fn proposals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MatchProposal>> {
-        Ok(proposals::of_need(&app(ctx)?.db, self.0.id)
-            .await
-            .map_err(ApiError::from)?
+        Ok(loaders(ctx)?
+            .load_one(ProposalsOf::Need(self.0.id))
+            .await?
+            .unwrap_or_default()
             .into_iter()
             .map(MatchProposal)
             .collect())
@@ -205,11 +212,8 @@ impl AssistanceOffer {
         ids::encode(Self::KIND, self.0.id)
     }
     async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Provider> {
-        let db = &app(ctx)?.db;
         let state = match &self.0.provider_state_code {
-            Some(code) => crate::states::service::by_code(db, code)
-                .await
-                .map_err(ApiError::from)?,
+            Some(code) => loaders(ctx)?.state(code).await?,
             None => None,
         };
         let name = match (&state, &self.0.provider_organization) {
@@ -256,22 +260,19 @@ impl AssistanceOffer {
     }
     /// Empty means any State.
     async fn target_states(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<StateParty>> {
-        let db = &app(ctx)?.db;
-        let mut out = Vec::new();
-        for code in self
+        let codes: Vec<String> = self
             .0
             .target_state_codes
             .split(',')
             .filter(|c| !c.is_empty())
-        {
-            if let Some(s) = crate::states::service::by_code(db, code)
-                .await
-                .map_err(ApiError::from)?
-            {
-                out.push(StateParty(s));
-            }
-        }
-        Ok(out)
+            .map(str::to_owned)
+            .collect();
+        Ok(loaders(ctx)?
+            .states(&codes)
+            .await?
+            .into_iter()
+            .map(StateParty)
+            .collect())
     }
     async fn period_start(&self) -> Option<Date> {
         self.0.period_start.map(Date)
@@ -292,30 +293,27 @@ impl AssistanceOffer {
         ctx: &Context<'_>,
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<MatchCandidate>> {
-        let app = app(ctx)?;
         let first = usize::try_from(first.unwrap_or(10).clamp(0, 100)).unwrap_or(10);
-        Ok(service::matches_for_offer(
-            &app.db,
-            &app.cooperation,
-            viewer(ctx),
-            &self.0,
-            app.clock.today(),
-            first,
-        )
-        .await
-        .map_err(ApiError::from)?
-        .into_iter()
-        .map(|(need, scored)| MatchCandidate {
-            need,
-            offer: self.0.clone(),
-            scored,
-        })
-        .collect())
+        Ok(loaders(ctx)?
+            .load_one(MatchesOfOffer(
+                ByRow(Arc::new(self.0.clone()), self.0.id),
+                first,
+            ))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(need, scored)| MatchCandidate {
+                need,
+                offer: self.0.clone(),
+                scored,
+            })
+            .collect())
     }
     async fn proposals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MatchProposal>> {
-        Ok(proposals::of_offer(&app(ctx)?.db, self.0.id)
-            .await
-            .map_err(ApiError::from)?
+        Ok(loaders(ctx)?
+            .load_one(ProposalsOf::Offer(self.0.id))
+            .await?
+            .unwrap_or_default()
             .into_iter()
             .map(MatchProposal)
             .collect())
@@ -449,20 +447,16 @@ impl MatchProposal {
         ids::encode(Self::KIND, self.0.id)
     }
     async fn need(&self, ctx: &Context<'_>) -> async_graphql::Result<AssistanceNeed> {
-        use sea_orm::EntityTrait;
-        assistance_need::Entity::find_by_id(self.0.need_id)
-            .one(&app(ctx)?.db)
-            .await
-            .map_err(ApiError::from)?
+        loaders(ctx)?
+            .load_one(NeedById(self.0.need_id))
+            .await?
             .map(AssistanceNeed)
             .ok_or_else(|| ApiError::Internal("proposal without need".into()).into())
     }
     async fn offer(&self, ctx: &Context<'_>) -> async_graphql::Result<AssistanceOffer> {
-        use sea_orm::EntityTrait;
-        assistance_offer::Entity::find_by_id(self.0.offer_id)
-            .one(&app(ctx)?.db)
-            .await
-            .map_err(ApiError::from)?
+        loaders(ctx)?
+            .load_one(OfferById(self.0.offer_id))
+            .await?
             .map(AssistanceOffer)
             .ok_or_else(|| ApiError::Internal("proposal without offer".into()).into())
     }

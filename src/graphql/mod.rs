@@ -8,6 +8,7 @@ pub mod enums;
 pub mod errors;
 pub mod ids;
 pub mod limits;
+pub mod loaders;
 pub mod money;
 pub mod node;
 pub mod pagination;
@@ -51,6 +52,7 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
         .limit_complexity(limits::MAX_COMPLEXITY)
         .limit_directives(limits::MAX_DIRECTIVES)
         .extension(limits::ShapeLimits)
+        .extension(crate::metrics::Observe)
 }
 
 /// The schema with no runtime data: for exporting the SDL and validating documents.

@@ -36,6 +36,52 @@ pub async fn get(
         .filter(|r| visible(viewer, r)))
 }
 
+/// The reports among `ids` that the viewer may see, in one query.
+pub async fn get_many(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    ids: &[Uuid],
+) -> Result<Vec<transparency_report::Model>, DbErr> {
+    Ok(transparency_report::Entity::find()
+        .filter(transparency_report::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|r| visible(viewer, r))
+        .collect())
+}
+
+/// [`for_state`] for several States at once, in two queries.
+pub async fn for_states(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    codes: &[String],
+    page: &PageRequest,
+) -> Result<std::collections::HashMap<String, Page<transparency_report::Model>>, DbErr> {
+    // Drafts and submitted reports only for the States the viewer acts for.
+    let own: Vec<&str> = codes
+        .iter()
+        .filter(|c| viewer.acts_for(c))
+        .map(String::as_str)
+        .collect();
+    let cond = Condition::any()
+        .add(transparency_report::Column::Status.eq(ReportStatus::Published))
+        .add(transparency_report::Column::StateCode.is_in(own));
+    let after = page.after.as_deref().and_then(|k| Uuid::parse_str(k).ok());
+    pagination::fetch_grouped(
+        db,
+        transparency_report::Entity::find().filter(cond),
+        transparency_report::Column::StateCode,
+        codes,
+        |r| r.state_code.clone(),
+        transparency_report::Column::Id,
+        Direction::Descending,
+        after,
+        page.limit,
+    )
+    .await
+}
+
 /// A State's reports the viewer may see, newest first.
 pub async fn for_state(
     db: &DatabaseConnection,

@@ -10,9 +10,9 @@ use super::service::Compliance;
 use crate::cooperation::types::AssistanceNeed;
 use crate::error::ApiError;
 use crate::graphql::enums::ThematicArea;
+use crate::graphql::ids;
 use crate::graphql::money::{Money, MoneyInput};
 use crate::graphql::scalars::Date;
-use crate::graphql::{app, ids, viewer};
 use crate::states::types::StateParty;
 
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
@@ -49,9 +49,9 @@ impl TransparencyReport {
         ids::encode(Self::KIND, self.0.id)
     }
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<StateParty> {
-        crate::states::service::by_code(&app(ctx)?.db, &self.0.state_code)
-            .await
-            .map_err(ApiError::from)?
+        crate::graphql::loaders::loaders(ctx)?
+            .state(&self.0.state_code)
+            .await?
             .map(StateParty)
             .ok_or_else(|| ApiError::Internal(format!("report {} has no State", self.0.id)).into())
     }
@@ -93,14 +93,13 @@ impl TransparencyReport {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<AssistanceNeed>> {
-        Ok(
-            crate::cooperation::service::needs_of_report(&app(ctx)?.db, viewer(ctx), self.0.id)
-                .await
-                .map_err(ApiError::from)?
-                .into_iter()
-                .map(AssistanceNeed)
-                .collect(),
-        )
+        Ok(crate::graphql::loaders::loaders(ctx)?
+            .load_one(crate::graphql::loaders::NeedsOfReport(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(AssistanceNeed)
+            .collect())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -65,6 +65,7 @@ impl StatesQuery {
         let page = service::list(&app(ctx)?.db, filter, page)
             .await
             .map_err(ApiError::from)?;
+        crate::graphql::loaders::remember_states(ctx, &page.items).await?;
         Ok(connection(page, |s| s.code.clone(), StateParty))
     }
 

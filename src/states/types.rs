@@ -9,10 +9,14 @@ use entity::{deadline_extension, state};
 use crate::cooperation::types::{AssistanceNeed, AssistanceOffer};
 use crate::error::ApiError;
 use crate::graphql::enums::{DepositType, IncomeGroup, RegionalGroup, StateStatus};
+use crate::graphql::ids;
+use crate::graphql::loaders::{
+    ByRow, ExtensionsOf, NeedsOf, ObligationsOf, OffersOf, ReportsOf, loaders,
+};
 use crate::graphql::pagination::{Conn, connection, page_request};
 use crate::graphql::scalars::Date;
-use crate::graphql::{app, ids, viewer};
 use crate::obligations;
+use crate::pagination::Page;
 use crate::reports::types::TransparencyReport;
 
 /// A State in the registry: State party, signatory, withdrawn or not party.
@@ -95,11 +99,11 @@ impl StateParty {
         status: Option<Vec<ObligationStatus>>,
         kinds: Option<Vec<ObligationKind>>,
     ) -> async_graphql::Result<Vec<Obligation>> {
-        let app = app(ctx)?;
-        let list = crate::states::obligations::for_state(&app.db, &self.0, app.clock.today())
-            .await
-            .map_err(ApiError::from)?;
         let state = Arc::new(self.0.clone());
+        let list = loaders(ctx)?
+            .load_one(ObligationsOf(ByRow(Arc::clone(&state), self.0.id)))
+            .await?
+            .unwrap_or_default();
         Ok(list
             .into_iter()
             .filter(|o| matches_filters(o, status.as_deref(), kinds.as_deref()))
@@ -111,14 +115,13 @@ impl StateParty {
     }
     /// Extensions granted to the State, oldest first.
     async fn extensions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DeadlineExtension>> {
-        Ok(
-            crate::states::obligations::extensions_of(&app(ctx)?.db, &self.0.code)
-                .await
-                .map_err(ApiError::from)?
-                .into_iter()
-                .map(DeadlineExtension)
-                .collect(),
-        )
+        Ok(loaders(ctx)?
+            .load_one(ExtensionsOf(self.0.code.clone()))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(DeadlineExtension)
+            .collect())
     }
     /// The State's reports you may see, newest first: published ones for everybody, drafts
     /// and submitted ones for the State's delegation and the ISU.
@@ -130,10 +133,10 @@ impl StateParty {
         after: Option<String>,
     ) -> async_graphql::Result<Conn<TransparencyReport>> {
         let page = page_request(first, after)?;
-        let page =
-            crate::reports::service::for_state(&app(ctx)?.db, viewer(ctx), &self.0.code, page)
-                .await
-                .map_err(ApiError::from)?;
+        let page = loaders(ctx)?
+            .load_one(ReportsOf(self.0.code.clone(), page))
+            .await?
+            .unwrap_or_else(Page::empty);
         Ok(connection(page, |r| r.id.to_string(), TransparencyReport))
     }
     /// The State's needs for assistance, when you may see them (the ISU, coordinators and
@@ -146,14 +149,10 @@ impl StateParty {
         after: Option<String>,
     ) -> async_graphql::Result<Conn<AssistanceNeed>> {
         let page = page_request(first, after)?;
-        let page = crate::cooperation::service::needs_of_state(
-            &app(ctx)?.db,
-            viewer(ctx),
-            &self.0.code,
-            page,
-        )
-        .await
-        .map_err(ApiError::from)?;
+        let page = loaders(ctx)?
+            .load_one(NeedsOf(self.0.code.clone(), page))
+            .await?
+            .unwrap_or_else(Page::empty);
         Ok(connection(page, |n| n.id.to_string(), AssistanceNeed))
     }
     /// The State's offers of assistance, when you may see them.
@@ -165,14 +164,10 @@ impl StateParty {
         after: Option<String>,
     ) -> async_graphql::Result<Conn<AssistanceOffer>> {
         let page = page_request(first, after)?;
-        let page = crate::cooperation::service::offers_of_state(
-            &app(ctx)?.db,
-            viewer(ctx),
-            &self.0.code,
-            page,
-        )
-        .await
-        .map_err(ApiError::from)?;
+        let page = loaders(ctx)?
+            .load_one(OffersOf(self.0.code.clone(), page))
+            .await?
+            .unwrap_or_else(Page::empty);
         Ok(connection(page, |o| o.id.to_string(), AssistanceOffer))
     }
 }
@@ -274,9 +269,9 @@ impl DeadlineExtension {
         ids::encode(Self::KIND, self.0.id)
     }
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<StateParty> {
-        crate::states::service::by_code(&app(ctx)?.db, &self.0.state_code)
-            .await
-            .map_err(ApiError::from)?
+        crate::graphql::loaders::loaders(ctx)?
+            .state(&self.0.state_code)
+            .await?
             .map(StateParty)
             .ok_or_else(|| ApiError::Internal("extension without State".into()).into())
     }

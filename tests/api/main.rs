@@ -8,6 +8,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod batching;
 mod browser;
 mod budget;
 mod cli;

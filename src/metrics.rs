@@ -1,0 +1,383 @@
+//! What `GET /metrics` reports, in Prometheus' text format: GraphQL operations by name
+//! (count, errors, latency), HTTP responses by status, SQL statements (count, errors,
+//! latency), the connection pool, the argon2 queue and the process' memory.
+//!
+//! One [`Metrics`] per running server (not a global): two servers in one process, as in
+//! the tests, count apart. Operation names come from clients, so they are checked and
+//! capped ([`MAX_OPERATION_NAMES`]) to keep the label set bounded.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
+};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
+use async_graphql::{Request, Response, ServerResult, Variables};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use sea_orm::DatabaseConnection;
+
+/// Distinct operation names tracked; later ones are counted as `other`.
+pub const MAX_OPERATION_NAMES: usize = 200;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OperationLabels {
+    operation: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatusLabels {
+    status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    state: String,
+}
+
+/// Buckets from 0.5 ms to about 16 s.
+fn latency() -> Histogram {
+    Histogram::new(exponential_buckets(0.000_5, 2.0, 16))
+}
+
+pub struct Metrics {
+    registry: Registry,
+    operations: Family<OperationLabels, Counter>,
+    operation_errors: Family<OperationLabels, Counter>,
+    operation_seconds: Family<OperationLabels, Histogram, fn() -> Histogram>,
+    responses: Family<StatusLabels, Counter>,
+    statements: Counter,
+    statement_errors: Counter,
+    statement_seconds: Histogram,
+    pool: Family<PoolLabels, Gauge>,
+    argon2_queue: Gauge,
+    resident_bytes: Gauge,
+    names: Mutex<HashSet<String>>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("isu");
+        let operations = Family::<OperationLabels, Counter>::default();
+        let operation_errors = Family::<OperationLabels, Counter>::default();
+        let operation_seconds =
+            Family::<OperationLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency);
+        let responses = Family::<StatusLabels, Counter>::default();
+        let statements = Counter::default();
+        let statement_errors = Counter::default();
+        let statement_seconds = latency();
+        let pool = Family::<PoolLabels, Gauge>::default();
+        let argon2_queue = Gauge::default();
+        let resident_bytes = Gauge::default();
+        registry.register(
+            "graphql_operations",
+            "GraphQL operations executed, by operation name",
+            operations.clone(),
+        );
+        registry.register(
+            "graphql_operation_errors",
+            "GraphQL operations that answered at least one top-level error",
+            operation_errors.clone(),
+        );
+        registry.register(
+            "graphql_operation_duration_seconds",
+            "Time to parse, validate and execute a GraphQL operation",
+            operation_seconds.clone(),
+        );
+        registry.register(
+            "http_responses",
+            "HTTP responses, by status code",
+            responses.clone(),
+        );
+        registry.register(
+            "db_statements",
+            "SQL statements sent to the database",
+            statements.clone(),
+        );
+        registry.register(
+            "db_statement_errors",
+            "SQL statements that failed",
+            statement_errors.clone(),
+        );
+        registry.register(
+            "db_statement_duration_seconds",
+            "Time of one SQL statement",
+            statement_seconds.clone(),
+        );
+        registry.register(
+            "db_pool_connections",
+            "Pooled connections: idle, in use, and the maximum",
+            pool.clone(),
+        );
+        registry.register(
+            "argon2_queue_length",
+            "Password hashes waiting for a permit",
+            argon2_queue.clone(),
+        );
+        registry.register(
+            "process_resident_memory_bytes",
+            "Resident memory of this process",
+            resident_bytes.clone(),
+        );
+        Self {
+            registry,
+            operations,
+            operation_errors,
+            operation_seconds,
+            responses,
+            statements,
+            statement_errors,
+            statement_seconds,
+            pool,
+            argon2_queue,
+            resident_bytes,
+            names: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Counts every statement `db` runs. Call before cloning the connection: clones made
+    /// earlier do not report.
+    pub fn observe_database(self: &Arc<Self>, db: &mut DatabaseConnection) {
+        let me = Arc::clone(self);
+        db.set_metric_callback(move |info| {
+            tracing::trace!(target: "isu::sql", elapsed = ?info.elapsed, failed = info.failed, sql = %info.statement);
+            me.statements.inc();
+            if info.failed {
+                me.statement_errors.inc();
+            }
+            me.statement_seconds.observe(info.elapsed.as_secs_f64());
+        });
+    }
+
+    pub fn response(&self, status: u16) {
+        self.responses
+            .get_or_create(&StatusLabels {
+                status: status.to_string(),
+            })
+            .inc();
+    }
+
+    fn operation(&self, name: &str, elapsed: Duration, failed: bool) {
+        let labels = OperationLabels {
+            operation: self.label(name),
+        };
+        self.operations.get_or_create(&labels).inc();
+        if failed {
+            self.operation_errors.get_or_create(&labels).inc();
+        }
+        self.operation_seconds
+            .get_or_create(&labels)
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// A GraphQL name already seen or, while there is room, a new one; else `other`.
+    fn label(&self, name: &str) -> String {
+        let valid = !name.is_empty()
+            && name.len() <= 64
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit());
+        if !valid {
+            return "other".into();
+        }
+        let Ok(mut names) = self.names.lock() else {
+            return "other".into();
+        };
+        if names.contains(name) || names.len() < MAX_OPERATION_NAMES {
+            names.insert(name.to_owned());
+            name.to_owned()
+        } else {
+            "other".into()
+        }
+    }
+
+    /// The text exposition, with the gauges read now.
+    pub fn render(&self, db: &DatabaseConnection, max_connections: u32) -> String {
+        let (size, idle) = pool_use(db);
+        self.pool
+            .get_or_create(&PoolLabels {
+                state: "idle".into(),
+            })
+            .set(i64::from(idle));
+        self.pool
+            .get_or_create(&PoolLabels {
+                state: "in_use".into(),
+            })
+            .set(i64::from(size.saturating_sub(idle)));
+        self.pool
+            .get_or_create(&PoolLabels {
+                state: "max".into(),
+            })
+            .set(i64::from(max_connections));
+        self.argon2_queue
+            .set(i64::try_from(crate::auth::password::queue_length()).unwrap_or(i64::MAX));
+        self.resident_bytes.set(resident_bytes().unwrap_or(0));
+        let mut out = String::new();
+        if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
+            tracing::error!("could not encode the metrics");
+        }
+        out
+    }
+}
+
+/// Open connections and idle ones.
+fn pool_use(db: &DatabaseConnection) -> (u32, u32) {
+    use sea_orm::DatabaseBackend;
+    match db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), u32::try_from(pool.num_idle()).unwrap_or(0))
+        }
+        DatabaseBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), u32::try_from(pool.num_idle()).unwrap_or(0))
+        }
+        _ => (0, 0),
+    }
+}
+
+/// VmRSS from /proc (Linux); none elsewhere.
+fn resident_bytes() -> Option<i64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: i64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
+}
+
+/// Times each GraphQL operation and labels it with its name: the request's
+/// `operationName`, else the document's only operation's name, else `anonymous`.
+pub struct Observe;
+
+impl ExtensionFactory for Observe {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ObserveOne {
+            name: Mutex::new(None),
+        })
+    }
+}
+
+struct ObserveOne {
+    name: Mutex<Option<String>>,
+}
+
+impl ObserveOne {
+    fn set_name(&self, name: String) {
+        if let Ok(mut n) = self.name.lock() {
+            *n = Some(name);
+        }
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ObserveOne {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let started = Instant::now();
+        let response = next.run(ctx).await;
+        if let Some(app) = ctx.data_opt::<crate::startup::AppContext>() {
+            let name = self
+                .name
+                .lock()
+                .ok()
+                .and_then(|mut n| n.take())
+                .unwrap_or_else(|| "unparsed".into());
+            app.metrics
+                .operation(&name, started.elapsed(), !response.errors.is_empty());
+        }
+        response
+    }
+
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        if let Some(name) = &request.operation_name {
+            self.set_name(name.clone());
+        }
+        next.run(ctx, request).await
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        let named = self.name.lock().ok().is_some_and(|n| n.is_some());
+        if !named {
+            let name = match &doc.operations {
+                DocumentOperations::Single(_) => "anonymous".to_owned(),
+                DocumentOperations::Multiple(ops) if ops.len() == 1 => ops
+                    .keys()
+                    .next()
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "anonymous".into()),
+                DocumentOperations::Multiple(_) => "anonymous".into(),
+            };
+            self.set_name(name);
+        }
+        Ok(doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_names_are_checked_and_capped() {
+        let m = Metrics::new();
+        assert_eq!(m.label("MyDeadlines"), "MyDeadlines");
+        assert_eq!(m.label("drop table\"x"), "other");
+        assert_eq!(m.label("9lives"), "other");
+        assert_eq!(m.label(&"a".repeat(65)), "other");
+        for i in 0..MAX_OPERATION_NAMES {
+            m.label(&format!("Op{i}"));
+        }
+        assert_eq!(m.label("OneTooMany"), "other");
+        assert_eq!(m.label("MyDeadlines"), "MyDeadlines");
+    }
+
+    #[test]
+    fn operations_are_counted_by_name() {
+        let m = Metrics::new();
+        m.operation("MyDeadlines", Duration::from_millis(3), false);
+        m.operation("MyDeadlines", Duration::from_millis(5), true);
+        let mut out = String::new();
+        prometheus_client::encoding::text::encode(&mut out, &m.registry).unwrap_or_default();
+        assert!(
+            out.contains("isu_graphql_operations_total{operation=\"MyDeadlines\"} 2"),
+            "{out}"
+        );
+        assert!(
+            out.contains("isu_graphql_operation_errors_total{operation=\"MyDeadlines\"} 1"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "isu_graphql_operation_duration_seconds_count{operation=\"MyDeadlines\"} 2"
+            ),
+            "{out}"
+        );
+    }
+}

@@ -1,0 +1,292 @@
+//! No N+1: a nested query over many States costs the same number of SQL statements as over
+//! a few. Statements are counted by the server itself (`isu_db_statements_total` on
+//! `/metrics`), around one request.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use entity::enums::{
+    NeedStatus, ObligationKind, ReportKind, ReportStatus, StateStatus, ThematicArea,
+};
+use entity::{assistance_need, deadline_extension, state, transparency_report};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, spawn_app};
+
+/// States parties with two published reports each (one of them declaring a need), one
+/// draft, one more need and one extension.
+async fn fill(app: &TestApp, states: &[state::Model]) {
+    let at = Utc.with_ymd_and_hms(2025, 4, 20, 9, 0, 0).unwrap();
+    let mut reports = Vec::new();
+    let mut needs = Vec::new();
+    let mut extensions = Vec::new();
+    for s in states {
+        for (year, status) in [
+            (2023, ReportStatus::Published),
+            (2024, ReportStatus::Published),
+            (2025, ReportStatus::Draft),
+        ] {
+            let id = Uuid::now_v7();
+            reports.push(transparency_report::ActiveModel {
+                id: Set(id),
+                state_code: Set(s.code.clone()),
+                kind: Set(ReportKind::Annual),
+                reporting_year: Set(year),
+                status: Set(status),
+                version: Set(1),
+                due_date: Set(NaiveDate::from_ymd_opt(year + 1, 4, 30).unwrap()),
+                submitted_at: Set((status != ReportStatus::Draft).then_some(at)),
+                on_time: Set((status != ReportStatus::Draft).then_some(true)),
+                published_at: Set((status == ReportStatus::Published).then_some(at)),
+                sections: Set("{\"version\":1}".into()),
+                created_at: Set(at),
+                updated_at: Set(at),
+            });
+            if year == 2024 {
+                needs.push(need(s, Some(id), at));
+            }
+        }
+        needs.push(need(s, None, at));
+        extensions.push(deadline_extension::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            state_code: Set(s.code.clone()),
+            kind: Set(ObligationKind::Clearance),
+            previous_deadline: Set(NaiveDate::from_ymd_opt(2020, 8, 1).unwrap()),
+            new_deadline: Set(NaiveDate::from_ymd_opt(2030, 8, 1).unwrap()),
+            granted_on: Set(NaiveDate::from_ymd_opt(2019, 11, 1).unwrap()),
+            granted_at: Set(Some("9MSP".into())),
+            created_at: Set(at),
+        });
+    }
+    for chunk in reports.chunks(100) {
+        transparency_report::Entity::insert_many(chunk.to_vec())
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    for chunk in needs.chunks(100) {
+        assistance_need::Entity::insert_many(chunk.to_vec())
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    for chunk in extensions.chunks(100) {
+        deadline_extension::Entity::insert_many(chunk.to_vec())
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+}
+
+fn need(
+    s: &state::Model,
+    report: Option<Uuid>,
+    at: chrono::DateTime<Utc>,
+) -> assistance_need::ActiveModel {
+    assistance_need::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        state_code: Set(s.code.clone()),
+        thematic_area: Set(ThematicArea::Clearance),
+        assistance_types: Set("FINANCIAL".into()),
+        title: Set(format!("Survey in {}", s.name)),
+        description: Set(None),
+        amount_cents: Set(Some(5_000_000)),
+        currency: Set(Some("CHF".into())),
+        covered_cents: Set(0),
+        period_start: Set(None),
+        period_end: Set(None),
+        status: Set(NeedStatus::Open),
+        source_report_id: Set(report),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+}
+
+/// The server's count of SQL statements so far.
+async fn statements(app: &TestApp) -> u64 {
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("isu_db_statements_total "))
+        .unwrap_or_else(|| panic!("no isu_db_statements_total in:\n{text}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+const NESTED: &str = r#"
+query Nested($n: Int) {
+  stateParties(first: $n, filter: { status: [STATE_PARTY] }) {
+    edges { node {
+      code
+      obligations { kind dueDate status }
+      extensions { newDeadline state { code } }
+      transparencyReports(first: 3) {
+        totalCount
+        edges { node { reportingYear status state { code } assistanceNeeds { title } } }
+      }
+      assistanceNeeds(first: 3) {
+        totalCount
+        edges { node {
+          title
+          state { code }
+          sourceReport { reportingYear }
+          proposals { id }
+          matches(first: 2) { score }
+        } }
+      }
+    } }
+  }
+}"#;
+
+/// Statements of one run of the nested query over the first `n` States, and its data.
+/// The smallest of three runs: batching never splits a batch on a quiet server, and a
+/// slow machine only ever adds statements.
+async fn cost(app: &TestApp, token: &str, n: usize) -> (u64, Value) {
+    let mut best: Option<(u64, Value)> = None;
+    for _ in 0..3 {
+        let before = statements(app).await;
+        let body = app.graphql_as(token, NESTED, json!({ "n": n })).await;
+        let after = statements(app).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        let spent = after - before;
+        if best.as_ref().is_none_or(|(b, _)| spent < *b) {
+            best = Some((spent, body));
+        }
+    }
+    best.unwrap()
+}
+
+#[tokio::test]
+async fn a_nested_query_over_100_states_costs_what_it_costs_over_5() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+    let parties = state::Entity::find()
+        .filter(state::Column::Status.eq(StateStatus::StateParty))
+        .order_by_asc(state::Column::Code)
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(parties.len() >= 100, "the registry has 100 States parties");
+    fill(&app, &parties).await;
+
+    let (few, small) = cost(&app, &token, 5).await;
+    let (many, large) = cost(&app, &token, 100).await;
+    let nodes = large["data"]["stateParties"]["edges"].as_array().unwrap();
+    assert_eq!(nodes.len(), 100);
+    assert_eq!(
+        small["data"]["stateParties"]["edges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    // The data is all there: each State's three reports (the ISU sees drafts), two needs,
+    // the report's need, its extension, and its obligations.
+    for edge in nodes {
+        let node = &edge["node"];
+        let code = node["code"].as_str().unwrap();
+        assert_eq!(node["transparencyReports"]["totalCount"], 3, "{code}");
+        let reports = node["transparencyReports"]["edges"].as_array().unwrap();
+        assert_eq!(reports.len(), 3, "{code}");
+        assert!(reports.iter().all(|r| r["node"]["state"]["code"] == code));
+        let declared: usize = reports
+            .iter()
+            .map(|r| r["node"]["assistanceNeeds"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(declared, 1, "{code}");
+        assert_eq!(node["assistanceNeeds"]["totalCount"], 2, "{code}");
+        let needs = node["assistanceNeeds"]["edges"].as_array().unwrap();
+        assert!(needs.iter().all(|n| n["node"]["state"]["code"] == code));
+        assert_eq!(
+            needs
+                .iter()
+                .filter(|n| n["node"]["sourceReport"]["reportingYear"] == 2024)
+                .count(),
+            1,
+            "{code}"
+        );
+        assert_eq!(node["extensions"][0]["state"]["code"], code);
+        assert!(
+            !node["obligations"].as_array().unwrap().is_empty(),
+            "{code}"
+        );
+    }
+    assert!(few > 0);
+    assert_eq!(
+        few, many,
+        "5 States cost {few} statements, 100 States {many}: something loads per State"
+    );
+}
+
+#[tokio::test]
+async fn batched_pages_are_the_pages_a_single_state_gets() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let parties = state::Entity::find()
+        .filter(state::Column::Status.eq(StateStatus::StateParty))
+        .order_by_asc(state::Column::Code)
+        .limit(3)
+        .all(&app.db)
+        .await
+        .unwrap();
+    fill(&app, &parties).await;
+    let delegation = app.token_for("DELEGATION", Some(&parties[0].code)).await;
+    let q = r#"query($n: Int, $after: String) { stateParties(first: $n) { edges { node {
+        code
+        transparencyReports(first: 1, after: $after) {
+          totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+          edges { node { reportingYear status } }
+        }
+    } } } }"#;
+    for (token, own_total, other_total) in [(&admin, 3, 3), (&delegation, 3, 2)] {
+        // The whole list, then each State alone through `stateParty`: the same pages.
+        let list = app.graphql_as(token, q, json!({ "n": 125 })).await;
+        let edges = list["data"]["stateParties"]["edges"]
+            .as_array()
+            .unwrap()
+            .clone();
+        for s in &parties {
+            let node = &edges
+                .iter()
+                .find(|e| e["node"]["code"] == s.code.as_str())
+                .unwrap()["node"];
+            let expected = if s.code == parties[0].code {
+                own_total
+            } else {
+                other_total
+            };
+            let page = &node["transparencyReports"];
+            assert_eq!(page["totalCount"], expected, "{} {list}", s.code);
+            assert_eq!(page["pageInfo"]["hasNextPage"], true);
+            assert_eq!(page["pageInfo"]["hasPreviousPage"], false);
+            let single = app
+                .graphql_as(
+                    token,
+                    r#"query($code: String!) { stateParty(code: $code) {
+                        transparencyReports(first: 1) { edges { node { reportingYear status } } }
+                    } }"#,
+                    json!({ "code": s.code }),
+                )
+                .await;
+            assert_eq!(
+                single["data"]["stateParty"]["transparencyReports"]["edges"],
+                page["edges"]
+            );
+        }
+        // States without any report have an empty page, not a missing one.
+        let empty = edges
+            .iter()
+            .find(|e| !parties.iter().any(|s| e["node"]["code"] == s.code.as_str()))
+            .unwrap();
+        assert_eq!(empty["node"]["transparencyReports"]["totalCount"], 0);
+        assert_eq!(empty["node"]["transparencyReports"]["edges"], json!([]));
+    }
+}
