@@ -188,6 +188,17 @@ pub struct Settings {
     /// `https://admin.isu.example`; empty for same-origin only.
     #[arg(long, env = "ISU_CORS_ORIGINS", default_value = "", global = true)]
     pub cors_origins: String,
+
+    /// Log lines as JSON objects (one per line, for a log shipper) or as text: JSON by
+    /// default in production, text in development.
+    #[arg(long, env = "ISU_LOG_FORMAT", value_enum, global = true)]
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Json,
+    Text,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -234,6 +245,14 @@ impl Settings {
         self.budget()?;
         self.cors()?;
         Ok(())
+    }
+
+    /// The log format, after the environment's default.
+    pub fn log_format(&self) -> LogFormat {
+        self.log_format.unwrap_or(match self.environment {
+            Environment::Production => LogFormat::Json,
+            Environment::Development => LogFormat::Text,
+        })
     }
 
     /// Whether the console and GraphiQL are served.
@@ -376,6 +395,7 @@ impl Settings {
             console: None,
             introspection: None,
             cors_origins: String::new(),
+            log_format: None,
         }
     }
 }

@@ -19,7 +19,9 @@ use axum::{
     routing::get,
 };
 use serde_json::json;
-use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
 
 use crate::auth::viewer::{self, TokenRefusal};
 use crate::error::ApiError;
@@ -72,7 +74,13 @@ pub fn router(state: AppState, request_timeout: Duration, cors_origins: &[String
             StatusCode::REQUEST_TIMEOUT,
             request_timeout,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(axum::middleware::from_fn_with_state(
             metrics_state,
             count_responses,
@@ -105,6 +113,22 @@ async fn count_responses(
     let response = next.run(request).await;
     metrics.response(response.status().as_u16());
     response
+}
+
+/// The span of one request: every log line it causes names its method, path and ID (the
+/// `x-request-id` it came with, or a fresh UUID).
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+    )
 }
 
 /// CORS for the configured origins only; with none, browsers keep to same-origin calls.

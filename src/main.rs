@@ -256,7 +256,7 @@ async fn connected(settings: &Settings) -> Result<sea_orm::DatabaseConnection, S
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    telemetry::init();
+    telemetry::init(cli.settings.log_format());
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

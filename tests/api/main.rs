@@ -17,6 +17,7 @@ mod cooperation;
 mod deadlines;
 mod http;
 mod limits;
+mod observability;
 mod reports;
 mod schema;
 mod sponsorship;
