@@ -193,6 +193,11 @@ pub struct Settings {
     /// default in production, text in development.
     #[arg(long, env = "ISU_LOG_FORMAT", value_enum, global = true)]
     pub log_format: Option<LogFormat>,
+
+    /// Mount `GET /debug/panic`, which panics, to check that a fault stays in its request
+    /// (resilience tests, alerting drills). Refused in production.
+    #[arg(long, env = "ISU_FAULT_INJECTION", hide = true, global = true)]
+    pub fault_injection: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -209,6 +214,8 @@ pub enum ConfigError {
     ShortJwtSecret,
     #[error("ISU_BOOTSTRAP_ADMIN_EMAIL and ISU_BOOTSTRAP_ADMIN_PASSWORD go together")]
     HalfBootstrapAdmin,
+    #[error("ISU_FAULT_INJECTION is refused when ISU_ENV=production")]
+    FaultInjectionInProduction,
     #[error("ISU_BASE_CURRENCY must be an ISO 4217 code")]
     BaseCurrency,
     #[error("ISU_MATCH_WEIGHTS must be six non-negative numbers summing to 1")]
@@ -228,6 +235,9 @@ pub enum ConfigError {
 impl Settings {
     /// Checks what clap cannot: combinations and production requirements.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.fault_injection && self.environment == Environment::Production {
+            return Err(ConfigError::FaultInjectionInProduction);
+        }
         match &self.jwt_secret {
             None if self.environment == Environment::Production => {
                 return Err(ConfigError::MissingJwtSecret);
@@ -396,6 +406,7 @@ impl Settings {
             introspection: None,
             cors_origins: String::new(),
             log_format: None,
+            fault_injection: false,
         }
     }
 }

@@ -98,8 +98,41 @@ pub enum ApiError {
     Forbidden(String),
     BadUserInput(String),
     NotFound(String),
+    /// The database cannot be reached or has no connection free: retry shortly. Answered
+    /// with HTTP 503 and `Retry-After`. The detail goes to the log only.
+    Unavailable(String),
     /// The detail goes to the log only; the client gets a correlation ID.
     Internal(String),
+}
+
+/// Seconds a client should wait before retrying an `Unavailable` request.
+pub const RETRY_AFTER_SECS: u64 = 1;
+
+/// True when `e` says the database is down, restarting, unreachable or out of pooled
+/// connections, rather than that the statement was wrong: the same request may succeed
+/// in a moment.
+pub fn is_unavailable(e: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx};
+    let runtime = match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(r) | DbErr::Query(r) => r,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(e) = runtime else {
+        return false;
+    };
+    match e.as_ref() {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        // SQLSTATE 08: connection exception; 57P01-04: the server is shutting down,
+        // crashed, starting, or lost the database.
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+        _ => false,
+    }
 }
 
 impl ApiError {
@@ -109,6 +142,7 @@ impl ApiError {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::BadUserInput(_) => "BAD_USER_INPUT",
             Self::NotFound(_) => "NOT_FOUND",
+            Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -122,6 +156,13 @@ impl From<ApiError> for async_graphql::Error {
                 let id = uuid::Uuid::new_v4().simple().to_string();
                 tracing::error!(correlation_id = %id, %detail, "internal error");
                 (format!("Internal server error (reference {id})"), Some(id))
+            }
+            ApiError::Unavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable");
+                (
+                    format!("The database is unavailable or busy: retry in {RETRY_AFTER_SECS} s."),
+                    None,
+                )
             }
             ApiError::Unauthenticated(m)
             | ApiError::Forbidden(m)
@@ -141,7 +182,11 @@ impl From<ApiError> for async_graphql::Error {
 
 impl From<DbErr> for ApiError {
     fn from(e: DbErr) -> Self {
-        Self::Internal(format!("database: {e}"))
+        if is_unavailable(&e) {
+            Self::Unavailable(format!("database: {e}"))
+        } else {
+            Self::Internal(format!("database: {e}"))
+        }
     }
 }
 

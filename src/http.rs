@@ -19,6 +19,7 @@ use axum::{
     routing::get,
 };
 use serde_json::json;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
@@ -52,6 +53,9 @@ pub fn router(state: AppState, request_timeout: Duration, cors_origins: &[String
         axum::routing::post(graphql)
     };
     let mut router = Router::new();
+    if state.ctx.fault_injection {
+        router = router.route("/debug/panic", get(debug_panic));
+    }
     if state.ctx.console {
         router = router
             .route("/console/console.js", get(console_script))
@@ -70,6 +74,7 @@ pub fn router(state: AppState, request_timeout: Duration, cors_origins: &[String
         .route("/calendar/{file}", get(calendar_feed))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             request_timeout,
@@ -86,6 +91,27 @@ pub fn router(state: AppState, request_timeout: Duration, cors_origins: &[String
             count_responses,
         ))
         .layer(cors(cors_origins))
+}
+
+/// A panic stays in its request: that request gets a coded 500 and the server goes on.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    let err: async_graphql::Error = ApiError::Internal(format!("panic: {detail}")).into();
+    error_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_SERVER_ERROR",
+        &err.message,
+    )
+}
+
+/// Panics, for fault-injection drills (`ISU_FAULT_INJECTION`; never in production).
+#[allow(clippy::panic)]
+async fn debug_panic() -> Response {
+    panic!("fault injection: /debug/panic")
 }
 
 /// Prometheus text exposition of [`crate::metrics`]. Like the health checks, it is for
@@ -208,12 +234,7 @@ async fn graphql(
     let viewer = match viewer::resolve(&state.ctx.db, &state.ctx.keys, authorization).await {
         Ok(v) => v,
         Err(TokenRefusal::Fault(e)) => {
-            let err: async_graphql::Error = ApiError::from(e).into();
-            return error_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                &err.message,
-            );
+            return fault_response(e);
         }
         Err(TokenRefusal::Invalid | TokenRefusal::SessionEnded) => {
             let mut resp = error_response(
@@ -241,23 +262,44 @@ async fn graphql(
     };
     let batch = batch.data(viewer).data(ClientAddr(addr.ip().to_string()));
     let mut response = state.schema.execute_batch(batch).await;
-    match &mut response {
+    let unavailable = match &mut response {
         BatchResponse::Single(r) => code_request_errors(r),
-        BatchResponse::Batch(rs) => rs.iter_mut().for_each(code_request_errors),
+        BatchResponse::Batch(rs) => {
+            // Every response is coded: no short-circuit.
+            let mut any = false;
+            for r in rs.iter_mut() {
+                any |= code_request_errors(r);
+            }
+            any
+        }
+    };
+    let mut resp = GraphQLResponse::from(response).into_response();
+    if unavailable {
+        // The database is down or its pool is exhausted: say so to proxies and clients,
+        // which may retry, instead of a 200 that looks like an answer.
+        *resp.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        retry_after(&mut resp);
     }
-    GraphQLResponse::from(response).into_response()
+    resp
 }
 
 /// Every top-level error carries `extensions.code`. Resolver errors set theirs (see
 /// `crate::error`); the ones without a code are async-graphql's own refusals of the request
 /// (syntax, unknown fields, wrong variable types, limits): malformed input.
-fn code_request_errors(response: &mut async_graphql::Response) {
+/// Returns whether an error says the database is unavailable.
+fn code_request_errors(response: &mut async_graphql::Response) -> bool {
+    let mut unavailable = false;
     for e in &mut response.errors {
         let ext = e.extensions.get_or_insert_with(Default::default);
-        if ext.get("code").is_none() {
-            ext.set("code", "BAD_USER_INPUT");
+        match ext.get("code") {
+            None => ext.set("code", "BAD_USER_INPUT"),
+            Some(async_graphql::Value::String(c)) if c == "SERVICE_UNAVAILABLE" => {
+                unavailable = true;
+            }
+            Some(_) => {}
         }
     }
+    unavailable
 }
 
 /// 405 for an operation sent by GET: operations are POSTed as JSON.
@@ -335,14 +377,22 @@ async fn live() -> &'static str {
 
 /// 200 when the database answers, 503 otherwise.
 async fn ready(State(state): State<AppState>) -> Response {
-    match state.ctx.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ready").into_response(),
-        Err(e) => {
+    // Answers within READY_TIMEOUT even when the database hangs rather than refuses.
+    match tokio::time::timeout(READY_TIMEOUT, state.ctx.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+        Err(_) => {
+            tracing::warn!("readiness check timed out");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
 }
+
+/// Longest wait of `/health/ready` for the database.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The viewer of a non-GraphQL request, which must be ISU staff; otherwise the response.
 async fn isu_viewer(
@@ -359,14 +409,7 @@ async fn isu_viewer(
             "FORBIDDEN",
             "Exports are for ISU staff.",
         )),
-        Err(TokenRefusal::Fault(e)) => {
-            let err: async_graphql::Error = ApiError::from(e).into();
-            Err(error_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                &err.message,
-            ))
-        }
+        Err(TokenRefusal::Fault(e)) => Err(fault_response(e)),
         _ => Err(error_response(
             StatusCode::UNAUTHORIZED,
             "UNAUTHENTICATED",
@@ -422,12 +465,7 @@ async fn compliance_csv(
     let compliance = match crate::reports::service::compliance(&state.ctx.db, year).await {
         Ok(c) => c,
         Err(e) => {
-            let err: async_graphql::Error = ApiError::from(e).into();
-            return error_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                &err.message,
-            );
+            return fault_response(e);
         }
     };
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -522,12 +560,7 @@ async fn sponsorship_csv(
         Ok(Some(found)) => found,
         Ok(None) => return not_found(),
         Err(e) => {
-            let err: async_graphql::Error = ApiError::from(e).into();
-            return error_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                &err.message,
-            );
+            return fault_response(e);
         }
     };
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -603,14 +636,32 @@ async fn sponsorship_csv(
     }
 }
 
-/// A fault outside GraphQL: the client gets the masked message and a correlation ID.
+/// A fault outside GraphQL: the client gets the masked message and a correlation ID, or
+/// 503 with `Retry-After` when the database is unavailable.
 fn fault_response(e: impl Into<ApiError>) -> Response {
-    let err: async_graphql::Error = e.into().into();
-    error_response(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "INTERNAL_SERVER_ERROR",
+    let e: ApiError = e.into();
+    let code = e.code();
+    let err: async_graphql::Error = e.into();
+    let mut resp = error_response(
+        if code == "SERVICE_UNAVAILABLE" {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else {
+            StatusCode::INTERNAL_SERVER_ERROR
+        },
+        code,
         &err.message,
-    )
+    );
+    if code == "SERVICE_UNAVAILABLE" {
+        retry_after(&mut resp);
+    }
+    resp
+}
+
+fn retry_after(resp: &mut Response) {
+    resp.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(crate::error::RETRY_AFTER_SECS),
+    );
 }
 
 /// The year in `{year}.csv`.
@@ -839,14 +890,7 @@ async fn calendar_feed(State(state): State<AppState>, Path(file): Path<String>) 
     let today = state.ctx.clock.today();
     let open =
         |o: &crate::obligations::Obligation| o.status != crate::obligations::ObligationStatus::Met;
-    let fault = |e: sea_orm::DbErr| {
-        let err: async_graphql::Error = ApiError::from(e).into();
-        error_response(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL_SERVER_ERROR",
-            &err.message,
-        )
-    };
+    let fault = |e: sea_orm::DbErr| fault_response(e);
     let (name, events) = if code.eq_ignore_ascii_case("all") {
         match crate::states::obligations::for_all(db, today).await {
             Ok(all) => (

@@ -38,6 +38,8 @@ pub struct AppContext {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// The pool's size, for `/metrics`.
     pub max_connections: u32,
+    /// Mount `/debug/panic` (never in production).
+    pub fault_injection: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +157,7 @@ pub async fn prepare(
         console: settings.console_enabled(),
         metrics,
         max_connections: crate::db::max_connections(settings),
+        fault_injection: settings.fault_injection,
     })
 }
 
