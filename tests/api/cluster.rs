@@ -2,7 +2,7 @@
 //! `initdb` and `pg_ctl` from the machine's PostgreSQL (`pg_config --bindir`), run as the
 //! `postgres` user when the tests run as root (PostgreSQL refuses to run as root).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 pub struct Cluster {
@@ -126,10 +126,6 @@ impl Cluster {
 
     pub fn url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 }
 
