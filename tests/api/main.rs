@@ -21,6 +21,7 @@ mod limits;
 mod observability;
 mod reports;
 mod resilience;
+mod scale_out;
 mod schema;
 mod sponsorship;
 mod states;
