@@ -24,9 +24,12 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
 
+use std::sync::Arc;
+
 use crate::auth::viewer::{self, TokenRefusal};
 use crate::error::ApiError;
 use crate::graphql::AppSchema;
+use crate::idempotency::{self, Claim, Seen};
 use crate::startup::AppContext;
 
 /// Largest request body accepted. The GraphQL extractor streams bodies, so axum's default
@@ -260,8 +263,22 @@ async fn graphql(
         BatchRequest::Single(r) => BatchRequest::Single(with_loaders(r)),
         BatchRequest::Batch(rs) => BatchRequest::Batch(rs.into_iter().map(with_loaders).collect()),
     };
+    let claim = match idempotency_claim(&headers, &batch, &viewer, &body) {
+        Ok(c) => c,
+        Err(why) => return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", why),
+    };
+    if let Some(claim) = &claim {
+        match idempotency::before(&state.ctx.db, claim, IDEMPOTENCY_PATIENCE).await {
+            Ok(Seen::New) => {}
+            Ok(seen) => return idempotent_answer(seen, true),
+            Err(e) => return fault_response(e),
+        }
+    }
     let batch = batch.data(viewer).data(ClientAddr(addr.ip().to_string()));
-    let mut response = state.schema.execute_batch(batch).await;
+    let mut response = match &claim {
+        Some(c) => idempotency::with_claim(Arc::clone(c), state.schema.execute_batch(batch)).await,
+        None => state.schema.execute_batch(batch).await,
+    };
     let unavailable = match &mut response {
         BatchResponse::Single(r) => code_request_errors(r),
         BatchResponse::Batch(rs) => {
@@ -273,6 +290,27 @@ async fn graphql(
             any
         }
     };
+    if let Some(claim) = &claim {
+        let status = if unavailable { 503 } else { 200 };
+        let Ok(body) = serde_json::to_string(&response) else {
+            return fault_response(ApiError::Internal("response not serializable".into()));
+        };
+        return match idempotency::finish(
+            &state.ctx.db,
+            claim,
+            status,
+            body.clone(),
+            IDEMPOTENCY_PATIENCE,
+        )
+        .await
+        {
+            Ok(Seen::Replay(s, b)) if s == status && b == body => {
+                idempotent_answer(Seen::Replay(s, b), false)
+            }
+            Ok(seen) => idempotent_answer(seen, true),
+            Err(e) => fault_response(e),
+        };
+    }
     let mut resp = GraphQLResponse::from(response).into_response();
     if unavailable {
         // The database is down or its pool is exhausted: say so to proxies and clients,
@@ -281,6 +319,68 @@ async fn graphql(
         retry_after(&mut resp);
     }
     resp
+}
+
+/// How long a request waits for the response of an earlier one with its key.
+const IDEMPOTENCY_PATIENCE: Duration = Duration::from_secs(5);
+
+/// The request's `Idempotency-Key`, checked; or why it is refused.
+fn idempotency_claim(
+    headers: &HeaderMap,
+    batch: &BatchRequest,
+    viewer: &crate::auth::Viewer,
+    body: &[u8],
+) -> Result<Option<Arc<Claim>>, &'static str> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().unwrap_or_default();
+    if !idempotency::valid_key(key) {
+        return Err("Idempotency-Key takes 1 to 255 visible ASCII characters (a UUID, say).");
+    }
+    if matches!(batch, BatchRequest::Batch(_)) {
+        return Err("An Idempotency-Key applies to one operation, not to a batch.");
+    }
+    let scope = viewer
+        .principal()
+        .map_or_else(|| "anonymous".to_owned(), |p| p.user_id.to_string());
+    Ok(Some(Arc::new(Claim::new(scope, key.to_owned(), body))))
+}
+
+/// The response for a key already seen (`replayed`), or this request's own.
+fn idempotent_answer(seen: Seen, replayed: bool) -> Response {
+    match seen {
+        Seen::Replay(status, body) => {
+            let mut resp = (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+                [(header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response();
+            if replayed {
+                resp.headers_mut()
+                    .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            }
+            if status == 503 {
+                retry_after(&mut resp);
+            }
+            resp
+        }
+        Seen::Mismatch => error_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "IDEMPOTENCY_KEY_REUSED",
+            "This Idempotency-Key was used with another request: use a new key.",
+        ),
+        Seen::Pending | Seen::New => {
+            let mut resp = error_response(
+                StatusCode::CONFLICT,
+                "IDEMPOTENCY_KEY_IN_USE",
+                "A request with this Idempotency-Key is still running, or ended without an answer: retry shortly, or check the outcome before using a new key.",
+            );
+            retry_after(&mut resp);
+            resp
+        }
+    }
 }
 
 /// Every top-level error carries `extensions.code`. Resolver errors set theirs (see

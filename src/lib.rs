@@ -47,6 +47,7 @@ pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod idempotency;
 pub mod matching;
 pub mod metrics;
 pub mod money;

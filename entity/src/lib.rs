@@ -13,6 +13,7 @@ pub mod deadline_extension;
 pub mod enums;
 pub mod exchange_rate;
 pub mod expenditure;
+pub mod idempotency_key;
 pub mod invoice;
 pub mod login_failure;
 pub mod match_proposal;

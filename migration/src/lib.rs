@@ -12,6 +12,7 @@ mod m20261124_000003_assistance_needs;
 mod m20261124_000004_cooperation;
 mod m20261201_000005_sponsorship;
 mod m20261201_000006_budget;
+mod m20261202_000007_idempotency;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_cooperation::Migration),
             Box::new(m20261201_000005_sponsorship::Migration),
             Box::new(m20261201_000006_budget::Migration),
+            Box::new(m20261202_000007_idempotency::Migration),
         ]
     }
 }

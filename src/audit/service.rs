@@ -28,6 +28,9 @@ pub struct Change {
 
 /// Writes the entry on `conn`, which must be the transaction making the change.
 pub async fn record(conn: &impl ConnectionTrait, change: Change) -> Result<(), DbErr> {
+    // Every write passes here in its transaction: the request's Idempotency-Key, if any,
+    // is stored in the same one.
+    crate::idempotency::claim_in(conn, change.action).await?;
     audit_entry::ActiveModel {
         id: Set(Uuid::now_v7()),
         at: Set(crate::clock::now()),

@@ -17,6 +17,7 @@ mod contract;
 mod cooperation;
 mod deadlines;
 mod http;
+mod idempotency;
 mod limits;
 mod observability;
 mod reports;
