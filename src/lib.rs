@@ -43,6 +43,7 @@ pub mod clock;
 pub mod config;
 pub mod console;
 pub mod cooperation;
+pub mod copy;
 pub mod db;
 pub mod error;
 pub mod graphql;

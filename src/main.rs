@@ -39,6 +39,11 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL) the server uses.
     ExportSchema,
+    /// Work on whole databases.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// Manage user accounts.
     Users {
         #[command(subcommand)]
@@ -56,6 +61,21 @@ enum Command {
         /// or generated and printed).
         #[arg(long)]
         demo: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Copy every table into an empty database (SQLite to PostgreSQL, say), then check
+    /// row counts and checksums. Stop the servers first: rows written during the copy
+    /// would be missed.
+    Copy {
+        /// The database to read, e.g. sqlite://ccm-isu.db
+        #[arg(long)]
+        from: String,
+        /// The empty database to fill, e.g. postgres://isu@db/isu (migrated first)
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -150,6 +170,31 @@ async fn run(cli: Cli) -> Result<(), String> {
                 MigrateAction::Fresh => Migrator::fresh(&conn).await,
             };
             r.map_err(|e| e.to_string())
+        }
+        Command::Db {
+            command: DbCommand::Copy { from, to },
+        } => {
+            let connect = |url: String| {
+                let mut s = settings.clone();
+                s.database_url = ccm_isu::config::Secret::new(&url);
+                async move { db::connect(&s).await.map_err(|e| e.to_string()) }
+            };
+            let (source, target) = (connect(from).await?, connect(to).await?);
+            let tables = ccm_isu::copy::copy(&source, &target)
+                .await
+                .map_err(|e| e.to_string())?;
+            for t in &tables {
+                out(&format!(
+                    "{:<26} {:>8} rows  sha256 {}",
+                    t.table, t.rows, t.checksum
+                ));
+            }
+            let rows: u64 = tables.iter().map(|t| t.rows).sum();
+            out(&format!(
+                "copied {} tables, {rows} rows; counts and checksums match",
+                tables.len()
+            ));
+            Ok(())
         }
         Command::ExportSchema => {
             let _ = write!(std::io::stdout().lock(), "{}", ccm_isu::graphql::sdl());

@@ -2,6 +2,7 @@
 
 use std::process::{Command, Output};
 
+use ccm_isu::startup::Application;
 use serde_json::json;
 
 use crate::helpers::*;
@@ -220,4 +221,92 @@ async fn migrate_status_runs_against_the_database() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// `db copy` moves a seeded deployment into an empty PostgreSQL database (a throwaway
+/// cluster), proves it by counts and checksums, and the copy serves the same answers.
+#[tokio::test]
+async fn db_copy_moves_everything_into_an_empty_database_and_checks_it() {
+    let app = spawn_app().await;
+    let seeded = cli(&app, &["seed", "--demo"], Some(PASSWORD));
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let cluster = crate::cluster::Cluster::start();
+    let target = cluster.url();
+    let out = cli(
+        &app,
+        &["db", "copy", "--from", &app.url, "--to", &target],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("counts and checksums match"), "{stdout}");
+    let line = |table: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{table} ")))
+            .unwrap_or_else(|| panic!("no line for {table}: {stdout}"))
+            .to_owned()
+    };
+    assert!(line("states").contains(" 125 rows"), "{stdout}");
+    assert!(
+        !line("transparency_reports").contains(" 0 rows"),
+        "{stdout}"
+    );
+    assert!(
+        !line("sponsorship_applications").contains(" 0 rows"),
+        "{stdout}"
+    );
+    assert!(!line("payments").contains(" 0 rows"), "{stdout}");
+
+    // The copy answers as the original does.
+    let copy = Application::build(ccm_isu::config::Settings::for_database(&target))
+        .await
+        .expect("a server on the copy");
+    let addr = copy.local_addr().unwrap();
+    tokio::spawn(copy.run_until_stopped(std::future::pending()));
+    let q = r#"{ reportingCompliance(year: 2024) { submitted submittedOnTime }
+        stateParty(code: "LAO") { extensions { grantedAt newDeadline }
+          transparencyReports(first: 50) { totalCount edges { node { reportingYear status } } } } }"#;
+    let original = app.graphql(q, json!({})).await;
+    let copied: serde_json::Value = app
+        .client
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({ "query": q }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(original.get("errors").is_none(), "{original}");
+    assert_eq!(copied, original);
+    // Passwords came along: the demo delegation logs in on the copy.
+    let login: serde_json::Value = app
+        .client
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({ "query": r#"mutation($p: String!) { login(input: { email: "delegation.lao@demo.invalid", password: $p }) { userErrors { code } } }"#, "variables": { "p": PASSWORD } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(login["data"]["login"]["userErrors"], json!([]), "{login}");
+
+    // A second copy into the now full target is refused and changes nothing.
+    let again = cli(
+        &app,
+        &["db", "copy", "--from", &app.url, "--to", &target],
+        None,
+    );
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
 }

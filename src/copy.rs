@@ -1,0 +1,169 @@
+//! `ccm-isu db copy`: moves a deployment from one database to another (the embedded
+//! SQLite file to PostgreSQL, typically), and proves the copy by row counts and checksums.
+//!
+//! The target is migrated, must be empty, and is written in one transaction: a failed copy
+//! leaves it empty. Tables are copied in the order of the migrations, which is the order of
+//! their foreign keys. A table's checksum is the SHA-256 of its rows' values, each row
+//! rendered the same way whatever the database, sorted; it is taken from the source and
+//! from the target after the commit.
+
+use std::fmt::Debug;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
+    PaginatorTrait, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+/// Rows per INSERT: well under PostgreSQL's 65 535 parameters for the widest table.
+const CHUNK: usize = 500;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
+    #[error("the source has migrations to apply: run `ccm-isu migrate` on it first")]
+    SourceNotMigrated,
+    #[error("the target is not empty: table {0} has rows")]
+    TargetNotEmpty(&'static str),
+    #[error(
+        "table {table}: {source_rows} rows and checksum {source_sum} in the source, {target_rows} and {target_sum} in the target"
+    )]
+    Mismatch {
+        table: &'static str,
+        source_rows: u64,
+        target_rows: u64,
+        source_sum: String,
+        target_sum: String,
+    },
+}
+
+/// One table, copied and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableCopy {
+    pub table: &'static str,
+    pub rows: u64,
+    /// Hex SHA-256, equal in source and target.
+    pub checksum: String,
+}
+
+/// Copies every table of `from` into the empty `to`, then checks each one.
+pub async fn copy(
+    from: &DatabaseConnection,
+    to: &DatabaseConnection,
+) -> Result<Vec<TableCopy>, CopyError> {
+    if !Migrator::get_pending_migrations(from).await?.is_empty() {
+        return Err(CopyError::SourceNotMigrated);
+    }
+    Migrator::up(to, None).await?;
+    macro_rules! each_table {
+        ($f:ident, $($arg:expr),*) => {{
+            use entity::*;
+            vec![
+                $f::<state::Entity>("states", $($arg),*).await?,
+                $f::<user::Entity>("users", $($arg),*).await?,
+                $f::<refresh_token::Entity>("refresh_tokens", $($arg),*).await?,
+                $f::<login_failure::Entity>("login_failures", $($arg),*).await?,
+                $f::<audit_entry::Entity>("audit_entries", $($arg),*).await?,
+                $f::<app_setting::Entity>("app_settings", $($arg),*).await?,
+                $f::<deadline_extension::Entity>("deadline_extensions", $($arg),*).await?,
+                $f::<transparency_report::Entity>("transparency_reports", $($arg),*).await?,
+                $f::<assistance_need::Entity>("assistance_needs", $($arg),*).await?,
+                $f::<assistance_offer::Entity>("assistance_offers", $($arg),*).await?,
+                $f::<match_proposal::Entity>("match_proposals", $($arg),*).await?,
+                $f::<exchange_rate::Entity>("exchange_rates", $($arg),*).await?,
+                $f::<meeting::Entity>("meetings", $($arg),*).await?,
+                $f::<sponsorship_application::Entity>("sponsorship_applications", $($arg),*).await?,
+                $f::<workplan::Entity>("workplans", $($arg),*).await?,
+                $f::<workplan_activity::Entity>("workplan_activities", $($arg),*).await?,
+                $f::<budget_line::Entity>("budget_lines", $($arg),*).await?,
+                $f::<expenditure::Entity>("expenditures", $($arg),*).await?,
+                $f::<invoice::Entity>("invoices", $($arg),*).await?,
+                $f::<payment::Entity>("payments", $($arg),*).await?,
+                $f::<idempotency_key::Entity>("idempotency_keys", $($arg),*).await?,
+            ]
+        }};
+    }
+    let _: Vec<()> = each_table!(ensure_empty, to);
+    let txn = to.begin().await?;
+    let copied: Vec<TableCopy> = each_table!(copy_table, from, &txn);
+    txn.commit().await?;
+    let checked: Vec<TableCopy> = each_table!(summarize, to);
+    for (s, t) in copied.iter().zip(&checked) {
+        if s != t {
+            return Err(CopyError::Mismatch {
+                table: s.table,
+                source_rows: s.rows,
+                target_rows: t.rows,
+                source_sum: s.checksum.clone(),
+                target_sum: t.checksum.clone(),
+            });
+        }
+    }
+    Ok(copied)
+}
+
+async fn ensure_empty<E: EntityTrait>(
+    table: &'static str,
+    to: &DatabaseConnection,
+) -> Result<(), CopyError>
+where
+    E::Model: Sync,
+{
+    if E::find().count(to).await? > 0 {
+        return Err(CopyError::TargetNotEmpty(table));
+    }
+    Ok(())
+}
+
+/// The count and checksum of rows read back in their Rust types, so that both databases
+/// render a value alike.
+fn summary<M: Debug>(table: &'static str, rows: &[M]) -> TableCopy {
+    let mut lines: Vec<String> = rows.iter().map(|r| format!("{r:?}")).collect();
+    lines.sort_unstable();
+    let mut h = Sha256::new();
+    for l in &lines {
+        h.update(l.as_bytes());
+        h.update(b"\n");
+    }
+    TableCopy {
+        table,
+        rows: rows.len() as u64,
+        checksum: h.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+    }
+}
+
+async fn summarize<E: EntityTrait>(
+    table: &'static str,
+    db: &DatabaseConnection,
+) -> Result<TableCopy, CopyError>
+where
+    E::Model: Debug,
+{
+    Ok(summary(table, &E::find().all(db).await?))
+}
+
+async fn copy_table<E>(
+    table: &'static str,
+    from: &DatabaseConnection,
+    to: &impl ConnectionTrait,
+) -> Result<TableCopy, CopyError>
+where
+    E: EntityTrait,
+    E::Model: Debug + Clone + IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let rows = E::find().all(from).await?;
+    for chunk in rows.chunks(CHUNK) {
+        E::insert_many(
+            chunk
+                .iter()
+                .cloned()
+                .map(IntoActiveModel::into_active_model),
+        )
+        .exec_without_returning(to)
+        .await?;
+    }
+    Ok(summary(table, &rows))
+}
