@@ -1,6 +1,7 @@
 //! A throwaway PostgreSQL cluster on a free port, that a test may stop, crash and start:
-//! `initdb` and `pg_ctl` from the machine's PostgreSQL (`pg_config --bindir`), run as the
-//! `postgres` user when the tests run as root (PostgreSQL refuses to run as root).
+//! `initdb` and `pg_ctl` from the machine's PostgreSQL (`pg_config --bindir`, else the
+//! newest `/usr/lib/postgresql/*/bin`), run as the `postgres` user when the tests run as
+//! root (PostgreSQL refuses to run as root).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -12,11 +13,22 @@ pub struct Cluster {
 }
 
 fn bindir() -> PathBuf {
-    let out = Command::new("pg_config")
-        .arg("--bindir")
-        .output()
-        .expect("pg_config is on PATH (PostgreSQL's server package)");
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output()
+        && out.status.success()
+    {
+        let dir = PathBuf::from(String::from_utf8(out.stdout).unwrap().trim());
+        if dir.join("initdb").exists() {
+            return dir;
+        }
+    }
+    // Debian keeps the server's tools under /usr/lib/postgresql/<version>/bin.
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL's server tools (initdb, pg_ctl) are installed")
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|d| d.join("initdb").exists())
+        .collect();
+    found.sort();
+    found.pop().expect("initdb under /usr/lib/postgresql/*/bin")
 }
 
 fn is_root() -> bool {
