@@ -15,8 +15,9 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use entity::enums::ApplicationStatus;
 use entity::{
-    assistance_need, assistance_offer, deadline_extension, match_proposal, state,
+    assistance_need, assistance_offer, deadline_extension, match_proposal, meeting, state,
     transparency_report, user,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -27,6 +28,7 @@ use crate::error::{ApiError, ServiceError};
 use crate::matching::Scored;
 use crate::obligations::Obligation;
 use crate::pagination::{Page, PageRequest};
+use crate::sponsorship::service::{Application, Stats};
 use crate::startup::AppContext;
 
 /// What every loader reads with: the request's viewer decides visibility, as in the
@@ -564,6 +566,78 @@ impl Loader<MatchesOfOffer> for Batch {
                 (k.clone(), list)
             })
             .collect())
+    }
+}
+
+/// A page of a meeting's sponsorship applications that the viewer may see.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ApplicationsOf(
+    pub ByRow<meeting::Model>,
+    pub Option<Vec<ApplicationStatus>>,
+    pub PageRequest,
+);
+
+impl Loader<ApplicationsOf> for Batch {
+    type Value = Page<Application>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[ApplicationsOf],
+    ) -> Result<HashMap<ApplicationsOf, Self::Value>, LoadError> {
+        // One grouped fetch per distinct filter and page.
+        let mut groups: Vec<(
+            &Option<Vec<ApplicationStatus>>,
+            &PageRequest,
+            Vec<&ApplicationsOf>,
+        )> = Vec::new();
+        for k in keys {
+            match groups.iter_mut().find(|(s, p, _)| *s == &k.1 && *p == &k.2) {
+                Some((_, _, members)) => members.push(k),
+                None => groups.push((&k.1, &k.2, vec![k])),
+            }
+        }
+        let mut out = HashMap::new();
+        for (statuses, page, members) in groups {
+            let meetings: Vec<Arc<meeting::Model>> =
+                members.iter().map(|k| Arc::clone(&k.0.0)).collect();
+            let mut pages = crate::sponsorship::service::list_applications(
+                &self.app.db,
+                &self.app.sponsorship,
+                &self.viewer,
+                &meetings,
+                statuses.clone(),
+                page,
+                self.app.clock.today(),
+            )
+            .await
+            .map_err(fault)?;
+            for k in members {
+                out.insert(k.clone(), pages.remove(&k.0.1).unwrap_or_else(Page::empty));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The balance of a meeting's approved delegates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct StatsOf(pub Uuid);
+
+impl Loader<StatsOf> for Batch {
+    type Value = Stats;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[StatsOf]) -> Result<HashMap<StatsOf, Stats>, LoadError> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        Ok(
+            crate::sponsorship::service::stats(&self.app.db, &self.viewer, &ids)
+                .await
+                .map_err(fault)?
+                .into_iter()
+                .map(|(id, s)| (StatsOf(id), s))
+                .collect(),
+        )
     }
 }
 

@@ -481,17 +481,18 @@ pub async fn get_application(
     }
 }
 
-/// The applications to a meeting that the viewer may see, oldest first.
+/// The applications to each of `meetings` that the viewer may see, oldest first, a page
+/// per meeting: two queries for the pages and one eligibility assessment for all of them.
 pub async fn list_applications(
     db: &DatabaseConnection,
     cfg: &SponsorshipConfig,
     viewer: &Viewer,
-    meeting: &Arc<meeting::Model>,
+    meetings: &[Arc<meeting::Model>],
     statuses: Option<Vec<ApplicationStatus>>,
-    page: PageRequest,
+    page: &PageRequest,
     today: NaiveDate,
-) -> Result<Page<Application>, ServiceError> {
-    let mut q = application::Entity::find().filter(application::Column::MeetingId.eq(meeting.id));
+) -> Result<HashMap<Uuid, Page<Application>>, ServiceError> {
+    let mut q = application::Entity::find();
     if let Some(s) = statuses {
         q = q.filter(application::Column::Status.is_in(s));
     }
@@ -504,8 +505,8 @@ pub async fn list_applications(
             _ => q = q.filter(application::Column::Id.is_null()),
         }
     }
-    let after = match page.after {
-        Some(a) => Some(Uuid::parse_str(&a).map_err(|_| {
+    let after = match &page.after {
+        Some(a) => Some(Uuid::parse_str(a).map_err(|_| {
             refused(
                 Code::InvalidInput,
                 &["after"],
@@ -514,27 +515,50 @@ pub async fn list_applications(
         })?),
         None => None,
     };
-    let page = pagination::fetch(
+    let ids: Vec<Uuid> = meetings.iter().map(|m| m.id).collect();
+    let pages = pagination::fetch_grouped(
         db,
         q,
+        application::Column::MeetingId,
+        &ids,
+        |a| a.meeting_id,
         application::Column::Id,
         Direction::Ascending,
         after,
         page.limit,
     )
     .await?;
-    let Page {
-        items,
-        has_next,
-        total,
-        has_previous,
-    } = page;
-    Ok(Page {
-        items: wrap_all(db, cfg, meeting, items, today).await?,
-        has_next,
-        total,
-        has_previous,
-    })
+    let codes: Vec<String> = pages
+        .values()
+        .flat_map(|p| p.items.iter().map(|r| r.state_code.clone()))
+        .collect();
+    let assessor = Assessor::load(db, &cfg.eligibility, codes, today).await?;
+    let mut out = HashMap::new();
+    for (id, page) in pages {
+        let Some(meeting) = meetings.iter().find(|m| m.id == id) else {
+            continue;
+        };
+        let Page {
+            items,
+            has_next,
+            total,
+            has_previous,
+        } = page;
+        let items = items
+            .into_iter()
+            .map(|r| assessor.wrap(r, meeting))
+            .collect::<Result<Vec<_>, _>>()?;
+        out.insert(
+            id,
+            Page {
+                items,
+                has_next,
+                total,
+                has_previous,
+            },
+        );
+    }
+    Ok(out)
 }
 
 /// Every application to a meeting, oldest first, for statistics, the suggestion and the
@@ -1077,20 +1101,23 @@ fn share(part: usize, whole: usize) -> f64 {
     }
 }
 
-/// `sponsorshipStats`: ISU staff and coordinators.
+/// The balance of approved delegates at each of `meetings`, in two queries.
 pub async fn stats(
     db: &DatabaseConnection,
     viewer: &Viewer,
-    meeting: &meeting::Model,
-) -> Result<Stats, ServiceError> {
+    meetings: &[Uuid],
+) -> Result<HashMap<Uuid, Stats>, ServiceError> {
     use sea_orm::Iterable;
     require_stats_reader(viewer)?;
-    let rows = all_applications(db, meeting.id).await?;
-    let approved: Vec<&application::Model> = rows
+    let rows = application::Entity::find()
+        .filter(application::Column::MeetingId.is_in(meetings.iter().copied()))
+        .all(db)
+        .await?;
+    let codes: Vec<&str> = rows
         .iter()
         .filter(|a| a.status == ApplicationStatus::Approved)
+        .map(|a| a.state_code.as_str())
         .collect();
-    let codes: Vec<&str> = approved.iter().map(|a| a.state_code.as_str()).collect();
     let regions: HashMap<String, Option<RegionalGroup>> = state::Entity::find()
         .filter(state::Column::Code.is_in(codes))
         .all(db)
@@ -1098,32 +1125,45 @@ pub async fn stats(
         .into_iter()
         .map(|s| (s.code, s.regional_group))
         .collect();
-    let female = approved
+    Ok(meetings
         .iter()
-        .filter(|a| a.delegate_gender == Gender::Female)
-        .count();
-    Ok(Stats {
-        applications: rows.len(),
-        approved: approved.len(),
-        female_share_approved: share(female, approved.len()),
-        by_gender: Gender::iter()
-            .map(|g| {
-                (
-                    g,
-                    approved.iter().filter(|a| a.delegate_gender == g).count(),
-                )
-            })
-            .collect(),
-        by_region: RegionalGroup::iter()
-            .map(|g| {
-                let n = approved
-                    .iter()
-                    .filter(|a| regions.get(&a.state_code).copied().flatten() == Some(g))
-                    .count();
-                (g, n)
-            })
-            .collect(),
-    })
+        .map(|id| {
+            let of: Vec<&application::Model> =
+                rows.iter().filter(|a| a.meeting_id == *id).collect();
+            let approved: Vec<&application::Model> = of
+                .iter()
+                .copied()
+                .filter(|a| a.status == ApplicationStatus::Approved)
+                .collect();
+            let female = approved
+                .iter()
+                .filter(|a| a.delegate_gender == Gender::Female)
+                .count();
+            let stats = Stats {
+                applications: of.len(),
+                approved: approved.len(),
+                female_share_approved: share(female, approved.len()),
+                by_gender: Gender::iter()
+                    .map(|g| {
+                        (
+                            g,
+                            approved.iter().filter(|a| a.delegate_gender == g).count(),
+                        )
+                    })
+                    .collect(),
+                by_region: RegionalGroup::iter()
+                    .map(|g| {
+                        let n = approved
+                            .iter()
+                            .filter(|a| regions.get(&a.state_code).copied().flatten() == Some(g))
+                            .count();
+                        (g, n)
+                    })
+                    .collect(),
+            };
+            (*id, stats)
+        })
+        .collect())
 }
 
 /// The suggestion with what its fields are computed from.

@@ -132,18 +132,15 @@ impl Meeting {
         status: Option<Vec<ApplicationStatus>>,
     ) -> async_graphql::Result<Conn<SponsorshipApplication>> {
         let page = page_request(first, after)?;
-        let app = app(ctx)?;
-        let page = service::list_applications(
-            &app.db,
-            &app.sponsorship,
-            viewer(ctx),
-            &Arc::new(self.0.clone()),
+        let key = crate::graphql::loaders::ApplicationsOf(
+            crate::graphql::loaders::ByRow(Arc::new(self.0.clone()), self.0.id),
             status.map(|s| s.into_iter().map(Into::into).collect()),
             page,
-            app.clock.today(),
-        )
-        .await
-        .map_err(ApiError::from)?;
+        );
+        let page = crate::graphql::loaders::loaders(ctx)?
+            .load_one(key)
+            .await?
+            .unwrap_or_else(crate::pagination::Page::empty);
         Ok(connection(
             page,
             |a| a.row.id.to_string(),
@@ -156,10 +153,11 @@ impl Meeting {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<SponsorshipStats> {
-        let stats = service::stats(&app(ctx)?.db, viewer(ctx), &self.0)
-            .await
-            .map_err(ApiError::from)?;
-        Ok(SponsorshipStats::from(stats))
+        crate::graphql::loaders::loaders(ctx)?
+            .load_one(crate::graphql::loaders::StatsOf(self.0.id))
+            .await?
+            .map(SponsorshipStats::from)
+            .ok_or_else(|| ApiError::Internal("no statistics for a meeting".into()).into())
     }
     /// Which pending eligible applications to approve next, within the remaining budget.
     /// ISU staff. The objective is in the README ("Sponsorship suggestion").

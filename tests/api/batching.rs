@@ -290,3 +290,51 @@ async fn batched_pages_are_the_pages_a_single_state_gets() {
         assert_eq!(empty["node"]["transparencyReports"]["edges"], json!([]));
     }
 }
+
+#[tokio::test]
+async fn meetings_with_their_applications_and_statistics_cost_the_same_for_one_or_two() {
+    let app = spawn_app().await;
+    let seeded = std::process::Command::new(env!("CARGO_BIN_EXE_ccm-isu"))
+        .args(["seed", "--demo"])
+        .env("DATABASE_URL", &app.url)
+        .env("ISU_USER_PASSWORD", "demo-password-123")
+        .env_remove("ISU_ENV")
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let token = app.admin_token().await;
+    let q = r#"query($n: Int) { meetings(first: $n) { edges { node {
+        applications(first: 5) { totalCount edges { node { id state { code } } } }
+        sponsorshipStats { applications approved }
+    } } } }"#;
+    let mut spent = Vec::new();
+    for n in [1, 2] {
+        let mut best = u64::MAX;
+        for _ in 0..3 {
+            let before = statements(&app).await;
+            let body = app.graphql_as(&token, q, json!({ "n": n })).await;
+            let after = statements(&app).await;
+            assert!(body.get("errors").is_none(), "{body}");
+            let edges = body["data"]["meetings"]["edges"].as_array().unwrap();
+            assert_eq!(edges.len(), n);
+            assert!(edges.iter().all(|e| {
+                e["node"]["sponsorshipStats"]["applications"]
+                    .as_i64()
+                    .unwrap()
+                    > 0
+                    && e["node"]["applications"]["totalCount"]
+                        == e["node"]["sponsorshipStats"]["applications"]
+            }));
+            best = best.min(after - before);
+        }
+        spent.push(best);
+    }
+    assert_eq!(
+        spent[0], spent[1],
+        "statements for 1 and 2 meetings: {spent:?}"
+    );
+}
