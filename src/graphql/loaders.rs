@@ -586,19 +586,15 @@ impl Loader<ApplicationsOf> for Batch {
         keys: &[ApplicationsOf],
     ) -> Result<HashMap<ApplicationsOf, Self::Value>, LoadError> {
         // One grouped fetch per distinct filter and page.
-        let mut groups: Vec<(
-            &Option<Vec<ApplicationStatus>>,
-            &PageRequest,
+        let mut groups: HashMap<
+            (&Option<Vec<ApplicationStatus>>, &PageRequest),
             Vec<&ApplicationsOf>,
-        )> = Vec::new();
+        > = HashMap::new();
         for k in keys {
-            match groups.iter_mut().find(|(s, p, _)| *s == &k.1 && *p == &k.2) {
-                Some((_, _, members)) => members.push(k),
-                None => groups.push((&k.1, &k.2, vec![k])),
-            }
+            groups.entry((&k.1, &k.2)).or_default().push(k);
         }
         let mut out = HashMap::new();
-        for (statuses, page, members) in groups {
+        for ((statuses, page), members) in groups {
             let meetings: Vec<Arc<meeting::Model>> =
                 members.iter().map(|k| Arc::clone(&k.0.0)).collect();
             let mut pages = crate::sponsorship::service::list_applications(
