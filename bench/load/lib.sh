@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared settings and helpers of the load benchmark; sourced by the scripts in bench/load,
 # bench/peer and bench/pgbench. Every setting is an environment variable with a default.
 
@@ -13,6 +14,7 @@ BENCH_DATABASE_URL="postgres://${PGUSER}@${PGHOST}:${PGPORT}/${BENCH_DB}"
 
 # The release binary. CCM_ISU_BIN wins; else the repository's (or CARGO_TARGET_DIR's) release
 # build, which all.sh builds first unless BENCH_NO_BUILD=1.
+# shellcheck disable=SC2034 # used by all.sh
 CCM_ISU_BIN_GIVEN=${CCM_ISU_BIN:+1}
 CCM_ISU_BIN=${CCM_ISU_BIN:-${CARGO_TARGET_DIR:-$REPO_DIR/target}/release/ccm-isu}
 # The source tree the binary was built from, for the commit hash in the results (or
@@ -296,7 +298,7 @@ start_peer() {
         die "the peer is not installed: run bench/peer/install.sh"
     log "starting PostGraphile $("$PEER_NODE" -p "require('$PEER_DIR/node_modules/postgraphile/package.json').version") on 127.0.0.1:$PEER_PORT (node $("$PEER_NODE" --version), pool $BENCH_POOL)"
     (
-        cd "$PEER_DIR"
+        cd "$PEER_DIR" || exit 1
         exec env NODE_ENV=production DATABASE_URL="$BENCH_DATABASE_URL" PEER_PORT="$PEER_PORT" \
             BENCH_POOL="$BENCH_POOL" "$PEER_NODE" node_modules/postgraphile/dist/cli-run.js \
             -C graphile.config.mjs

@@ -6,8 +6,10 @@
 #
 # Writes $BENCH_OUT/sql/<impl>-<query>.log (the statements, parameters filled in),
 # $BENCH_OUT/statements.tsv (impl, query, statements per request) and, for ccm-isu,
-# bench/pgbench/<query>.sql: the same statements as a pgbench script, one request per
-# transaction, which bench/pgbench/run.sh runs as the database's ceiling.
+# $BENCH_OUT/sql/<query>.sql: the same statements as a pgbench script, one request per
+# transaction, which bench/pgbench/run.sh runs as the database's ceiling. With
+# BENCH_UPDATE_SQL=1 it also replaces the committed bench/pgbench/<query>.sql (IDs of users and
+# sessions differ from one seeding to the next, so only when the SQL itself changed).
 #
 # PG_LOG is the server's log file; by default the one pg_current_logfile() names, else
 # Debian's /var/log/postgresql/postgresql-<major>-main.log.
@@ -95,7 +97,10 @@ for q in $BENCH_QUERIES; do
         echo "-- captured by bench/pgbench/capture.sh from PostgreSQL's log; run by bench/pgbench/run.sh."
         echo "-- Parameters are inlined as literals. Commit of the server: $(describe_machine | sed -n 's/^commit=//p')."
         sed 's/$/;/' "$BENCH_OUT/sql/ours-$q.log"
-    } >"$PGBENCH_DIR/$q.sql"
+    } >"$BENCH_OUT/sql/$q.sql"
+    if [[ ${BENCH_UPDATE_SQL:-0} == 1 ]]; then
+        cp "$BENCH_OUT/sql/$q.sql" "$PGBENCH_DIR/$q.sql"
+    fi
 done
 stop_servers
 

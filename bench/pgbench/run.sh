@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The database's own ceiling for each query: the statements ccm-isu issues for one request
-# (bench/pgbench/<query>.sql, from capture.sh) as one pgbench transaction, at the same client
-# counts as the load benchmark, with prepared statements like the server's driver. Appends
-# "query clients tps latency_avg_ms" to $BENCH_OUT/pgbench.tsv.
+# as one pgbench transaction, at the same client counts as the load benchmark, with prepared
+# statements like the server's driver. The statements are this run's capture
+# ($BENCH_OUT/sql/<query>.sql, from capture.sh), or else the committed bench/pgbench/<query>.sql.
+# Appends "query clients tps latency_avg_ms" to $BENCH_OUT/pgbench.tsv.
 set -euo pipefail
 source "$(dirname "$0")/../load/lib.sh"
 
@@ -11,8 +12,10 @@ mkdir -p "$BENCH_OUT/pgbench"
 PGBENCH_DIR=$BENCH_DIR/pgbench
 
 for q in $BENCH_QUERIES; do
-    script=$PGBENCH_DIR/$q.sql
+    script=$BENCH_OUT/sql/$q.sql
+    [[ -s $script ]] || script=$PGBENCH_DIR/$q.sql
     [[ -s $script ]] || die "no $script: run bench/pgbench/capture.sh first"
+    log "pgbench $q: statements from $script"
     for c in $BENCH_CONNECTIONS; do
         threads=$((c < BENCH_THREADS ? c : BENCH_THREADS))
         log "pgbench $q: warm-up ${BENCH_WARMUP}s, then ${BENCH_DURATION}s at $c clients"
