@@ -275,9 +275,10 @@ async fn graphql(
         }
     }
     let batch = batch.data(viewer).data(ClientAddr(addr.ip().to_string()));
+    let run = execute_batch(&state, batch);
     let mut response = match &claim {
-        Some(c) => idempotency::with_claim(Arc::clone(c), state.schema.execute_batch(batch)).await,
-        None => state.schema.execute_batch(batch).await,
+        Some(c) => idempotency::with_claim(Arc::clone(c), run).await,
+        None => run.await,
     };
     let unavailable = match &mut response {
         BatchResponse::Single(r) => code_request_errors(r),
@@ -319,6 +320,21 @@ async fn graphql(
         retry_after(&mut resp);
     }
     resp
+}
+
+/// The operations of a batch one after the other, as async-graphql's `execute_batch` does.
+async fn execute_batch(state: &AppState, batch: BatchRequest) -> BatchResponse {
+    let run = |r| crate::graphql::execute(&state.schema, &state.ctx.metrics, r);
+    match batch {
+        BatchRequest::Single(r) => BatchResponse::Single(run(r).await),
+        BatchRequest::Batch(rs) => {
+            let mut out = Vec::with_capacity(rs.len());
+            for r in rs {
+                out.push(run(r).await);
+            }
+            BatchResponse::Batch(out)
+        }
+    }
 }
 
 /// How long a request waits for the response of an earlier one with its key.

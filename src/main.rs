@@ -15,6 +15,12 @@ use entity::enums::{ThematicArea, UserRole};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::ActiveEnum;
 
+/// mimalloc, not glibc's malloc: glibc kept each login's argon2 buffer (19 MiB) in the
+/// arena of the thread that hashed it, so a few logins took the server past 150 MB, and a
+/// third of a large query's time went to malloc and free (`bench/README.md`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "ccm-isu",

@@ -8,13 +8,9 @@
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
-};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
-use async_graphql::{Request, Response, ServerResult, Variables};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -169,7 +165,8 @@ impl Metrics {
             .inc();
     }
 
-    fn operation(&self, name: &str, elapsed: Duration, failed: bool) {
+    /// Counts one GraphQL operation under its name (see [`Self::label`]).
+    pub fn operation(&self, name: &str, elapsed: Duration, failed: bool) {
         let labels = OperationLabels {
             operation: self.label(name),
         };
@@ -261,82 +258,19 @@ fn resident_bytes() -> Option<i64> {
     Some(kib * 1024)
 }
 
-/// Times each GraphQL operation and labels it with its name: the request's
-/// `operationName`, else the document's only operation's name, else `anonymous`.
-pub struct Observe;
-
-impl ExtensionFactory for Observe {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ObserveOne {
-            name: Mutex::new(None),
-        })
+/// The name an operation is counted under: the request's `operationName`, else the
+/// document's only operation's name, else `anonymous`.
+pub fn operation_name(requested: Option<&str>, doc: &ExecutableDocument) -> String {
+    if let Some(name) = requested {
+        return name.to_owned();
     }
-}
-
-struct ObserveOne {
-    name: Mutex<Option<String>>,
-}
-
-impl ObserveOne {
-    fn set_name(&self, name: String) {
-        if let Ok(mut n) = self.name.lock() {
-            *n = Some(name);
-        }
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for ObserveOne {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let started = Instant::now();
-        let response = next.run(ctx).await;
-        if let Some(app) = ctx.data_opt::<crate::startup::AppContext>() {
-            let name = self
-                .name
-                .lock()
-                .ok()
-                .and_then(|mut n| n.take())
-                .unwrap_or_else(|| "unparsed".into());
-            app.metrics
-                .operation(&name, started.elapsed(), !response.errors.is_empty());
-        }
-        response
-    }
-
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        if let Some(name) = &request.operation_name {
-            self.set_name(name.clone());
-        }
-        next.run(ctx, request).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let named = self.name.lock().ok().is_some_and(|n| n.is_some());
-        if !named {
-            let name = match &doc.operations {
-                DocumentOperations::Single(_) => "anonymous".to_owned(),
-                DocumentOperations::Multiple(ops) if ops.len() == 1 => ops
-                    .keys()
-                    .next()
-                    .map(|n| n.to_string())
-                    .unwrap_or_else(|| "anonymous".into()),
-                DocumentOperations::Multiple(_) => "anonymous".into(),
-            };
-            self.set_name(name);
-        }
-        Ok(doc)
+    match &doc.operations {
+        DocumentOperations::Multiple(ops) if ops.len() == 1 => ops
+            .keys()
+            .next()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "anonymous".into()),
+        DocumentOperations::Single(_) | DocumentOperations::Multiple(_) => "anonymous".into(),
     }
 }
 

@@ -7,8 +7,8 @@ use std::hash::Hash;
 
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, WindowStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select, TryGetable,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Select, TryGetable,
 };
 
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
@@ -108,7 +108,7 @@ where
     })
 }
 
-/// One page per group in two queries whatever the number of groups: `select` restricted to
+/// One page per group in one statement (two after a cursor) whatever the number of groups: `select` restricted to
 /// `group` in `groups`, each group's rows ordered by the unique column `key`, the page cut
 /// by `ROW_NUMBER()` over the group (SQLite and PostgreSQL both have window functions).
 /// Every group asked for is in the answer, empty when it has no rows. The same as calling
@@ -145,39 +145,48 @@ where
         return Ok(pages);
     }
     let select = select.filter(group.is_in(groups.iter().cloned()));
-    let totals: Vec<(K, i64)> = select
-        .clone()
-        .select_only()
-        .column(group)
-        .column_as(key.count(), "n")
-        .group_by(group)
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (g, n) in totals {
-        if let Some(p) = pages.get_mut(&g) {
-            p.total = u64::try_from(n).unwrap_or(0);
-        }
-    }
-    let mut inner = select;
-    if let Some(after) = after {
-        inner = match direction {
-            Direction::Ascending => inner.filter(key.gt(after)),
-            Direction::Descending => inner.filter(key.lt(after)),
-        };
-    }
     let order = match direction {
         Direction::Ascending => Order::Asc,
         Direction::Descending => Order::Desc,
     };
-    let mut inner = inner.into_query();
-    inner.expr_window_as(
-        Expr::cust("ROW_NUMBER()"),
-        WindowStatement::partition_by(group)
-            .order_by(key, order.clone())
-            .to_owned(),
-        Alias::new("page_row"),
-    );
+    let window = WindowStatement::partition_by(group)
+        .order_by(key, order)
+        .to_owned();
+    let first_page = after.is_none();
+    let mut inner = match after {
+        // A first page counts each group in the same statement, before it is cut.
+        None => select,
+        Some(after) => {
+            // After a cursor the rows before it are gone from the window: count apart.
+            let totals: Vec<(K, i64)> = select
+                .clone()
+                .select_only()
+                .column(group)
+                .column_as(key.count(), "n")
+                .group_by(group)
+                .into_tuple()
+                .all(db)
+                .await?;
+            for (g, n) in totals {
+                if let Some(p) = pages.get_mut(&g) {
+                    p.total = u64::try_from(n).unwrap_or(0);
+                }
+            }
+            match direction {
+                Direction::Ascending => select.filter(key.gt(after)),
+                Direction::Descending => select.filter(key.lt(after)),
+            }
+        }
+    }
+    .into_query();
+    inner.expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_row"));
+    if first_page {
+        inner.expr_window_as(
+            Expr::cust("COUNT(*)"),
+            WindowStatement::partition_by(group),
+            Alias::new("page_total"),
+        );
+    }
     let outer = Query::select()
         .column(Asterisk)
         .from_subquery(inner, Alias::new("paged"))
@@ -187,10 +196,14 @@ where
         ))
         .order_by(Alias::new("page_row"), Order::Asc)
         .to_owned();
-    let rows = E::find()
-        .from_raw_sql(db.get_database_backend().build(&outer))
-        .all(db)
-        .await?;
+    let mut rows = Vec::new();
+    for result in db.query_all(&outer).await? {
+        let row = E::Model::from_query_result(&result, "")?;
+        if first_page && let Some(p) = pages.get_mut(&group_of(&row)) {
+            p.total = u64::try_from(result.try_get::<i64>("", "page_total")?).unwrap_or(0);
+        }
+        rows.push(row);
+    }
     let cap = usize::try_from(limit).unwrap_or(usize::MAX);
     for row in rows {
         if let Some(p) = pages.get_mut(&group_of(&row)) {

@@ -5,15 +5,18 @@
 //! Ownership rules live in services, which take the viewer, because a guard cannot see
 //! the object being read.
 
+use std::sync::Arc;
+
 use entity::enums::{ThematicArea, UserRole, split_values};
 use entity::{refresh_token, user};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::jwt::JwtKeys;
 use crate::error::{Code, ServiceError};
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Principal {
     pub user_id: Uuid,
     pub role: UserRole,
@@ -22,6 +25,21 @@ pub struct Principal {
     pub thematic_areas: Vec<ThematicArea>,
     /// The login session (refresh token family) the access token belongs to.
     pub session_id: Uuid,
+    /// The account as read when the token was checked, for `me`: a query reads it once.
+    pub account: Arc<user::Model>,
+}
+
+/// Everything but the account row, whose password hash stays out of logs.
+impl std::fmt::Debug for Principal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Principal")
+            .field("user_id", &self.user_id)
+            .field("role", &self.role)
+            .field("state_code", &self.state_code)
+            .field("thematic_areas", &self.thematic_areas)
+            .field("session_id", &self.session_id)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -123,28 +141,27 @@ pub async fn resolve(
     let user_id = Uuid::parse_str(&claims.sub).map_err(|_| TokenRefusal::Invalid)?;
     let session_id = Uuid::parse_str(&claims.sid).map_err(|_| TokenRefusal::Invalid)?;
 
-    let fault = |e: sea_orm::DbErr| TokenRefusal::Fault(e.into());
+    // One statement: the active user, provided the session still has a live refresh token.
+    let live_session = Query::select()
+        .expr(Expr::val(1))
+        .from(refresh_token::Entity)
+        .and_where(refresh_token::Column::FamilyId.eq(session_id))
+        .and_where(refresh_token::Column::UserId.eq(user_id))
+        .and_where(refresh_token::Column::RevokedAt.is_null())
+        .to_owned();
     let user = user::Entity::find_by_id(user_id)
+        .filter(user::Column::Active.eq(true))
+        .filter(Expr::exists(live_session))
         .one(db)
         .await
-        .map_err(fault)?
-        .filter(|u| u.active)
+        .map_err(|e| TokenRefusal::Fault(e.into()))?
         .ok_or(TokenRefusal::SessionEnded)?;
-    let live = refresh_token::Entity::find()
-        .filter(refresh_token::Column::FamilyId.eq(session_id))
-        .filter(refresh_token::Column::UserId.eq(user_id))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .count(db)
-        .await
-        .map_err(fault)?;
-    if live == 0 {
-        return Err(TokenRefusal::SessionEnded);
-    }
     Ok(Viewer::authenticated(Principal {
         user_id,
         role: user.role,
-        state_code: user.state_code,
+        state_code: user.state_code.clone(),
         thematic_areas: split_values(&user.thematic_areas),
         session_id,
+        account: Arc::new(user),
     }))
 }

@@ -143,7 +143,7 @@ pub async fn propose(
     .ok_or_else(|| {
         ServiceError::refused(Code::NotFound, &["input", "offerId"], "No such offer.")
     })?;
-    let ctx = MatchContext::load(db, today, cfg).await?;
+    let ctx = MatchContext::load(db, today, cfg, Some(&[need.state_code.as_str()])).await?;
     let why = matching::ineligibility(&ctx.need(&need), &ctx.offer(&offer));
     if !why.is_empty() {
         return Err(ServiceError::refused(

@@ -51,26 +51,8 @@ fn sees_state(viewer: &Viewer, code: Option<&str>) -> bool {
     }
 }
 
-/// The needs declared in a report that the viewer may see, oldest first.
-pub async fn needs_of_report(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    report_id: Uuid,
-) -> Result<Vec<assistance_need::Model>, DbErr> {
-    if viewer.principal().is_none() {
-        return Ok(vec![]);
-    }
-    Ok(assistance_need::Entity::find()
-        .filter(assistance_need::Column::SourceReportId.eq(report_id))
-        .order_by_asc(assistance_need::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|n| need_visible(viewer, n))
-        .collect())
-}
-
-/// [`needs_of_report`] for several reports at once, in one query.
+/// The needs declared in each of several reports that the viewer may see, oldest first,
+/// in one query.
 pub async fn needs_of_reports(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -752,7 +734,8 @@ where
     Ok(pages)
 }
 
-/// [`needs_of_state`] for several States at once.
+/// The needs of several States, a page each, through `StateParty`: a State's needs are
+/// seen by its delegation and the ISU.
 pub async fn needs_of_states(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -772,7 +755,7 @@ pub async fn needs_of_states(
     .await
 }
 
-/// [`offers_of_state`] for several States at once.
+/// The offers of several States as providers, a page each, with the same visibility.
 pub async fn offers_of_states(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -792,54 +775,6 @@ pub async fn offers_of_states(
     .await
 }
 
-/// A State's needs or offers, through `StateParty`, with the same visibility.
-pub async fn needs_of_state(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    code: &str,
-    page: PageRequest,
-) -> Result<Page<assistance_need::Model>, ServiceError> {
-    if !sees_state(viewer, Some(code)) {
-        return Ok(Page {
-            items: vec![],
-            has_next: false,
-            total: 0,
-            has_previous: false,
-        });
-    }
-    list_page(
-        db,
-        assistance_need::Entity::find().filter(assistance_need::Column::StateCode.eq(code)),
-        assistance_need::Column::Id,
-        page,
-    )
-    .await
-}
-
-pub async fn offers_of_state(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    code: &str,
-    page: PageRequest,
-) -> Result<Page<assistance_offer::Model>, ServiceError> {
-    if !sees_state(viewer, Some(code)) {
-        return Ok(Page {
-            items: vec![],
-            has_next: false,
-            total: 0,
-            has_previous: false,
-        });
-    }
-    list_page(
-        db,
-        assistance_offer::Entity::find()
-            .filter(assistance_offer::Column::ProviderStateCode.eq(code)),
-        assistance_offer::Column::Id,
-        page,
-    )
-    .await
-}
-
 /// Everything matching needs in memory: States, rates, the day.
 pub struct MatchContext {
     pub states: HashMap<String, state::Model>,
@@ -851,32 +786,41 @@ pub struct MatchContext {
 }
 
 impl MatchContext {
+    /// Loads the context for matching needs of the States in `needs_of` (every State when
+    /// None): the urgency of a need comes from its own State's deadlines, so those are the
+    /// only ones computed.
     pub async fn load(
         db: &DatabaseConnection,
         today: NaiveDate,
         cfg: &CooperationConfig,
+        needs_of: Option<&[&str]>,
     ) -> Result<Self, ServiceError> {
-        let states = state::Entity::find()
+        let states: HashMap<String, state::Model> = state::Entity::find()
             .all(db)
             .await?
             .into_iter()
             .map(|s| (s.code.clone(), s))
             .collect();
+        let bound: Vec<&state::Model> = match needs_of {
+            Some(codes) => codes.iter().filter_map(|c| states.get(*c)).collect(),
+            None => states.values().collect(),
+        };
         let mut deadlines: HashMap<(String, ThematicArea), i64> = HashMap::new();
-        for (s, o) in crate::states::obligations::for_all(db, today).await? {
-            if o.status == ObligationStatus::Met {
-                continue;
+        for (code, list) in crate::states::obligations::of_states(db, &bound, today).await? {
+            for o in list.iter().filter(|o| o.status != ObligationStatus::Met) {
+                let area = match o.kind {
+                    ObligationKind::Clearance => ThematicArea::Clearance,
+                    ObligationKind::StockpileDestruction => ThematicArea::StockpileDestruction,
+                    ObligationKind::InitialTransparencyReport
+                    | ObligationKind::AnnualTransparencyReport => {
+                        ThematicArea::TransparencyReporting
+                    }
+                };
+                let e = deadlines
+                    .entry((code.clone(), area))
+                    .or_insert(o.days_remaining);
+                *e = (*e).min(o.days_remaining);
             }
-            let area = match o.kind {
-                ObligationKind::Clearance => ThematicArea::Clearance,
-                ObligationKind::StockpileDestruction => ThematicArea::StockpileDestruction,
-                ObligationKind::InitialTransparencyReport
-                | ObligationKind::AnnualTransparencyReport => ThematicArea::TransparencyReporting,
-            };
-            let e = deadlines
-                .entry((s.code.clone(), area))
-                .or_insert(o.days_remaining);
-            *e = (*e).min(o.days_remaining);
         }
         Ok(Self {
             states,
@@ -972,6 +916,14 @@ async fn open_needs(db: &DatabaseConnection) -> Result<Vec<assistance_need::Mode
         .await
 }
 
+/// The States of `needs`, once each.
+fn states_of(needs: &[assistance_need::Model]) -> Vec<&str> {
+    let mut codes: Vec<&str> = needs.iter().map(|n| n.state_code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
 /// The best offers for each of `needs`, best first, at most `first` each. The context and
 /// the open offers are loaded once for all of them.
 pub async fn matches_for_needs(
@@ -981,7 +933,7 @@ pub async fn matches_for_needs(
     today: NaiveDate,
     first: usize,
 ) -> Result<HashMap<Uuid, Vec<(assistance_offer::Model, Scored)>>, ServiceError> {
-    let ctx = MatchContext::load(db, today, cfg).await?;
+    let ctx = MatchContext::load(db, today, cfg, Some(&states_of(needs))).await?;
     let offers = open_offers(db).await?;
     let facts: Vec<OfferFacts> = offers.iter().map(|o| ctx.offer(o)).collect();
     let by_id: HashMap<Uuid, &assistance_offer::Model> = offers.iter().map(|o| (o.id, o)).collect();
@@ -1005,7 +957,7 @@ pub async fn why_unmatched(
     needs: &[assistance_need::Model],
     today: NaiveDate,
 ) -> Result<HashMap<Uuid, Vec<String>>, ServiceError> {
-    let ctx = MatchContext::load(db, today, cfg).await?;
+    let ctx = MatchContext::load(db, today, cfg, Some(&states_of(needs))).await?;
     let facts: Vec<OfferFacts> = open_offers(db)
         .await?
         .iter()
@@ -1027,7 +979,7 @@ pub async fn matches_for_offers(
     today: NaiveDate,
     first: usize,
 ) -> Result<HashMap<Uuid, Vec<(assistance_need::Model, Scored)>>, ServiceError> {
-    let ctx = MatchContext::load(db, today, cfg).await?;
+    let ctx = MatchContext::load(db, today, cfg, None).await?;
     let needs: Vec<assistance_need::Model> = open_needs(db)
         .await?
         .into_iter()
@@ -1089,7 +1041,7 @@ pub async fn allocation(
         UserRole::IsuStaff,
         UserRole::Coordinator,
     ])?;
-    let ctx = MatchContext::load(db, today, cfg).await?;
+    let ctx = MatchContext::load(db, today, cfg, None).await?;
     let needs: Vec<(assistance_need::Model, NeedFacts)> = open_needs(db)
         .await?
         .into_iter()

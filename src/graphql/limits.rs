@@ -7,18 +7,16 @@
 //! - complexity ([`MAX_COMPLEXITY`]), where a connection or a list with `first` costs
 //!   `first × child` ([`page_cost`]);
 //! - the same field at most [`MAX_SAME_FIELD`] times in one selection set, aliases
-//!   included, and at most [`MAX_FIELDS`] fields in a document ([`ShapeLimits`]), so that
+//!   included, and at most [`MAX_FIELDS`] fields in a document ([`check_shape`], run by
+//!   [`super::execute`]), so that
 //!   alias-multiplied queries cannot pass as cheap ones;
 //! - at most [`MAX_DIRECTIVES`] directives on one field.
 //!
 //! Batches (at most 5 operations), body size (1 MiB) and time are limited in `crate::http`.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Variables};
 
 /// Deepest selection of data accepted.
 pub const MAX_DEPTH: usize = 10;
@@ -40,30 +38,6 @@ pub const MAX_DIRECTIVES: usize = 5;
 pub fn page_cost(first: Option<i32>, default: i32, child: usize) -> usize {
     let n = usize::try_from(first.unwrap_or(default).clamp(1, 100)).unwrap_or(1);
     n.saturating_mul(child)
-}
-
-/// Checks the shape of every parsed document (see the module docs).
-pub struct ShapeLimits;
-
-impl ExtensionFactory for ShapeLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ShapeLimits)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for ShapeLimits {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        check_shape(&doc).map_err(|message| ServerError::new(message, None))?;
-        Ok(doc)
-    }
 }
 
 /// Why a document is refused, or Ok.

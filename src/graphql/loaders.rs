@@ -20,13 +20,13 @@ use entity::{
     assistance_need, assistance_offer, deadline_extension, match_proposal, meeting, state,
     transparency_report, user,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, ServiceError};
 use crate::matching::Scored;
-use crate::obligations::Obligation;
+use crate::obligations::ReportFact;
 use crate::pagination::{Page, PageRequest};
 use crate::sponsorship::service::{Application, Stats};
 use crate::startup::AppContext;
@@ -181,34 +181,31 @@ impl Loader<StateByCode> for Batch {
     }
 }
 
-/// A State's obligations as of today.
+/// The facts of a State's submitted and published reports: what its obligations are
+/// computed from, with its extensions ([`ExtensionsOf`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ObligationsOf(pub ByRow<state::Model>);
+pub struct ReportFactsOf(pub String);
 
-impl Loader<ObligationsOf> for Batch {
-    type Value = Vec<Obligation>;
+impl Loader<ReportFactsOf> for Batch {
+    type Value = Vec<ReportFact>;
     type Error = LoadError;
 
     async fn load(
         &self,
-        keys: &[ObligationsOf],
-    ) -> Result<HashMap<ObligationsOf, Vec<Obligation>>, LoadError> {
-        let states: Vec<&state::Model> = keys.iter().map(|k| k.0.0.as_ref()).collect();
-        let mut by_code =
-            crate::states::obligations::of_states(&self.app.db, &states, self.app.clock.today())
-                .await
-                .map_err(fault)?;
+        keys: &[ReportFactsOf],
+    ) -> Result<HashMap<ReportFactsOf, Vec<ReportFact>>, LoadError> {
+        let codes: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
+        let mut by_code = crate::states::obligations::report_facts(&self.app.db, Some(&codes))
+            .await
+            .map_err(fault)?;
         Ok(keys
             .iter()
-            .map(|k| {
-                let list = by_code.remove(&k.0.0.code).unwrap_or_default();
-                (k.clone(), list)
-            })
+            .map(|k| (k.clone(), by_code.remove(&k.0).unwrap_or_default()))
             .collect())
     }
 }
 
-/// The extensions granted to a State, oldest first.
+/// The extensions granted to a State, oldest deadline first.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ExtensionsOf(pub String);
 
@@ -220,20 +217,14 @@ impl Loader<ExtensionsOf> for Batch {
         &self,
         keys: &[ExtensionsOf],
     ) -> Result<HashMap<ExtensionsOf, Vec<deadline_extension::Model>>, LoadError> {
-        let mut out: HashMap<ExtensionsOf, Vec<deadline_extension::Model>> =
-            keys.iter().map(|k| (k.clone(), vec![])).collect();
-        for e in deadline_extension::Entity::find()
-            .filter(deadline_extension::Column::StateCode.is_in(keys.iter().map(|k| k.0.clone())))
-            .order_by_asc(deadline_extension::Column::NewDeadline)
-            .all(&self.app.db)
+        let codes: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
+        let mut by_code = crate::states::obligations::extensions(&self.app.db, Some(&codes))
             .await
-            .map_err(fault)?
-        {
-            if let Some(list) = out.get_mut(&ExtensionsOf(e.state_code.clone())) {
-                list.push(e);
-            }
-        }
-        Ok(out)
+            .map_err(fault)?;
+        Ok(keys
+            .iter()
+            .map(|k| (k.clone(), by_code.remove(&k.0).unwrap_or_default()))
+            .collect())
     }
 }
 

@@ -51,7 +51,8 @@ pub async fn get_many(
         .collect())
 }
 
-/// [`for_state`] for several States at once, in two queries.
+/// The reports of several States the viewer may see, a page each, newest first, in one
+/// statement (two after a cursor).
 pub async fn for_states(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -74,29 +75,6 @@ pub async fn for_states(
         transparency_report::Column::StateCode,
         codes,
         |r| r.state_code.clone(),
-        transparency_report::Column::Id,
-        Direction::Descending,
-        after,
-        page.limit,
-    )
-    .await
-}
-
-/// A State's reports the viewer may see, newest first.
-pub async fn for_state(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    state_code: &str,
-    page: PageRequest,
-) -> Result<Page<transparency_report::Model>, sea_orm::DbErr> {
-    let mut cond = Condition::all().add(transparency_report::Column::StateCode.eq(state_code));
-    if !viewer.acts_for(state_code) {
-        cond = cond.add(transparency_report::Column::Status.eq(ReportStatus::Published));
-    }
-    let after = page.after.as_deref().and_then(|k| Uuid::parse_str(k).ok());
-    pagination::fetch(
-        db,
-        transparency_report::Entity::find().filter(cond),
         transparency_report::Column::Id,
         Direction::Descending,
         after,

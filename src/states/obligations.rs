@@ -10,7 +10,11 @@ use entity::enums::{
     ObligationKind as StoredKind, ReportKind as StoredReportKind, ReportStatus, StateStatus,
 };
 use entity::{deadline_extension, state, transparency_report};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::prelude::DateTimeUtc;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use crate::obligations::{
     self, ExtensionFact, Obligation, ObligationKind, ReportFact, ReportKind, Rules, Standing,
@@ -55,20 +59,25 @@ pub fn facts(s: &state::Model) -> StateFacts {
     }
 }
 
+/// The columns of a report that the obligations engine reads: never the sections, which
+/// are most of a report's size.
+#[derive(Debug, FromQueryResult)]
+struct SubmittedReport {
+    state_code: String,
+    kind: StoredReportKind,
+    reporting_year: i32,
+    submitted_at: Option<DateTimeUtc>,
+}
+
 /// The day a report was submitted, in UTC.
-pub fn report_fact(r: &transparency_report::Model) -> ReportFact {
+fn report_fact(r: &SubmittedReport) -> ReportFact {
     ReportFact {
         kind: match r.kind {
             StoredReportKind::Initial => ReportKind::Initial,
             StoredReportKind::Annual => ReportKind::Annual,
         },
         reporting_year: r.reporting_year,
-        submitted_on: match r.status {
-            ReportStatus::Draft => None,
-            ReportStatus::Submitted | ReportStatus::Published => {
-                r.submitted_at.map(|t| t.date_naive())
-            }
-        },
+        submitted_on: r.submitted_at.map(|t| t.date_naive()),
     }
 }
 
@@ -79,21 +88,66 @@ pub fn extension_fact(e: &deadline_extension::Model) -> ExtensionFact {
     }
 }
 
-/// Reports that count towards fulfilment: submitted or published.
-fn submitted_reports() -> sea_orm::Select<transparency_report::Entity> {
-    transparency_report::Entity::find()
-        .filter(transparency_report::Column::Status.ne(ReportStatus::Draft))
+/// The facts of the reports that count towards fulfilment (submitted or published), by
+/// State code: of the States in `codes`, or of every State when `codes` is None.
+pub async fn report_facts(
+    db: &DatabaseConnection,
+    codes: Option<&[&str]>,
+) -> Result<HashMap<String, Vec<ReportFact>>, DbErr> {
+    use transparency_report::Column as C;
+    let mut select = transparency_report::Entity::find()
+        .select_only()
+        .columns([C::StateCode, C::Kind, C::ReportingYear, C::SubmittedAt])
+        .filter(C::Status.ne(ReportStatus::Draft));
+    if let Some(codes) = codes {
+        select = select.filter(C::StateCode.is_in(codes.iter().copied()));
+    }
+    let mut out: HashMap<String, Vec<ReportFact>> = HashMap::new();
+    for r in select.into_model::<SubmittedReport>().all(db).await? {
+        let fact = report_fact(&r);
+        out.entry(r.state_code).or_default().push(fact);
+    }
+    Ok(out)
 }
 
+/// The extensions granted, oldest deadline first, by State code: of the States in `codes`,
+/// or of every State when `codes` is None.
+pub async fn extensions(
+    db: &DatabaseConnection,
+    codes: Option<&[&str]>,
+) -> Result<HashMap<String, Vec<deadline_extension::Model>>, DbErr> {
+    use deadline_extension::Column as C;
+    let mut select = deadline_extension::Entity::find().order_by_asc(C::NewDeadline);
+    if let Some(codes) = codes {
+        select = select.filter(C::StateCode.is_in(codes.iter().copied()));
+    }
+    let mut out: HashMap<String, Vec<deadline_extension::Model>> = HashMap::new();
+    for e in select.all(db).await? {
+        out.entry(e.state_code.clone()).or_default().push(e);
+    }
+    Ok(out)
+}
+
+/// The extensions granted to one State, oldest deadline first.
 pub async fn extensions_of(
     db: &DatabaseConnection,
     code: &str,
 ) -> Result<Vec<deadline_extension::Model>, DbErr> {
-    deadline_extension::Entity::find()
-        .filter(deadline_extension::Column::StateCode.eq(code))
-        .order_by_asc(deadline_extension::Column::NewDeadline)
-        .all(db)
-        .await
+    Ok(extensions(db, Some(&[code]))
+        .await?
+        .remove(code)
+        .unwrap_or_default())
+}
+
+/// A State's obligations from facts already read.
+pub fn compute(
+    s: &state::Model,
+    reports: &[ReportFact],
+    extensions: &[deadline_extension::Model],
+    today: NaiveDate,
+) -> Vec<Obligation> {
+    let extensions: Vec<ExtensionFact> = extensions.iter().map(extension_fact).collect();
+    obligations::obligations(&facts(s), reports, &extensions, today, &Rules::default())
 }
 
 /// One State's obligations as of `today`.
@@ -102,25 +156,10 @@ pub async fn for_state(
     s: &state::Model,
     today: NaiveDate,
 ) -> Result<Vec<Obligation>, DbErr> {
-    let reports: Vec<ReportFact> = submitted_reports()
-        .filter(transparency_report::Column::StateCode.eq(s.code.as_str()))
-        .all(db)
+    Ok(of_states(db, &[s], today)
         .await?
-        .iter()
-        .map(report_fact)
-        .collect();
-    let extensions: Vec<ExtensionFact> = extensions_of(db, &s.code)
-        .await?
-        .iter()
-        .map(extension_fact)
-        .collect();
-    Ok(obligations::obligations(
-        &facts(s),
-        &reports,
-        &extensions,
-        today,
-        &Rules::default(),
-    ))
+        .remove(&s.code)
+        .unwrap_or_default())
 }
 
 /// The obligations of each of `states` as of `today`, by State code: two queries
@@ -131,41 +170,19 @@ pub async fn of_states(
     today: NaiveDate,
 ) -> Result<HashMap<String, Vec<Obligation>>, DbErr> {
     let codes: Vec<&str> = states.iter().map(|s| s.code.as_str()).collect();
-    let mut reports: HashMap<String, Vec<ReportFact>> = HashMap::new();
-    for r in submitted_reports()
-        .filter(transparency_report::Column::StateCode.is_in(codes.clone()))
-        .all(db)
-        .await?
-    {
-        reports
-            .entry(r.state_code.clone())
-            .or_default()
-            .push(report_fact(&r));
-    }
-    let mut extensions: HashMap<String, Vec<ExtensionFact>> = HashMap::new();
-    for e in deadline_extension::Entity::find()
-        .filter(deadline_extension::Column::StateCode.is_in(codes))
-        .all(db)
-        .await?
-    {
-        extensions
-            .entry(e.state_code.clone())
-            .or_default()
-            .push(extension_fact(&e));
-    }
-    let rules = Rules::default();
+    let reports = report_facts(db, Some(&codes)).await?;
+    let extensions = extensions(db, Some(&codes)).await?;
     Ok(states
         .iter()
         .map(|s| {
-            let list = obligations::obligations(
-                &facts(s),
+            let list = compute(
+                s,
                 reports.get(&s.code).map(Vec::as_slice).unwrap_or_default(),
                 extensions
                     .get(&s.code)
                     .map(Vec::as_slice)
                     .unwrap_or_default(),
                 today,
-                &rules,
             );
             (s.code.clone(), list)
         })
@@ -182,32 +199,18 @@ pub async fn for_all(
         .filter(state::Column::Status.is_in([StateStatus::StateParty, StateStatus::Withdrawn]))
         .all(db)
         .await?;
-    let mut reports: HashMap<String, Vec<ReportFact>> = HashMap::new();
-    for r in submitted_reports().all(db).await? {
-        reports
-            .entry(r.state_code.clone())
-            .or_default()
-            .push(report_fact(&r));
-    }
-    let mut extensions: HashMap<String, Vec<ExtensionFact>> = HashMap::new();
-    for e in deadline_extension::Entity::find().all(db).await? {
-        extensions
-            .entry(e.state_code.clone())
-            .or_default()
-            .push(extension_fact(&e));
-    }
-    let rules = Rules::default();
+    let reports = report_facts(db, None).await?;
+    let extensions = extensions(db, None).await?;
     let mut all = Vec::new();
     for s in states {
-        let list = obligations::obligations(
-            &facts(&s),
+        let list = compute(
+            &s,
             reports.get(&s.code).map(Vec::as_slice).unwrap_or_default(),
             extensions
                 .get(&s.code)
                 .map(Vec::as_slice)
                 .unwrap_or_default(),
             today,
-            &rules,
         );
         let s = Arc::new(s);
         all.extend(list.into_iter().map(|o| (Arc::clone(&s), o)));

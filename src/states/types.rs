@@ -9,12 +9,10 @@ use entity::{deadline_extension, state};
 use crate::cooperation::types::{AssistanceNeed, AssistanceOffer};
 use crate::error::ApiError;
 use crate::graphql::enums::{DepositType, IncomeGroup, RegionalGroup, StateStatus};
-use crate::graphql::ids;
-use crate::graphql::loaders::{
-    ByRow, ExtensionsOf, NeedsOf, ObligationsOf, OffersOf, ReportsOf, loaders,
-};
+use crate::graphql::loaders::{ExtensionsOf, NeedsOf, OffersOf, ReportFactsOf, ReportsOf, loaders};
 use crate::graphql::pagination::{Conn, connection, page_request};
 use crate::graphql::scalars::Date;
+use crate::graphql::{app, ids};
 use crate::obligations;
 use crate::pagination::Page;
 use crate::reports::types::TransparencyReport;
@@ -99,11 +97,19 @@ impl StateParty {
         status: Option<Vec<ObligationStatus>>,
         kinds: Option<Vec<ObligationKind>>,
     ) -> async_graphql::Result<Vec<Obligation>> {
+        let loaders = loaders(ctx)?;
+        // Both loads join the batches of sibling States; `extensions` shares the second.
+        let (reports, extensions) = tokio::try_join!(
+            loaders.load_one(ReportFactsOf(self.0.code.clone())),
+            loaders.load_one(ExtensionsOf(self.0.code.clone())),
+        )?;
+        let list = crate::states::obligations::compute(
+            &self.0,
+            &reports.unwrap_or_default(),
+            &extensions.unwrap_or_default(),
+            app(ctx)?.clock.today(),
+        );
         let state = Arc::new(self.0.clone());
-        let list = loaders(ctx)?
-            .load_one(ObligationsOf(ByRow(Arc::clone(&state), self.0.id)))
-            .await?
-            .unwrap_or_default();
         Ok(list
             .into_iter()
             .filter(|o| matches_filters(o, status.as_deref(), kinds.as_deref()))

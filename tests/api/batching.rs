@@ -338,3 +338,140 @@ async fn meetings_with_their_applications_and_statistics_cost_the_same_for_one_o
         "statements for 1 and 2 meetings: {spent:?}"
     );
 }
+
+/// The smallest number of statements of three runs of `query`, as `token` (anonymous when
+/// None), and its last answer.
+async fn statements_of(
+    app: &TestApp,
+    token: Option<&str>,
+    query: &str,
+    vars: Value,
+) -> (u64, Value) {
+    let mut best = u64::MAX;
+    let mut body = Value::Null;
+    for _ in 0..3 {
+        let before = statements(app).await;
+        body = match token {
+            Some(t) => app.graphql_as(t, query, vars.clone()).await,
+            None => app.graphql(query, vars.clone()).await,
+        };
+        let after = statements(app).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        best = best.min(after - before);
+    }
+    (best, body)
+}
+
+/// The dashboards that delegations and the public open most: one statement for the token
+/// (the user and a live session together), and each State's deadlines from two narrow
+/// reads (report facts, extensions) that its `extensions` share.
+#[tokio::test]
+async fn a_delegations_deadlines_and_a_state_profile_cost_four_statements() {
+    let app = spawn_app().await;
+    let parties = state::Entity::find()
+        .filter(state::Column::Code.is_in(["LAO"]))
+        .all(&app.db)
+        .await
+        .unwrap();
+    fill(&app, &parties).await;
+    let token = app.token_for("DELEGATION", Some("LAO")).await;
+    let (spent, body) = statements_of(
+        &app,
+        Some(&token),
+        r#"query MyDeadlines { me { email state { code name
+            obligations(status: [UPCOMING, DUE_SOON, OVERDUE]) {
+              kind article reportingYear dueDate status daysRemaining extended
+            } } } }"#,
+        json!({}),
+    )
+    .await;
+    assert_eq!(body["data"]["me"]["state"]["code"], "LAO");
+    assert!(body["data"]["me"]["email"].is_string());
+    assert!(
+        body["data"]["me"]["state"]["obligations"]
+            .as_array()
+            .is_some_and(|o| !o.is_empty()),
+        "{body}"
+    );
+    assert_eq!(spent, 4, "token, State, report facts, extensions");
+
+    let (spent, body) = statements_of(
+        &app,
+        None,
+        r#"query StateProfile($code: String!) { stateParty(code: $code) {
+            code obligations { kind dueDate extended status }
+            extensions { kind newDeadline }
+            transparencyReports(first: 5) {
+              totalCount edges { node { reportingYear status onTime } }
+            } } }"#,
+        json!({ "code": "LAO" }),
+    )
+    .await;
+    let s = &body["data"]["stateParty"];
+    assert_eq!(s["extensions"][0]["kind"], "CLEARANCE");
+    assert!(
+        s["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["kind"] == "CLEARANCE"
+                && o["extended"] == true
+                && o["dueDate"] == "2030-08-01"),
+        "{body}"
+    );
+    // Published reports only, for an anonymous caller.
+    assert_eq!(s["transparencyReports"]["totalCount"], 2);
+    assert_eq!(
+        spent, 4,
+        "State, report facts, extensions, one page of reports"
+    );
+}
+
+/// After a cursor a page still counts every item of its group, and a cursor past the last
+/// item gives an empty page with the right total.
+#[tokio::test]
+async fn pages_after_a_cursor_keep_their_totals() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let parties = state::Entity::find()
+        .filter(state::Column::Status.eq(StateStatus::StateParty))
+        .order_by_asc(state::Column::Code)
+        .limit(2)
+        .all(&app.db)
+        .await
+        .unwrap();
+    fill(&app, &parties).await;
+    let q = r#"query($code: String!, $after: String) { stateParty(code: $code) {
+        transparencyReports(first: 2, after: $after) {
+          totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+          edges { node { reportingYear } }
+        } } }"#;
+    let code = parties[0].code.as_str();
+    let first = app.graphql_as(&admin, q, json!({ "code": code })).await;
+    let page = &first["data"]["stateParty"]["transparencyReports"];
+    assert_eq!(page["totalCount"], 3, "{first}");
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    let years: Vec<&Value> = page["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"]["reportingYear"])
+        .collect();
+    assert_eq!(years, [&json!(2025), &json!(2024)], "newest first");
+    let after = page["pageInfo"]["endCursor"].as_str().unwrap();
+    let second = app
+        .graphql_as(&admin, q, json!({ "code": code, "after": after }))
+        .await;
+    let page = &second["data"]["stateParty"]["transparencyReports"];
+    assert_eq!(page["totalCount"], 3, "{second}");
+    assert_eq!(page["pageInfo"]["hasNextPage"], false);
+    assert_eq!(page["pageInfo"]["hasPreviousPage"], true);
+    assert_eq!(page["edges"][0]["node"]["reportingYear"], 2023);
+    let end = page["pageInfo"]["endCursor"].as_str().unwrap();
+    let past = app
+        .graphql_as(&admin, q, json!({ "code": code, "after": end }))
+        .await;
+    let page = &past["data"]["stateParty"]["transparencyReports"];
+    assert_eq!(page["totalCount"], 3, "{past}");
+    assert_eq!(page["edges"], json!([]));
+}
