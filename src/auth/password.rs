@@ -5,15 +5,24 @@
 //! flood of logins queues behind a small semaphore instead of taking every core (and the
 //! blocking pool) from the rest of the traffic. An unknown email is checked against a dummy hash so that it
 //! takes as long as a wrong password and an attacker cannot probe for accounts.
+//!
+//! Each hash needs 19 MiB of working memory. It comes from a pool of at most
+//! [`MAX_CONCURRENT_HASHES`] buffers that are reused, not from the allocator: glibc's malloc
+//! kept every freed buffer in the arena of the thread that hashed, so a handful of logins
+//! took the server from 22 to 178 MiB (`bench/README.md`). The pool bounds it at 38 MiB.
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use tokio::sync::Semaphore;
 
 use argon2::{
-    Algorithm, Argon2, Params, Version,
-    password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash},
+    Algorithm, Argon2, Block, Params, Version,
+    password_hash::{
+        PasswordVerifier,
+        phc::{Output, ParamsString, PasswordHash, Salt},
+        try_generate_salt,
+    },
 };
 
 use crate::error::ServiceError;
@@ -48,20 +57,79 @@ pub fn check_policy(password: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Idle working memory of earlier hashes, at most [`MAX_CONCURRENT_HASHES`] buffers.
+static MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+
+/// Runs `work` with a buffer of the pool, or a new one, and gives the buffer back.
+fn with_memory<T>(work: impl FnOnce(&mut [Block]) -> T) -> T {
+    let taken = MEMORY.lock().ok().and_then(|mut pool| pool.pop());
+    let mut blocks = taken.unwrap_or_else(|| vec![Block::new(); MEMORY_KIB as usize]);
+    let out = work(&mut blocks);
+    // Nothing derived from a password stays in memory between hashes.
+    blocks.fill(Block::new());
+    if let Ok(mut pool) = MEMORY.lock()
+        && pool.len() < MAX_CONCURRENT_HASHES
+    {
+        pool.push(blocks);
+    }
+    out
+}
+
+/// Length of the hash output, argon2's default.
+const OUTPUT_LEN: usize = Params::DEFAULT_OUTPUT_LEN;
+
 pub fn hash_blocking(password: &str) -> Result<String, ServiceError> {
-    hasher()?
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| ServiceError::Internal(format!("argon2 hash: {e}")))
+    let internal = |what: &str, e: &dyn std::fmt::Display| {
+        ServiceError::Internal(format!("argon2 {what}: {e}"))
+    };
+    let hasher = hasher()?;
+    let salt = try_generate_salt().map_err(|e| internal("salt", &e))?;
+    let mut out = [0u8; OUTPUT_LEN];
+    with_memory(|blocks| {
+        hasher.hash_password_into_with_memory(password.as_bytes(), &salt, &mut out, blocks)
+    })
+    .map_err(|e| internal("hash", &e))?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(hasher.params()).map_err(|e| internal("params", &e))?,
+        salt: Some(Salt::new(&salt).map_err(|e| internal("salt", &e))?),
+        hash: Some(Output::new(&out).map_err(|e| internal("output", &e))?),
+    };
+    Ok(phc.to_string())
+}
+
+/// True when `phc` was made with this module's algorithm and parameters, so that its
+/// working memory fits the pool's buffers.
+fn is_ours(phc: &PasswordHash) -> bool {
+    phc.algorithm == Algorithm::Argon2id.ident()
+        && phc.version == Some(Version::V0x13.into())
+        && Params::try_from(phc).is_ok_and(|p| {
+            p.m_cost() == MEMORY_KIB && p.t_cost() == ITERATIONS && p.p_cost() == PARALLELISM
+        })
 }
 
 fn verify_blocking(password: &str, phc: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return false;
     };
-    hasher()
-        .map(|h| h.verify_password(password.as_bytes(), &parsed).is_ok())
-        .unwrap_or(false)
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        return false;
+    };
+    let Ok(hasher) = hasher() else {
+        return false;
+    };
+    if !is_ours(&parsed) || expected.len() != OUTPUT_LEN {
+        // Other parameters (none are made today): argon2's own path, with its own memory.
+        return hasher.verify_password(password.as_bytes(), &parsed).is_ok();
+    }
+    let mut out = [0u8; OUTPUT_LEN];
+    with_memory(|blocks| {
+        hasher.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, blocks)
+    })
+    .is_ok()
+        // `Output`'s comparison takes constant time.
+        && Output::new(&out).is_ok_and(|computed| computed == *expected)
 }
 
 fn dummy_hash() -> &'static str {
@@ -135,6 +203,43 @@ mod tests {
         assert!(verify_blocking("correct horse battery", &h));
         assert!(!verify_blocking("wrong horse battery", &h));
         assert!(!verify_blocking("anything", "not a phc string"));
+    }
+
+    #[test]
+    fn pooled_hashes_agree_with_argon2s_own() {
+        use argon2::password_hash::PasswordHasher;
+        // argon2's own hash verifies through the pool, and the pool's through argon2.
+        let theirs = hasher()
+            .expect("hasher")
+            .hash_password(b"correct horse battery")
+            .expect("hash")
+            .to_string();
+        assert!(verify_blocking("correct horse battery", &theirs));
+        assert!(!verify_blocking("correct horse batterx", &theirs));
+        let ours = hash_blocking("correct horse battery").expect("hash");
+        let parsed = PasswordHash::new(&ours).expect("phc");
+        assert!(
+            hasher()
+                .expect("hasher")
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok()
+        );
+        // Salts differ from hash to hash.
+        assert_ne!(ours, hash_blocking("correct horse battery").expect("hash"));
+        // Other parameters go through argon2's own path.
+        let params = Params::new(8 * 1024, 1, 1, None).expect("params");
+        let other = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password(b"correct horse battery")
+            .expect("hash")
+            .to_string();
+        assert!(
+            other.starts_with("$argon2id$v=19$m=8192,t=1,p=1$"),
+            "{other}"
+        );
+        assert!(verify_blocking("correct horse battery", &other));
+        assert!(!verify_blocking("wrong horse battery", &other));
+        // The pool never holds more buffers than hashes may run at once.
+        assert!(MEMORY.lock().expect("pool").len() <= MAX_CONCURRENT_HASHES);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
