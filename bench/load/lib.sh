@@ -11,6 +11,10 @@ export PGPORT=${PGPORT:-5432}
 export PGUSER=${PGUSER:-postgres}
 BENCH_DB=${BENCH_DB:-ccm_bench}
 BENCH_DATABASE_URL="postgres://${PGUSER}@${PGHOST}:${PGPORT}/${BENCH_DB}"
+# What both servers connect with: no TLS on loopback. node-postgres uses none unless told;
+# sqlx would negotiate it ("prefer") with Debian's PostgreSQL, which has ssl = on, and
+# ccm-isu would pay for the encryption alone.
+SERVER_DATABASE_URL="${BENCH_DATABASE_URL}?sslmode=disable"
 
 # The release binary. CCM_ISU_BIN wins; else the repository's (or CARGO_TARGET_DIR's) release
 # build, which all.sh builds first unless BENCH_NO_BUILD=1.
@@ -275,7 +279,7 @@ stop_servers() {
 start_ours() {
     local logfile=$BENCH_OUT/${1:-ours-server.log}
     log "starting $CCM_ISU_BIN on 127.0.0.1:$OURS_PORT (pool $BENCH_POOL)"
-    DATABASE_URL=$BENCH_DATABASE_URL \
+    DATABASE_URL=$SERVER_DATABASE_URL \
         ISU_ENV=production \
         ISU_JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n') \
         ISU_LISTEN=127.0.0.1:$OURS_PORT \
@@ -299,7 +303,7 @@ start_peer() {
     log "starting PostGraphile $("$PEER_NODE" -p "require('$PEER_DIR/node_modules/postgraphile/package.json').version") on 127.0.0.1:$PEER_PORT (node $("$PEER_NODE" --version), pool $BENCH_POOL)"
     (
         cd "$PEER_DIR" || exit 1
-        exec env NODE_ENV=production DATABASE_URL="$BENCH_DATABASE_URL" PEER_PORT="$PEER_PORT" \
+        exec env NODE_ENV=production DATABASE_URL="$SERVER_DATABASE_URL" PEER_PORT="$PEER_PORT" \
             BENCH_POOL="$BENCH_POOL" "$PEER_NODE" node_modules/postgraphile/dist/cli-run.js \
             -C graphile.config.mjs
     ) >"$logfile" 2>&1 &
