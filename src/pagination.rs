@@ -5,11 +5,15 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
+use uuid::Uuid;
+
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, WindowStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait, Select, TryGetable,
 };
+
+use crate::error::{Code, ServiceError};
 
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 100;
@@ -30,6 +34,23 @@ impl PageRequest {
             Some(n) => Ord::min(u64::try_from(n).unwrap_or(0), MAX_PAGE_SIZE),
         };
         Ok(Self { limit, after })
+    }
+
+    /// The cursor as the UUID key of the last row seen: every list is keyed by its rows'
+    /// UUIDv7 IDs. A cursor that holds no UUID is refused, not taken as the first page.
+    pub fn after_id(&self) -> Result<Option<Uuid>, ServiceError> {
+        self.after
+            .as_deref()
+            .map(|k| {
+                Uuid::parse_str(k).map_err(|_| {
+                    ServiceError::refused(
+                        Code::InvalidInput,
+                        &["after"],
+                        "`after` is not a valid cursor.",
+                    )
+                })
+            })
+            .transpose()
     }
 }
 

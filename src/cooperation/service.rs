@@ -681,12 +681,7 @@ where
     E::Model: Send + Sync,
     C: ColumnTrait,
 {
-    let after = match page.after.as_deref() {
-        Some(k) => Some(Uuid::parse_str(k).map_err(|_| {
-            ServiceError::refused(Code::InvalidInput, &["after"], "Invalid cursor.")
-        })?),
-        None => None,
-    };
+    let after = page.after_id()?;
     Ok(pagination::fetch(db, select, key, Direction::Ascending, after, page.limit).await?)
 }
 
@@ -708,12 +703,7 @@ where
     E::Model: Send + Sync,
     C: ColumnTrait,
 {
-    let after = match page.after.as_deref() {
-        Some(k) => Some(Uuid::parse_str(k).map_err(|_| {
-            ServiceError::refused(Code::InvalidInput, &["after"], "Invalid cursor.")
-        })?),
-        None => None,
-    };
+    let after = page.after_id()?;
     let (seen, unseen): (Vec<String>, Vec<String>) = codes
         .iter()
         .cloned()

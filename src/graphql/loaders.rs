@@ -279,9 +279,7 @@ impl Loader<ReportsOf> for Batch {
             keys,
             |k| (k.0.clone(), k.1.clone()),
             |codes, page| async move {
-                crate::reports::service::for_states(&self.app.db, &self.viewer, &codes, &page)
-                    .await
-                    .map_err(ServiceError::from)
+                crate::reports::service::for_states(&self.app.db, &self.viewer, &codes, &page).await
             },
         )
         .await

@@ -58,7 +58,7 @@ pub async fn for_states(
     viewer: &Viewer,
     codes: &[String],
     page: &PageRequest,
-) -> Result<std::collections::HashMap<String, Page<transparency_report::Model>>, DbErr> {
+) -> Result<std::collections::HashMap<String, Page<transparency_report::Model>>, ServiceError> {
     // Drafts and submitted reports only for the States the viewer acts for.
     let own: Vec<&str> = codes
         .iter()
@@ -68,8 +68,8 @@ pub async fn for_states(
     let cond = Condition::any()
         .add(transparency_report::Column::Status.eq(ReportStatus::Published))
         .add(transparency_report::Column::StateCode.is_in(own));
-    let after = page.after.as_deref().and_then(|k| Uuid::parse_str(k).ok());
-    pagination::fetch_grouped(
+    let after = page.after_id()?;
+    Ok(pagination::fetch_grouped(
         db,
         transparency_report::Entity::find().filter(cond),
         transparency_report::Column::StateCode,
@@ -80,7 +80,7 @@ pub async fn for_states(
         after,
         page.limit,
     )
-    .await
+    .await?)
 }
 
 /// `createTransparencyReport`'s input, in service terms.
@@ -474,7 +474,7 @@ pub async fn list(
     viewer: &Viewer,
     filter: ReportFilter,
     page: PageRequest,
-) -> Result<Page<transparency_report::Model>, DbErr> {
+) -> Result<Page<transparency_report::Model>, ServiceError> {
     let mut cond = Condition::all();
     if !viewer.is_isu() {
         let mut visible =
@@ -496,8 +496,8 @@ pub async fn list(
     if let Some(k) = filter.kind {
         cond = cond.add(transparency_report::Column::Kind.eq(k));
     }
-    let after = page.after.as_deref().and_then(|k| Uuid::parse_str(k).ok());
-    pagination::fetch(
+    let after = page.after_id()?;
+    Ok(pagination::fetch(
         db,
         transparency_report::Entity::find().filter(cond),
         transparency_report::Column::Id,
@@ -505,7 +505,7 @@ pub async fn list(
         after,
         page.limit,
     )
-    .await
+    .await?)
 }
 
 /// Reporting compliance for the annual reports covering `year` (domain.md §4).

@@ -257,16 +257,7 @@ pub async fn list_meetings(
         };
         q = q.filter(meeting::Column::StartsOn.between(first, last));
     }
-    let after = match page.after {
-        Some(a) => Some(Uuid::parse_str(&a).map_err(|_| {
-            refused(
-                Code::InvalidInput,
-                &["after"],
-                "`after` is not a valid cursor.",
-            )
-        })?),
-        None => None,
-    };
+    let after = page.after_id()?;
     Ok(pagination::fetch(
         db,
         q,
@@ -505,16 +496,7 @@ pub async fn list_applications(
             _ => q = q.filter(application::Column::Id.is_null()),
         }
     }
-    let after = match &page.after {
-        Some(a) => Some(Uuid::parse_str(a).map_err(|_| {
-            refused(
-                Code::InvalidInput,
-                &["after"],
-                "`after` is not a valid cursor.",
-            )
-        })?),
-        None => None,
-    };
+    let after = page.after_id()?;
     let ids: Vec<Uuid> = meetings.iter().map(|m| m.id).collect();
     let pages = pagination::fetch_grouped(
         db,

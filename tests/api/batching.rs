@@ -474,4 +474,26 @@ async fn pages_after_a_cursor_keep_their_totals() {
     let page = &past["data"]["stateParty"]["transparencyReports"];
     assert_eq!(page["totalCount"], 3, "{past}");
     assert_eq!(page["edges"], json!([]));
+    // A well-formed cursor that holds no row key is refused, in lists and nested pages
+    // alike, rather than taken for the first page.
+    use base64::Engine;
+    let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("cursor:not-a-key");
+    let nested = app
+        .graphql_as(&admin, q, json!({ "code": code, "after": forged }))
+        .await;
+    assert_eq!(
+        nested["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{nested}"
+    );
+    let list = app
+        .graphql_as(
+            &admin,
+            "query($after: String) { transparencyReports(first: 2, after: $after) { totalCount } }",
+            json!({ "after": forged }),
+        )
+        .await;
+    assert_eq!(
+        list["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{list}"
+    );
 }
