@@ -129,9 +129,10 @@ where
     })
 }
 
-/// One page per group in one statement (two after a cursor) whatever the number of groups: `select` restricted to
-/// `group` in `groups`, each group's rows ordered by the unique column `key`, the page cut
-/// by `ROW_NUMBER()` over the group (SQLite and PostgreSQL both have window functions).
+/// One page per group in one statement (two after a cursor) whatever the number of groups:
+/// `select` restricted to `group` in `groups`, each group's rows ordered by the unique column
+/// `key`, the page cut by `ROW_NUMBER()` over the group (SQLite and PostgreSQL both have
+/// window functions).
 /// Every group asked for is in the answer, empty when it has no rows. The same as calling
 /// [`fetch`] once per group with `select.filter(group.eq(g))`.
 #[allow(clippy::too_many_arguments)]

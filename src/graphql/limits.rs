@@ -8,8 +8,7 @@
 //!   `first × child` ([`page_cost`]);
 //! - the same field at most [`MAX_SAME_FIELD`] times in one selection set, aliases
 //!   included, and at most [`MAX_FIELDS`] fields in a document ([`check_shape`], run by
-//!   [`super::execute`]), so that
-//!   alias-multiplied queries cannot pass as cheap ones;
+//!   [`super::execute`]), so that alias-multiplied queries cannot pass as cheap ones;
 //! - at most [`MAX_DIRECTIVES`] directives on one field.
 //!
 //! Batches (at most 5 operations), body size (1 MiB) and time are limited in `crate::http`.

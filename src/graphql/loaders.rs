@@ -181,6 +181,17 @@ impl Loader<StateByCode> for Batch {
     }
 }
 
+/// Hands each key its State's entry of `by_code`, empty when the State has none.
+fn per_state<K: Clone + Eq + Hash, V: Default>(
+    keys: &[K],
+    code: impl Fn(&K) -> &String,
+    mut by_code: HashMap<String, V>,
+) -> HashMap<K, V> {
+    keys.iter()
+        .map(|k| (k.clone(), by_code.remove(code(k)).unwrap_or_default()))
+        .collect()
+}
+
 /// The facts of a State's submitted and published reports: what its obligations are
 /// computed from, with its extensions ([`ExtensionsOf`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -195,13 +206,10 @@ impl Loader<ReportFactsOf> for Batch {
         keys: &[ReportFactsOf],
     ) -> Result<HashMap<ReportFactsOf, Vec<ReportFact>>, LoadError> {
         let codes: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
-        let mut by_code = crate::states::obligations::report_facts(&self.app.db, Some(&codes))
+        let by_code = crate::states::obligations::report_facts(&self.app.db, Some(&codes))
             .await
             .map_err(fault)?;
-        Ok(keys
-            .iter()
-            .map(|k| (k.clone(), by_code.remove(&k.0).unwrap_or_default()))
-            .collect())
+        Ok(per_state(keys, |k| &k.0, by_code))
     }
 }
 
@@ -218,13 +226,10 @@ impl Loader<ExtensionsOf> for Batch {
         keys: &[ExtensionsOf],
     ) -> Result<HashMap<ExtensionsOf, Vec<deadline_extension::Model>>, LoadError> {
         let codes: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
-        let mut by_code = crate::states::obligations::extensions(&self.app.db, Some(&codes))
+        let by_code = crate::states::obligations::extensions(&self.app.db, Some(&codes))
             .await
             .map_err(fault)?;
-        Ok(keys
-            .iter()
-            .map(|k| (k.clone(), by_code.remove(&k.0).unwrap_or_default()))
-            .collect())
+        Ok(per_state(keys, |k| &k.0, by_code))
     }
 }
 

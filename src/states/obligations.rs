@@ -199,19 +199,11 @@ pub async fn for_all(
         .filter(state::Column::Status.is_in([StateStatus::StateParty, StateStatus::Withdrawn]))
         .all(db)
         .await?;
-    let reports = report_facts(db, None).await?;
-    let extensions = extensions(db, None).await?;
+    let refs: Vec<&state::Model> = states.iter().collect();
+    let mut by_code = of_states(db, &refs, today).await?;
     let mut all = Vec::new();
     for s in states {
-        let list = compute(
-            &s,
-            reports.get(&s.code).map(Vec::as_slice).unwrap_or_default(),
-            extensions
-                .get(&s.code)
-                .map(Vec::as_slice)
-                .unwrap_or_default(),
-            today,
-        );
+        let list = by_code.remove(&s.code).unwrap_or_default();
         let s = Arc::new(s);
         all.extend(list.into_iter().map(|o| (Arc::clone(&s), o)));
     }
