@@ -11,6 +11,7 @@ COPY entity ./entity
 COPY migration ./migration
 COPY src ./src
 COPY data ./data
+COPY contract ./contract
 COPY schema.graphql ./
 COPY tests ./tests
 COPY bench ./bench

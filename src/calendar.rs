@@ -20,7 +20,9 @@ const REMINDER_TRIGGER: &str = "-P30D";
 const MAX_LINE_OCTETS: usize = 75;
 
 /// Renders a VCALENDAR. `name` is the calendar's display name (X-WR-CALNAME), `generated_at`
-/// is DTSTAMP for every event.
+/// is DTSTAMP for every event. The output depends on nothing else, so the same arguments give
+/// the same bytes: the feeds pass the start of their day rather than the time of the request,
+/// so that their `ETag` holds while their content does.
 ///
 /// Each event lasts its whole day: DTEND is the next day, the exclusive end (RFC 5545
 /// §3.6.1). An event whose date has no four-digit year (outside 0000–9999, which the DATE

@@ -15,7 +15,7 @@ impl Clock {
         Self { pinned_today }
     }
 
-    /// The date T of domain.md §3.
+    /// The date T of docs/domain.md §3.
     pub fn today(&self) -> NaiveDate {
         self.pinned_today.unwrap_or_else(|| Utc::now().date_naive())
     }

@@ -97,6 +97,9 @@ pub enum ApiError {
     Unauthenticated(String),
     Forbidden(String),
     BadUserInput(String),
+    /// An argument outside its documented range, e.g. `first` above 100: the client asked
+    /// for what the API never gives.
+    InvalidArgument(String),
     NotFound(String),
     /// The database cannot be reached or has no connection free: retry shortly. Answered
     /// with HTTP 503 and `Retry-After`. The detail goes to the log only.
@@ -141,6 +144,7 @@ impl ApiError {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::BadUserInput(_) => "BAD_USER_INPUT",
+            Self::InvalidArgument(_) => "INVALID_ARGUMENT",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
@@ -167,6 +171,7 @@ impl From<ApiError> for async_graphql::Error {
             ApiError::Unauthenticated(m)
             | ApiError::Forbidden(m)
             | ApiError::BadUserInput(m)
+            | ApiError::InvalidArgument(m)
             | ApiError::NotFound(m) => (m, None),
         };
         let mut err = async_graphql::Error::new(message);

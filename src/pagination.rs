@@ -26,12 +26,18 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    /// `first` defaults to 20 and is capped at 100; a negative `first` is refused.
+    /// `first` defaults to 20; from 0 to 100 it is taken as it is, and anything else is
+    /// refused with a message that names the limit (a client asking for more than it can
+    /// get should learn so, not receive a silently shorter page).
     pub fn new(first: Option<i32>, after: Option<String>) -> Result<Self, String> {
         let limit = match first {
             None => DEFAULT_PAGE_SIZE,
-            Some(n) if n < 0 => return Err("`first` must not be negative.".into()),
-            Some(n) => Ord::min(u64::try_from(n).unwrap_or(0), MAX_PAGE_SIZE),
+            Some(n) => u64::try_from(n)
+                .ok()
+                .filter(|n| *n <= MAX_PAGE_SIZE)
+                .ok_or_else(|| {
+                    format!("`first` must lie between 0 and {MAX_PAGE_SIZE}; it was {n}.")
+                })?,
         };
         Ok(Self { limit, after })
     }
@@ -244,11 +250,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn first_defaults_to_20_and_is_capped_at_100() {
+    fn first_defaults_to_20_and_is_refused_beyond_100() {
         assert_eq!(PageRequest::new(None, None).map(|p| p.limit), Ok(20));
         assert_eq!(PageRequest::new(Some(5), None).map(|p| p.limit), Ok(5));
-        assert_eq!(PageRequest::new(Some(500), None).map(|p| p.limit), Ok(100));
+        assert_eq!(PageRequest::new(Some(100), None).map(|p| p.limit), Ok(100));
         assert_eq!(PageRequest::new(Some(0), None).map(|p| p.limit), Ok(0));
+        let refused = PageRequest::new(Some(101), None).expect_err("101 is over the limit");
+        assert!(refused.contains("100"), "{refused}");
         assert!(PageRequest::new(Some(-1), None).is_err());
+        assert!(PageRequest::new(Some(i32::MIN), None).is_err());
     }
 }

@@ -355,14 +355,14 @@ proptest! {
     }
 
     #[test]
-    fn first_is_refused_when_negative_and_capped_at_100(first in any::<i32>()) {
+    fn first_is_taken_from_0_to_100_and_refused_otherwise(first in any::<i32>()) {
         let page = page_request(Some(first), None);
-        if first < 0 {
-            prop_assert!(page.is_err());
+        if (0..=100).contains(&first) {
+            let limit = page.expect("first within 0..=100").limit;
+            prop_assert_eq!(limit, u64::try_from(first).expect("non-negative"));
+            prop_assert!(limit <= MAX_PAGE_SIZE);
         } else {
-            let limit = page.expect("a non-negative first").limit;
-            prop_assert_eq!(limit, u64::try_from(first).expect("non-negative").min(MAX_PAGE_SIZE));
-            prop_assert!(limit <= 100);
+            prop_assert!(page.is_err());
         }
     }
 }

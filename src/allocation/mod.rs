@@ -1,4 +1,4 @@
-//! Optimal allocation of offered amounts to needs (domain.md §5): pure, exact, deterministic.
+//! Optimal allocation of offered amounts to needs (docs/domain.md §5): pure, exact, deterministic.
 //!
 //! A flow network source → need (capacity: the need's remaining amount) → offer (one arc
 //! per eligible pair) → sink (capacity: the offer's remaining amount). The allocation is a

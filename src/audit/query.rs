@@ -19,9 +19,9 @@ impl AuditQuery {
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        filter: Option<AuditLogFilter>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `pageInfo.endCursor` of the previous page.")] after: Option<String>,
+        #[graphql(desc = "Narrows the log; omitted, every entry.")] filter: Option<AuditLogFilter>,
     ) -> async_graphql::Result<Conn<AuditEntry>> {
         let page = page_request(first, after)?;
         let f = filter.unwrap_or_default();

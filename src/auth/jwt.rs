@@ -5,9 +5,12 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Duration, Utc};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use hmac::{Hmac, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 use uuid::Uuid;
 
 pub const ISSUER: &str = "ccm-isu";
@@ -33,6 +36,10 @@ pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    /// Keyed with the same secret: derives a refresh token's successor from the token
+    /// itself, so that a second tab refreshing with the same token within the grace window
+    /// gets the same successor without the server storing any token it could replay.
+    successor: Hmac<Sha256>,
 }
 
 impl fmt::Debug for JwtKeys {
@@ -51,14 +58,30 @@ impl JwtKeys {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iat", "nbf", "iss", "aud", "sub"]);
+        // HMAC takes keys of any length; the configuration demands at least 32 bytes.
+        let successor = <Hmac<Sha256> as Mac>::new_from_slice(secret)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            successor,
         }
     }
 
-    /// Signs an access token; returns it with its expiry.
+    /// The refresh token that rotating `presented` issues: HMAC-SHA256 of it under the
+    /// server's secret, base64url (43 characters, as random tokens). Only a holder of
+    /// `presented` and the secret can compute it; the database keeps its digest only.
+    pub fn successor_of(&self, presented: &str) -> String {
+        let mut mac = self.successor.clone();
+        mac.update(b"ccm-isu refresh successor\0");
+        mac.update(presented.as_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    /// Signs an access token; returns it with its expiry. The same arguments give the same
+    /// token (HS256 is deterministic and times are whole seconds), which is how a refresh
+    /// replayed within the grace window answers the same pair.
     pub fn issue(
         &self,
         user_id: Uuid,
@@ -66,6 +89,7 @@ impl JwtKeys {
         session_id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), jsonwebtoken::errors::Error> {
+        let now = now.trunc_subsecs(0);
         let expires_at = now + ACCESS_TOKEN_TTL;
         let claims = Claims {
             iss: ISSUER.into(),
@@ -88,12 +112,33 @@ impl JwtKeys {
 
 #[cfg(test)]
 mod tests {
-    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-
     use super::*;
 
     fn keys() -> JwtKeys {
         JwtKeys::new(b"0123456789abcdef0123456789abcdef")
+    }
+
+    #[test]
+    fn successors_are_fixed_by_the_token_and_the_secret() {
+        let a = keys().successor_of("token-a");
+        assert_eq!(a, keys().successor_of("token-a"));
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, keys().successor_of("token-b"));
+        let other = JwtKeys::new(b"another-secret-of-at-least-32-bytes!!");
+        assert_ne!(a, other.successor_of("token-a"));
+    }
+
+    #[test]
+    fn the_same_claims_sign_the_same_token_within_a_second() {
+        let at = DateTime::from_timestamp(1_800_000_000, 250_000_000).expect("instant");
+        let later = DateTime::from_timestamp(1_800_000_000, 900_000_000).expect("instant");
+        let (a, exp_a) = keys()
+            .issue(Uuid::nil(), "ISU_ADMIN", Uuid::nil(), at)
+            .expect("issue");
+        let (b, exp_b) = keys()
+            .issue(Uuid::nil(), "ISU_ADMIN", Uuid::nil(), later)
+            .expect("issue");
+        assert_eq!((a, exp_a), (b, exp_b));
     }
 
     #[test]

@@ -22,7 +22,7 @@ impl AuthMutation {
     async fn login(
         &self,
         ctx: &Context<'_>,
-        input: LoginInput,
+        #[graphql(desc = "The account's email and password.")] input: LoginInput,
     ) -> async_graphql::Result<AuthPayload> {
         let app = app(ctx)?;
         let addr = ctx
@@ -36,7 +36,7 @@ impl AuthMutation {
     async fn refresh_session(
         &self,
         ctx: &Context<'_>,
-        input: RefreshSessionInput,
+        #[graphql(desc = "The refresh token to exchange.")] input: RefreshSessionInput,
     ) -> async_graphql::Result<AuthPayload> {
         let app = app(ctx)?;
         respond(service::refresh(&app.db, &app.keys, &input.refresh_token).await)
@@ -46,7 +46,7 @@ impl AuthMutation {
     async fn logout(
         &self,
         ctx: &Context<'_>,
-        input: LogoutInput,
+        #[graphql(desc = "The refresh token of the session to end.")] input: LogoutInput,
     ) -> async_graphql::Result<LogoutPayload> {
         respond(service::logout(&app(ctx)?.db, &input.refresh_token).await)
     }
@@ -55,7 +55,7 @@ impl AuthMutation {
     async fn create_user(
         &self,
         ctx: &Context<'_>,
-        input: CreateUserInput,
+        #[graphql(desc = "The new account.")] input: CreateUserInput,
     ) -> async_graphql::Result<UserPayload> {
         let new = NewUser {
             email: input.email,
@@ -76,7 +76,7 @@ impl AuthMutation {
     async fn change_password(
         &self,
         ctx: &Context<'_>,
-        input: ChangePasswordInput,
+        #[graphql(desc = "Your current password and the new one.")] input: ChangePasswordInput,
     ) -> async_graphql::Result<ChangePasswordPayload> {
         respond(
             service::change_password(
@@ -93,7 +93,7 @@ impl AuthMutation {
     async fn deactivate_user(
         &self,
         ctx: &Context<'_>,
-        input: DeactivateUserInput,
+        #[graphql(desc = "The account to deactivate.")] input: DeactivateUserInput,
     ) -> async_graphql::Result<UserPayload> {
         let viewer = viewer(ctx);
         let result = match ids::decode_as(&input.id, super::types::User::KIND) {

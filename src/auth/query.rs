@@ -26,9 +26,9 @@ impl AuthQuery {
     async fn users(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        filter: Option<UserFilterInput>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `pageInfo.endCursor` of the previous page.")] after: Option<String>,
+        #[graphql(desc = "Narrows the list; omitted, all users.")] filter: Option<UserFilterInput>,
     ) -> async_graphql::Result<Conn<User>> {
         let page = page_request(first, after)?;
         let filter = filter

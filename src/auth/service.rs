@@ -20,6 +20,10 @@ use crate::error::{Code, Refusals, ServiceError};
 use crate::pagination::{self, Direction, Page, PageRequest};
 
 pub const REFRESH_TOKEN_TTL: Duration = Duration::days(30);
+/// How long a rotated refresh token may still be presented and answer the same successor
+/// pair: two tabs of one browser refresh at the same moment, and the slower one must not
+/// end the session. After it, a rotated token presented again is taken as stolen.
+pub const REFRESH_GRACE: Duration = Duration::seconds(20);
 /// Failed logins allowed per account within [`FAILURE_WINDOW`].
 pub const MAX_FAILURES_PER_ACCOUNT: u64 = 10;
 /// Failed logins allowed per client address within [`FAILURE_WINDOW`]; higher than per
@@ -97,9 +101,9 @@ async fn open_session(
     keys: &JwtKeys,
     user: &user::Model,
     family: Uuid,
+    refresh: String,
 ) -> Result<(String, String, DateTime<Utc>), ServiceError> {
     let t = now();
-    let refresh = tokens::new_refresh_token()?;
     refresh_token::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user.id),
@@ -168,7 +172,8 @@ pub async fn login(
 
     let txn = db.begin().await?;
     let family = Uuid::now_v7();
-    let (access_token, refresh_token, expires_at) = open_session(&txn, keys, &user, family).await?;
+    let (access_token, refresh_token, expires_at) =
+        open_session(&txn, keys, &user, family, tokens::new_refresh_token()?).await?;
     record(
         &txn,
         Change {
@@ -201,9 +206,13 @@ async fn revoke_family(conn: &impl ConnectionTrait, family: Uuid) -> Result<(), 
     Ok(())
 }
 
-/// Rotates a refresh token: the presented one is spent and a new one is issued in the
-/// same session. A spent token presented again means it was copied: the whole session is
-/// revoked, and that revocation is written even though the request is refused.
+/// Rotates a refresh token: the presented one is spent and its successor is issued in the
+/// same session. The successor is derived from the presented token
+/// ([`JwtKeys::successor_of`]), so the same token presented again within
+/// [`REFRESH_GRACE`] answers the same pair (two tabs refreshing at once both stay logged
+/// in) with nothing stored that could replay it. Presented again after the grace window,
+/// it was copied: the whole session is revoked, and that revocation and its reason are
+/// written even though the request is refused.
 pub async fn refresh(
     db: &DatabaseConnection,
     keys: &JwtKeys,
@@ -220,25 +229,15 @@ pub async fn refresh(
     if row.revoked_at.is_some() {
         return Err(session_refused("This session has ended. Log in again."));
     }
-    if row.rotated_at.is_some() {
-        revoke_family(db, row.family_id).await?;
-        tracing::warn!(session = %row.family_id, "refresh token reused; session revoked");
-        return Err(session_refused(
-            "This refresh token was already used; the session has been ended. Log in again.",
-        ));
+    if let Some(rotated_at) = row.rotated_at {
+        return replay_or_end(db, keys, presented, &row, rotated_at).await;
     }
     if row.expires_at <= now() {
         return Err(session_refused(
             "The refresh token has expired. Log in again.",
         ));
     }
-    let Some(user) = user::Entity::find_by_id(row.user_id)
-        .one(db)
-        .await?
-        .filter(|u| u.active)
-    else {
-        return Err(session_refused("This account is not active."));
-    };
+    let user = active_user(db, row.user_id).await?;
 
     let txn = db.begin().await?;
     // Spend the token only if nobody else did in the meantime (two concurrent refreshes).
@@ -251,13 +250,18 @@ pub async fn refresh(
         .await?;
     if spent.rows_affected != 1 {
         txn.rollback().await?;
-        revoke_family(db, row.family_id).await?;
-        return Err(session_refused(
-            "This refresh token was already used; the session has been ended. Log in again.",
-        ));
+        // Another request rotated it first, and has committed: answer what it answered.
+        let Some(row) = refresh_token::Entity::find_by_id(row.id).one(db).await? else {
+            return Err(session_refused("The refresh token is not valid."));
+        };
+        return match (row.revoked_at, row.rotated_at) {
+            (None, Some(rotated_at)) => replay_or_end(db, keys, presented, &row, rotated_at).await,
+            _ => Err(session_refused("This session has ended. Log in again.")),
+        };
     }
+    let successor = keys.successor_of(presented);
     let (access_token, refresh_token, expires_at) =
-        open_session(&txn, keys, &user, row.family_id).await?;
+        open_session(&txn, keys, &user, row.family_id, successor).await?;
     txn.commit().await?;
     Ok(Session {
         access_token,
@@ -265,6 +269,73 @@ pub async fn refresh(
         expires_at,
         user,
     })
+}
+
+/// The account a session belongs to, when it is still active.
+async fn active_user(db: &DatabaseConnection, id: Uuid) -> Result<user::Model, ServiceError> {
+    user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|u| u.active)
+        .ok_or_else(|| session_refused("This account is not active."))
+}
+
+/// A rotated token presented again: within [`REFRESH_GRACE`], the pair its rotation issued
+/// (the access token signed again with the same claims, the refresh token derived again);
+/// after it, or when that pair is gone, the end of the session, recorded with its reason.
+async fn replay_or_end(
+    db: &DatabaseConnection,
+    keys: &JwtKeys,
+    presented: &str,
+    row: &refresh_token::Model,
+    rotated_at: DateTime<Utc>,
+) -> Result<Session, ServiceError> {
+    let since = now() - rotated_at;
+    if since <= REFRESH_GRACE {
+        let successor = keys.successor_of(presented);
+        let next = refresh_token::Entity::find()
+            .filter(refresh_token::Column::TokenHash.eq(tokens::digest(&successor)))
+            .filter(refresh_token::Column::FamilyId.eq(row.family_id))
+            .filter(refresh_token::Column::RevokedAt.is_null())
+            .one(db)
+            .await?;
+        if let Some(next) = next {
+            let user = active_user(db, row.user_id).await?;
+            let role = sea_orm::ActiveEnum::to_value(&user.role);
+            let (access_token, expires_at) = keys
+                .issue(user.id, &role, row.family_id, next.created_at)
+                .map_err(|e| ServiceError::Internal(format!("jwt: {e}")))?;
+            return Ok(Session {
+                access_token,
+                refresh_token: successor,
+                expires_at,
+                user,
+            });
+        }
+    }
+    let txn = db.begin().await?;
+    revoke_family(&txn, row.family_id).await?;
+    record(
+        &txn,
+        Change {
+            actor: Some(row.user_id),
+            action: "refreshSession",
+            entity_type: "Session",
+            entity_id: row.family_id.to_string(),
+            before: None,
+            after: Some(json!({
+                "ended": "refresh token reused",
+                "secondsAfterRotation": since.num_seconds(),
+                "graceSeconds": REFRESH_GRACE.num_seconds(),
+            })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::warn!(session = %row.family_id, "refresh token reused; session revoked");
+    Err(session_refused(
+        "This refresh token was already used; the session has been ended. Log in again.",
+    ))
 }
 
 /// Ends the session the refresh token belongs to, with its access tokens.
@@ -593,6 +664,29 @@ pub async fn get_user(
         return Ok(None);
     }
     Ok(user::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The users of `ids` the viewer may see (the rule of [`get_user`]), in one statement.
+pub async fn get_users(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    ids: &[Uuid],
+) -> Result<Vec<user::Model>, ServiceError> {
+    let Some(me) = viewer.principal() else {
+        return Ok(Vec::new());
+    };
+    let visible: Vec<Uuid> = ids
+        .iter()
+        .copied()
+        .filter(|id| viewer.is_admin() || me.user_id == *id)
+        .collect();
+    if visible.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(visible))
+        .all(db)
+        .await?)
 }
 
 /// Makes sure an administrator exists: the configured one, or `admin@localhost` with a

@@ -1,7 +1,6 @@
 //! GraphQL types of users and sessions.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::enums::split_values;
 use entity::user;
 
@@ -9,6 +8,7 @@ use super::service::Session;
 use crate::graphql::enums::{ThematicArea, UserRole};
 use crate::graphql::errors::{Payload, UserError};
 use crate::graphql::ids;
+use crate::graphql::scalars::DateTime;
 use crate::states::types::StateParty;
 
 /// An account of ISU staff, a delegation or a coordinator.
@@ -18,15 +18,18 @@ impl User {
     pub const KIND: &'static str = "User";
 }
 
+/// An account of ISU staff, a delegation or a coordinator.
 #[Object]
 impl User {
     /// Opaque global ID.
     pub async fn id(&self) -> ID {
         ids::encode(Self::KIND, self.0.id)
     }
+    /// Used to log in; stored trimmed and lower-cased.
     async fn email(&self) -> &str {
         &self.0.email
     }
+    /// What the user may do.
     async fn role(&self) -> UserRole {
         self.0.role.into()
     }
@@ -51,33 +54,43 @@ impl User {
     async fn active(&self) -> bool {
         self.0.active
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// When the account was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 }
 
+/// Credentials to open a session with `login`.
 #[derive(InputObject)]
 pub struct LoginInput {
+    /// The account's email; case and surrounding spaces are ignored.
     pub email: String,
+    /// The account's password.
     pub password: String,
 }
 
+/// The refresh token to exchange with `refreshSession`.
 #[derive(InputObject)]
 pub struct RefreshSessionInput {
+    /// The latest refresh token of the session, from `login` or `refreshSession`.
     pub refresh_token: String,
 }
 
+/// The session to end with `logout`.
 #[derive(InputObject)]
 pub struct LogoutInput {
+    /// The session's current refresh token.
     pub refresh_token: String,
 }
 
+/// A new account, for `createUser`.
 #[derive(InputObject)]
 pub struct CreateUserInput {
     /// Used to log in; compared case-insensitively.
     pub email: String,
     /// At least 12 characters.
     pub password: String,
+    /// What the account may do.
     pub role: UserRole,
     /// Required for DELEGATION, refused for other roles.
     pub state_code: Option<String>,
@@ -85,23 +98,31 @@ pub struct CreateUserInput {
     pub thematic_areas: Option<Vec<ThematicArea>>,
 }
 
+/// Your current password and the new one, for `changePassword`.
 #[derive(InputObject)]
 pub struct ChangePasswordInput {
+    /// Your password now; a wrong one gets INVALID_CREDENTIALS.
     pub current_password: String,
     /// At least 12 characters.
     pub new_password: String,
 }
 
+/// The account to deactivate with `deactivateUser`.
 #[derive(InputObject)]
 pub struct DeactivateUserInput {
+    /// Global ID of the user; not your own.
     pub id: ID,
 }
 
+/// Narrows `users`; the filters given combine.
 #[derive(InputObject)]
 #[graphql(name = "UserFilter")]
 pub struct UserFilterInput {
+    /// Users with this role.
     pub role: Option<UserRole>,
+    /// Users speaking for this State (ISO alpha-3; case is ignored): its delegation.
     pub state_code: Option<String>,
+    /// True: active users only; false: deactivated ones only.
     pub active: Option<bool>,
 }
 
@@ -113,8 +134,10 @@ pub struct AuthPayload {
     /// Single use: `refreshSession` returns the next one. Reusing a spent one ends the session.
     pub refresh_token: Option<String>,
     /// When the access token expires.
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime>,
+    /// The user the session is for.
     pub user: Option<User>,
+    /// Why no session was opened or refreshed; empty on success.
     pub user_errors: Vec<UserError>,
 }
 
@@ -124,7 +147,7 @@ impl Payload for AuthPayload {
         Self {
             access_token: Some(s.access_token),
             refresh_token: Some(s.refresh_token),
-            expires_at: Some(s.expires_at),
+            expires_at: Some(DateTime(s.expires_at)),
             user: Some(User(s.user)),
             user_errors: vec![],
         }
@@ -140,9 +163,13 @@ impl Payload for AuthPayload {
     }
 }
 
+/// What `logout` did.
 #[derive(SimpleObject)]
 pub struct LogoutPayload {
+    /// True when the session was ended.
     pub ok: bool,
+    /// Why the session was not ended (an unknown token, or a session already ended);
+    /// empty on success.
     pub user_errors: Vec<UserError>,
 }
 
@@ -162,9 +189,12 @@ impl Payload for LogoutPayload {
     }
 }
 
+/// What `changePassword` did.
 #[derive(SimpleObject)]
 pub struct ChangePasswordPayload {
+    /// True when the password was changed.
     pub ok: bool,
+    /// Why the password was not changed; empty on success.
     pub user_errors: Vec<UserError>,
 }
 

@@ -1,4 +1,4 @@
-//! The ISU's workplan and budget (domain.md §7): results-based activities, budget lines,
+//! The ISU's workplan and budget (docs/domain.md §7): results-based activities, budget lines,
 //! the lifecycle from DRAFT to CLOSED, expenditure, States parties' contributions and the
 //! Working Capital Reserve.
 //!

@@ -26,7 +26,7 @@ impl BudgetMutation {
     async fn create_workplan(
         &self,
         ctx: &Context<'_>,
-        input: CreateWorkplanInput,
+        #[graphql(desc = "The year, title and currency.")] input: CreateWorkplanInput,
     ) -> async_graphql::Result<WorkplanPayload> {
         let app = app(ctx)?;
         let new = NewWorkplan {
@@ -41,7 +41,7 @@ impl BudgetMutation {
     async fn add_workplan_activity(
         &self,
         ctx: &Context<'_>,
-        input: AddWorkplanActivityInput,
+        #[graphql(desc = "The workplan and the new activity.")] input: AddWorkplanActivityInput,
     ) -> async_graphql::Result<WorkplanActivityPayload> {
         let new = NewActivity {
             workplan_id: ids::decode_as(&input.workplan_id, Workplan::KIND),
@@ -62,7 +62,7 @@ impl BudgetMutation {
     async fn add_budget_line(
         &self,
         ctx: &Context<'_>,
-        input: AddBudgetLineInput,
+        #[graphql(desc = "The workplan and the new line.")] input: AddBudgetLineInput,
     ) -> async_graphql::Result<BudgetLinePayload> {
         let new = NewLine {
             workplan_id: ids::decode_as(&input.workplan_id, Workplan::KIND),
@@ -81,6 +81,7 @@ impl BudgetMutation {
     async fn transition_workplan(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The workplan, its next status and the version seen.")]
         input: TransitionWorkplanInput,
     ) -> async_graphql::Result<WorkplanPayload> {
         let app = app(ctx)?;
@@ -97,6 +98,7 @@ impl BudgetMutation {
     async fn record_expenditure(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The line, amount, day and what was paid for.")]
         input: RecordExpenditureInput,
     ) -> async_graphql::Result<BudgetLinePayload> {
         let app = app(ctx)?;
@@ -114,7 +116,7 @@ impl BudgetMutation {
     async fn issue_invoices(
         &self,
         ctx: &Context<'_>,
-        input: IssueInvoicesInput,
+        #[graphql(desc = "The year, the total and the scale.")] input: IssueInvoicesInput,
     ) -> async_graphql::Result<FinancialStatusPayload> {
         let app = app(ctx)?;
         let new = NewInvoices {
@@ -122,7 +124,7 @@ impl BudgetMutation {
             total: input.total.into(),
             rates: input
                 .rates
-                .map(|r| r.into_iter().map(|x| (x.state_code, x.rate)).collect()),
+                .map(|r| r.into_iter().map(|x| (x.state_code, x.rate.0)).collect()),
         };
         respond(service::issue_invoices(&app.db, &app.budget, viewer(ctx), new).await)
     }
@@ -131,7 +133,7 @@ impl BudgetMutation {
     async fn record_payment(
         &self,
         ctx: &Context<'_>,
-        input: RecordPaymentInput,
+        #[graphql(desc = "The State, the year and the payment.")] input: RecordPaymentInput,
     ) -> async_graphql::Result<FinancialStatusPayload> {
         let app = app(ctx)?;
         let new = NewPayment {

@@ -16,7 +16,7 @@ impl BudgetQuery {
     async fn workplan(
         &self,
         ctx: &Context<'_>,
-        year: i32,
+        #[graphql(desc = "The calendar year it plans.")] year: i32,
     ) -> async_graphql::Result<Option<Workplan>> {
         Ok(service::workplan_of_year(&app(ctx)?.db, viewer(ctx), year)
             .await
@@ -28,7 +28,7 @@ impl BudgetQuery {
     async fn financial_status(
         &self,
         ctx: &Context<'_>,
-        year: i32,
+        #[graphql(desc = "The calendar year.")] year: i32,
     ) -> async_graphql::Result<FinancialStatus> {
         let app = app(ctx)?;
         Ok(FinancialStatus(

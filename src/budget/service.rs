@@ -106,7 +106,7 @@ fn money_text(cents: i64, currency: &str) -> String {
 
 // ------------------------------------------------------------------------------ workplans
 
-/// The lifecycle (domain.md §7): one step at a time, and the Coordination Committee may
+/// The lifecycle (docs/domain.md §7): one step at a time, and the Coordination Committee may
 /// send a submitted plan back to DRAFT for revision.
 pub fn can_transition(from: WorkplanStatus, to: WorkplanStatus) -> bool {
     use WorkplanStatus::*;
@@ -278,6 +278,109 @@ pub async fn line_by_id(
         Some(l) => Ok(Some(line_view(db, l).await?)),
         None => Ok(None),
     }
+}
+
+/// The workplans of `ids` with their activities and lines, for logged-in viewers (the rule
+/// of [`workplan_by_id`]): three statements whatever their number.
+pub async fn workplans_by_ids(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    ids: &[Uuid],
+) -> Result<Vec<WorkplanView>, DbErr> {
+    if viewer.principal().is_none() || ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let plans = workplan::Entity::find()
+        .filter(workplan::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let plan_ids: Vec<Uuid> = plans.iter().map(|w| w.id).collect();
+    let mut activities: HashMap<Uuid, Vec<Arc<workplan_activity::Model>>> = HashMap::new();
+    for a in workplan_activity::Entity::find()
+        .filter(workplan_activity::Column::WorkplanId.is_in(plan_ids.iter().copied()))
+        .order_by_asc(workplan_activity::Column::Id)
+        .all(db)
+        .await?
+    {
+        activities
+            .entry(a.workplan_id)
+            .or_default()
+            .push(Arc::new(a));
+    }
+    let mut lines: HashMap<Uuid, Vec<budget_line::Model>> = HashMap::new();
+    for l in budget_line::Entity::find()
+        .filter(budget_line::Column::WorkplanId.is_in(plan_ids))
+        .order_by_asc(budget_line::Column::Id)
+        .all(db)
+        .await?
+    {
+        lines.entry(l.workplan_id).or_default().push(l);
+    }
+    Ok(plans
+        .into_iter()
+        .map(|w| WorkplanView {
+            activities: activities.remove(&w.id).unwrap_or_default(),
+            lines: lines.remove(&w.id).unwrap_or_default(),
+            workplan: w,
+        })
+        .collect())
+}
+
+/// The activities of `ids`, for logged-in viewers, in one statement.
+pub async fn activities_by_ids(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    ids: &[Uuid],
+) -> Result<Vec<workplan_activity::Model>, DbErr> {
+    if viewer.principal().is_none() || ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    workplan_activity::Entity::find()
+        .filter(workplan_activity::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
+/// The lines of `ids` with their currencies and activities, for logged-in viewers (the
+/// rule of [`line_by_id`]): three statements whatever their number.
+pub async fn lines_by_ids(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    ids: &[Uuid],
+) -> Result<Vec<LineView>, DbErr> {
+    if viewer.principal().is_none() || ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lines = budget_line::Entity::find()
+        .filter(budget_line::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let currencies: HashMap<Uuid, String> = workplan::Entity::find()
+        .filter(workplan::Column::Id.is_in(lines.iter().map(|l| l.workplan_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w.currency))
+        .collect();
+    let activities: HashMap<Uuid, Arc<workplan_activity::Model>> =
+        workplan_activity::Entity::find()
+            .filter(workplan_activity::Column::Id.is_in(lines.iter().filter_map(|l| l.activity_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, Arc::new(a)))
+            .collect();
+    Ok(lines
+        .into_iter()
+        .map(|line| LineView {
+            currency: currencies
+                .get(&line.workplan_id)
+                .cloned()
+                .unwrap_or_default(),
+            activity: line.activity_id.and_then(|id| activities.get(&id).cloned()),
+            line,
+        })
+        .collect())
 }
 
 /// A budget line with its currency and activity.

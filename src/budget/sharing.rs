@@ -1,4 +1,4 @@
-//! Sharing an assessed total among States parties (domain.md §7): pure, exact arithmetic
+//! Sharing an assessed total among States parties (docs/domain.md §7): pure, exact arithmetic
 //! in `Decimal` and integer cents. No database, no GraphQL.
 //!
 //! Each State's exact share is `total × rate / Σ rates`. Every State first gets its share

@@ -4,16 +4,16 @@ use std::sync::Arc;
 
 use async_graphql::{Enum, ID, InputObject, Object, SimpleObject};
 use entity::workplan_activity;
-use rust_decimal::Decimal;
 
 use super::service::{self, FinancialStatus as Status, LineView, WorkplanView};
 use crate::graphql::errors::payload;
 use crate::graphql::ids;
 use crate::graphql::money::{Money, MoneyInput};
-use crate::graphql::scalars::Date;
+use crate::graphql::scalars::{Date, Decimal};
 use crate::money::from_cents;
 use crate::states::types::StateParty;
 
+/// Where a workplan stands: DRAFT → SUBMITTED → ENDORSED → APPROVED → CLOSED.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::enums::WorkplanStatus")]
 pub enum WorkplanStatus {
@@ -29,24 +29,30 @@ pub enum WorkplanStatus {
     Closed,
 }
 
+/// What a budget line pays for.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::enums::BudgetCategory")]
 pub enum BudgetCategory {
+    /// Salaries and related costs of ISU staff.
     Staff,
+    /// Travel of ISU staff.
     Travel,
+    /// Organising meetings.
     Meetings,
+    /// The Sponsorship Programme.
     Sponsorship,
+    /// Communications and publications.
     Communications,
+    /// Consultants.
     Consultants,
+    /// Office and other running costs.
     OperatingCosts,
+    /// Anything else.
     Other,
 }
 
 fn money(cents: i64, currency: &str) -> Money {
-    Money {
-        amount: from_cents(cents),
-        currency: currency.to_owned(),
-    }
+    Money::new(from_cents(cents), currency)
 }
 
 /// An activity of the workplan, with its expected result.
@@ -56,12 +62,14 @@ impl WorkplanActivity {
     pub const KIND: &'static str = "WorkplanActivity";
 }
 
+/// An activity of the workplan, with its expected result.
 #[Object]
 impl WorkplanActivity {
     /// Opaque global ID.
     pub async fn id(&self) -> ID {
         ids::encode(Self::KIND, self.0.id)
     }
+    /// What the activity is, in a few words.
     async fn title(&self) -> &str {
         &self.0.title
     }
@@ -69,9 +77,11 @@ impl WorkplanActivity {
     async fn output(&self) -> &str {
         &self.0.output
     }
+    /// How progress towards the output is measured.
     async fn indicator(&self) -> Option<&str> {
         self.0.indicator.as_deref()
     }
+    /// The value of the indicator the activity aims for.
     async fn target(&self) -> Option<&str> {
         self.0.target.as_deref()
     }
@@ -88,18 +98,23 @@ impl BudgetLine {
     pub const KIND: &'static str = "BudgetLine";
 }
 
+/// A line of the budget, with what has been spent against it. Amounts are in the
+/// workplan's currency.
 #[Object]
 impl BudgetLine {
     /// Opaque global ID.
     pub async fn id(&self) -> ID {
         ids::encode(Self::KIND, self.0.line.id)
     }
+    /// What the line pays for.
     async fn category(&self) -> BudgetCategory {
         self.0.line.category.into()
     }
+    /// What the line is for, in words.
     async fn description(&self) -> &str {
         &self.0.line.description
     }
+    /// The amount budgeted.
     async fn amount(&self) -> Money {
         money(self.0.line.amount_cents, &self.0.currency)
     }
@@ -120,10 +135,14 @@ impl BudgetLine {
     }
 }
 
+/// Budget and spending of one category of a workplan, in the workplan's currency.
 #[derive(SimpleObject)]
 pub struct CategoryTotal {
+    /// The category.
     pub category: BudgetCategory,
+    /// Sum of the category's budget lines.
     pub budget: Money,
+    /// Sum of the expenditure recorded against those lines.
     pub spent: Money,
 }
 
@@ -134,18 +153,22 @@ impl Workplan {
     pub const KIND: &'static str = "Workplan";
 }
 
+/// The ISU's results-based workplan and budget for one year. For logged-in users.
 #[Object]
 impl Workplan {
     /// Opaque global ID.
     pub async fn id(&self) -> ID {
         ids::encode(Self::KIND, self.0.workplan.id)
     }
+    /// The calendar year it plans.
     async fn year(&self) -> i32 {
         self.0.workplan.year
     }
+    /// The workplan's title.
     async fn title(&self) -> &str {
         &self.0.workplan.title
     }
+    /// Where it stands in its lifecycle.
     async fn status(&self) -> WorkplanStatus {
         self.0.workplan.status.into()
     }
@@ -153,12 +176,15 @@ impl Workplan {
     async fn version(&self) -> i32 {
         self.0.workplan.version
     }
+    /// ISO 4217 code of all its amounts: the ISU's accounting currency (CHF by default).
     async fn currency(&self) -> &str {
         &self.0.workplan.currency
     }
+    /// Sum of its budget lines.
     async fn total_budget(&self) -> Money {
         money(self.0.total_budget(), &self.0.workplan.currency)
     }
+    /// Sum of the expenditure recorded against its lines.
     async fn total_spent(&self) -> Money {
         money(self.0.total_spent(), &self.0.workplan.currency)
     }
@@ -210,8 +236,10 @@ pub struct Contribution {
     pub currency: String,
 }
 
+/// One State party's assessed contribution for a year, in the ISU's accounting currency.
 #[Object]
 impl Contribution {
+    /// The State party invoiced.
     async fn state(&self) -> StateParty {
         StateParty((*self.c.state).clone())
     }
@@ -219,12 +247,15 @@ impl Contribution {
     async fn share(&self) -> f64 {
         self.c.share
     }
+    /// Its invoice for the year.
     async fn invoiced(&self) -> Money {
         money(self.c.invoiced, &self.currency)
     }
+    /// Payments received against that invoice.
     async fn received(&self) -> Money {
         money(self.c.received, &self.currency)
     }
+    /// Invoiced minus received.
     async fn outstanding(&self) -> Money {
         money(self.c.invoiced - self.c.received, &self.currency)
     }
@@ -233,8 +264,11 @@ impl Contribution {
 /// Contributions and the Working Capital Reserve for a year. For logged-in users.
 pub struct FinancialStatus(pub Status);
 
+/// Contributions and the Working Capital Reserve for a year, in the ISU's accounting
+/// currency. For logged-in users.
 #[Object]
 impl FinancialStatus {
+    /// The calendar year.
     async fn year(&self) -> i32 {
         self.0.year
     }
@@ -246,6 +280,7 @@ impl FinancialStatus {
     async fn received(&self) -> Money {
         money(self.0.received, &self.0.currency)
     }
+    /// Invoiced minus received.
     async fn outstanding(&self) -> Money {
         money(self.0.invoiced - self.0.received, &self.0.currency)
     }
@@ -272,40 +307,54 @@ impl FinancialStatus {
     }
 }
 
+/// The workplan of a new year, for `createWorkplan`.
 #[derive(InputObject)]
 pub struct CreateWorkplanInput {
+    /// The calendar year it plans, 2010 to 2100; one workplan per year.
     pub year: i32,
+    /// The workplan's title.
     pub title: String,
     /// Defaults to CHF (the ISU's accounting currency, `ISU_BASE_CURRENCY`); no other is
     /// accepted.
     pub currency: Option<String>,
 }
 
+/// A new activity, for `addWorkplanActivity`.
 #[derive(InputObject)]
 pub struct AddWorkplanActivityInput {
+    /// Global ID of a DRAFT workplan.
     pub workplan_id: ID,
+    /// What the activity is, in a few words.
     pub title: String,
     /// The expected output.
     pub output: String,
+    /// How progress towards the output is measured.
     pub indicator: Option<String>,
+    /// The value of the indicator the activity aims for.
     pub target: Option<String>,
-    /// E.g. "LAP action 44".
+    /// Reference to the action plan action it serves, e.g. "LAP action 44".
     pub action_plan_reference: Option<String>,
 }
 
+/// A new budget line, for `addBudgetLine`.
 #[derive(InputObject)]
 pub struct AddBudgetLineInput {
+    /// Global ID of a DRAFT workplan.
     pub workplan_id: ID,
+    /// What the line pays for.
     pub category: BudgetCategory,
+    /// What the line is for, in words.
     pub description: String,
     /// > 0, in the workplan's currency.
     pub amount: MoneyInput,
-    /// An activity of the same workplan.
+    /// Global ID of the activity it funds, in the same workplan.
     pub activity_id: Option<ID>,
 }
 
+/// A workplan's next step, for `transitionWorkplan`.
 #[derive(InputObject)]
 pub struct TransitionWorkplanInput {
+    /// Global ID of the workplan.
     pub id: ID,
     /// The next step (or DRAFT from SUBMITTED, to revise).
     pub to: WorkplanStatus,
@@ -315,13 +364,16 @@ pub struct TransitionWorkplanInput {
     pub note: Option<String>,
 }
 
+/// Spending against a budget line, for `recordExpenditure`.
 #[derive(InputObject)]
 pub struct RecordExpenditureInput {
+    /// Global ID of a line of an APPROVED workplan.
     pub budget_line_id: ID,
     /// > 0, in the workplan's currency; never more than the line has left.
     pub amount: MoneyInput,
     /// In the workplan's year, not after today.
     pub spent_on: Date,
+    /// What was paid for.
     pub description: String,
 }
 
@@ -334,16 +386,20 @@ payload!(
 );
 payload!(BudgetLinePayload, budget_line, BudgetLine, LineView);
 
+/// One State's rate on the scale of assessment.
 #[derive(InputObject)]
 pub struct AssessmentRateInput {
+    /// ISO alpha-3 of a State party in force during the year.
     pub state_code: String,
     /// A State's rate on the scale used to share the total, e.g. its UN scale of assessment
     /// rate in percent.
     pub rate: Decimal,
 }
 
+/// The year's assessed contributions to invoice, for `issueInvoices`.
 #[derive(InputObject)]
 pub struct IssueInvoicesInput {
+    /// The calendar year invoiced.
     pub year: i32,
     /// The amount to be covered by States parties' assessed contributions.
     pub total: MoneyInput,
@@ -352,9 +408,12 @@ pub struct IssueInvoicesInput {
     pub rates: Option<Vec<AssessmentRateInput>>,
 }
 
+/// A State's payment of its contribution, for `recordPayment`.
 #[derive(InputObject)]
 pub struct RecordPaymentInput {
+    /// ISO alpha-3 of the paying State, which has an invoice for the year.
     pub state_code: String,
+    /// The year whose invoice it pays.
     pub year: i32,
     /// > 0; never more than is outstanding.
     pub amount: MoneyInput,

@@ -13,27 +13,46 @@ const PAGE: &str = include_str!("console.html");
 pub const SCRIPT: &str = include_str!("console.js");
 pub const STYLE: &str = include_str!("console.css");
 
-/// The contract's operation files, copied from `../shared/contract/operations` (a test
-/// fails when a copy drifts from its original).
+/// The contract's operation files the project has adopted, from its own copy of the
+/// frontends' contract (`contract/operations`): the console offers exactly what the
+/// frontends send.
 pub const EXAMPLES: &[(&str, &str)] = &[
-    ("auth.graphql", include_str!("examples/auth.graphql")),
-    ("states.graphql", include_str!("examples/states.graphql")),
+    (
+        "auth.graphql",
+        include_str!("../../contract/operations/auth.graphql"),
+    ),
+    (
+        "states.graphql",
+        include_str!("../../contract/operations/states.graphql"),
+    ),
     (
         "deadlines.graphql",
-        include_str!("examples/deadlines.graphql"),
+        include_str!("../../contract/operations/deadlines.graphql"),
     ),
-    ("reports.graphql", include_str!("examples/reports.graphql")),
+    (
+        "reports.graphql",
+        include_str!("../../contract/operations/reports.graphql"),
+    ),
     (
         "cooperation.graphql",
-        include_str!("examples/cooperation.graphql"),
+        include_str!("../../contract/operations/cooperation.graphql"),
     ),
     (
         "sponsorship.graphql",
-        include_str!("examples/sponsorship.graphql"),
+        include_str!("../../contract/operations/sponsorship.graphql"),
     ),
-    ("budget.graphql", include_str!("examples/budget.graphql")),
-    ("audit.graphql", include_str!("examples/audit.graphql")),
-    ("node.graphql", include_str!("examples/node.graphql")),
+    (
+        "budget.graphql",
+        include_str!("../../contract/operations/budget.graphql"),
+    ),
+    (
+        "audit.graphql",
+        include_str!("../../contract/operations/audit.graphql"),
+    ),
+    (
+        "node.graphql",
+        include_str!("../../contract/operations/node.graphql"),
+    ),
 ];
 
 /// Splits an operation file into its named operations (with the fragments of the file

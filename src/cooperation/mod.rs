@@ -7,7 +7,7 @@
 use crate::matching::Weights;
 
 /// Settings of cooperation: the base currency of comparisons and allocations, and the
-/// matching weights (domain.md §5: configurable).
+/// matching weights (docs/domain.md §5: configurable).
 #[derive(Clone, Debug)]
 pub struct CooperationConfig {
     pub base_currency: String,

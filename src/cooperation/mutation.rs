@@ -30,7 +30,7 @@ impl CooperationMutation {
     async fn create_assistance_need(
         &self,
         ctx: &Context<'_>,
-        input: CreateAssistanceNeedInput,
+        #[graphql(desc = "The State and the need.")] input: CreateAssistanceNeedInput,
     ) -> async_graphql::Result<AssistanceNeedPayload> {
         let app = app(ctx)?;
         let new = NewNeed {
@@ -62,7 +62,7 @@ impl CooperationMutation {
     async fn withdraw_assistance_need(
         &self,
         ctx: &Context<'_>,
-        input: WithdrawInput,
+        #[graphql(desc = "The need to withdraw.")] input: WithdrawInput,
     ) -> async_graphql::Result<AssistanceNeedPayload> {
         let db = &app(ctx)?.db;
         let result = match id_of(&input.id, AssistanceNeed::KIND, "need") {
@@ -76,7 +76,7 @@ impl CooperationMutation {
     async fn create_assistance_offer(
         &self,
         ctx: &Context<'_>,
-        input: CreateAssistanceOfferInput,
+        #[graphql(desc = "The provider and the offer.")] input: CreateAssistanceOfferInput,
     ) -> async_graphql::Result<AssistanceOfferPayload> {
         let app = app(ctx)?;
         let new = NewOffer {
@@ -113,7 +113,7 @@ impl CooperationMutation {
     async fn withdraw_assistance_offer(
         &self,
         ctx: &Context<'_>,
-        input: WithdrawInput,
+        #[graphql(desc = "The offer to withdraw.")] input: WithdrawInput,
     ) -> async_graphql::Result<AssistanceOfferPayload> {
         let db = &app(ctx)?.db;
         let result = match id_of(&input.id, AssistanceOffer::KIND, "offer") {
@@ -127,7 +127,7 @@ impl CooperationMutation {
     async fn propose_match(
         &self,
         ctx: &Context<'_>,
-        input: ProposeMatchInput,
+        #[graphql(desc = "The need, the offer and the amount.")] input: ProposeMatchInput,
     ) -> async_graphql::Result<MatchProposalPayload> {
         let app = app(ctx)?;
         respond(
@@ -152,7 +152,7 @@ impl CooperationMutation {
     async fn update_match_status(
         &self,
         ctx: &Context<'_>,
-        input: UpdateMatchStatusInput,
+        #[graphql(desc = "The proposal and its next status.")] input: UpdateMatchStatusInput,
     ) -> async_graphql::Result<MatchProposalPayload> {
         let db = &app(ctx)?.db;
         let result = match id_of(&input.id, MatchProposal::KIND, "proposal") {
@@ -169,7 +169,7 @@ impl CooperationMutation {
     async fn set_exchange_rate(
         &self,
         ctx: &Context<'_>,
-        input: SetExchangeRateInput,
+        #[graphql(desc = "The currency, its rate and the first day.")] input: SetExchangeRateInput,
     ) -> async_graphql::Result<ExchangeRatePayload> {
         let app = app(ctx)?;
         respond(
@@ -178,7 +178,7 @@ impl CooperationMutation {
                 viewer(ctx),
                 &app.cooperation.base_currency,
                 &input.currency,
-                input.rate_to_base,
+                input.rate_to_base.0,
                 input.valid_from.0,
             )
             .await,

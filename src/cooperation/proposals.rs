@@ -79,6 +79,44 @@ pub async fn visible(
         || offer.is_some_and(|o| offer_visible(viewer, &o)))
 }
 
+/// The proposals of `ids` the viewer may see (the rule of [`visible`]): one statement, and
+/// two more for the sides when the viewer is neither ISU nor coordinator.
+pub async fn get_many(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    ids: &[Uuid],
+) -> Result<Vec<match_proposal::Model>, DbErr> {
+    let found = match_proposal::Entity::find()
+        .filter(match_proposal::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    if found.is_empty()
+        || viewer.is_isu()
+        || viewer
+            .principal()
+            .is_some_and(|x| x.role == UserRole::Coordinator)
+    {
+        return Ok(found);
+    }
+    let need_ids: Vec<Uuid> = found.iter().map(|p| p.need_id).collect();
+    let offer_ids: Vec<Uuid> = found.iter().map(|p| p.offer_id).collect();
+    let (needs, offers) = super::service::sides_of_proposals(db, &need_ids, &offer_ids).await?;
+    let seen_needs: std::collections::HashSet<Uuid> = needs
+        .iter()
+        .filter(|n| need_visible(viewer, n))
+        .map(|n| n.id)
+        .collect();
+    let seen_offers: std::collections::HashSet<Uuid> = offers
+        .iter()
+        .filter(|o| offer_visible(viewer, o))
+        .map(|o| o.id)
+        .collect();
+    Ok(found
+        .into_iter()
+        .filter(|p| seen_needs.contains(&p.need_id) || seen_offers.contains(&p.offer_id))
+        .collect())
+}
+
 /// The proposals of each of `needs` (or `offers`), oldest first, in one query.
 pub async fn of_many(
     db: &DatabaseConnection,

@@ -20,7 +20,7 @@ impl CooperationQuery {
     async fn assistance_need(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The need's global ID.")] id: ID,
     ) -> async_graphql::Result<Option<AssistanceNeed>> {
         let Some(uuid) = ids::decode_as(&id, AssistanceNeed::KIND) else {
             return Ok(None);
@@ -37,9 +37,9 @@ impl CooperationQuery {
     async fn assistance_needs(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        filter: Option<AssistanceNeedFilter>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `pageInfo.endCursor` of the previous page.")] after: Option<String>,
+        #[graphql(desc = "Omitted: all needs you may see.")] filter: Option<AssistanceNeedFilter>,
     ) -> async_graphql::Result<Conn<AssistanceNeed>> {
         let page = page_request(first, after)?;
         let f = filter.unwrap_or_default();
@@ -59,7 +59,7 @@ impl CooperationQuery {
     async fn assistance_offer(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The offer's global ID.")] id: ID,
     ) -> async_graphql::Result<Option<AssistanceOffer>> {
         let Some(uuid) = ids::decode_as(&id, AssistanceOffer::KIND) else {
             return Ok(None);
@@ -75,9 +75,9 @@ impl CooperationQuery {
     async fn assistance_offers(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        filter: Option<AssistanceOfferFilter>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `pageInfo.endCursor` of the previous page.")] after: Option<String>,
+        #[graphql(desc = "Omitted: all offers you may see.")] filter: Option<AssistanceOfferFilter>,
     ) -> async_graphql::Result<Conn<AssistanceOffer>> {
         let page = page_request(first, after)?;
         let f = filter.unwrap_or_default();
@@ -97,7 +97,7 @@ impl CooperationQuery {
     async fn cooperation_allocation(
         &self,
         ctx: &Context<'_>,
-        filter: Option<AllocationFilter>,
+        #[graphql(desc = "The needs to consider; omitted, all.")] filter: Option<AllocationFilter>,
     ) -> async_graphql::Result<CooperationAllocation> {
         let app = app(ctx)?;
         let f = filter.unwrap_or_default();

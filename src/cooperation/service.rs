@@ -126,6 +126,36 @@ pub async fn get_offer(
         .filter(|o| offer_visible(viewer, o)))
 }
 
+/// The needs of `ids` the viewer may see, in one statement.
+pub async fn get_needs(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    ids: &[Uuid],
+) -> Result<Vec<assistance_need::Model>, DbErr> {
+    Ok(assistance_need::Entity::find()
+        .filter(assistance_need::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|n| need_visible(viewer, n))
+        .collect())
+}
+
+/// The offers of `ids` the viewer may see, in one statement.
+pub async fn get_offers(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    ids: &[Uuid],
+) -> Result<Vec<assistance_offer::Model>, DbErr> {
+    Ok(assistance_offer::Entity::find()
+        .filter(assistance_offer::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|o| offer_visible(viewer, o))
+        .collect())
+}
+
 /// A money input checked for cooperation: > 0, at most 2 decimals, ISO 4217, and a rate on
 /// `today`. Returns cents and the currency.
 fn checked_amount(

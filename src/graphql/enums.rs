@@ -17,13 +17,18 @@ pub enum UserRole {
     Coordinator,
 }
 
+/// A State's standing under the Convention.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::enums::StateStatus")]
 pub enum StateStatus {
+    /// Bound by the Convention: it deposited an instrument of ratification, acceptance,
+    /// approval or accession.
     StateParty,
+    /// Signed but not yet ratified, accepted or approved.
     Signatory,
     /// Was a State party; its withdrawal has taken effect (Article 20).
     Withdrawn,
+    /// Neither signed nor joined.
     NotParty,
 }
 
@@ -31,10 +36,15 @@ pub enum StateStatus {
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::enums::RegionalGroup")]
 pub enum RegionalGroup {
+    /// African States.
     Africa,
+    /// Asia-Pacific States.
     AsiaPacific,
+    /// Eastern European States.
     EasternEurope,
+    /// Latin American and Caribbean States.
     LatinAmericaCaribbean,
+    /// Western European and other States.
     WesternEuropeOthers,
 }
 
@@ -42,10 +52,15 @@ pub enum RegionalGroup {
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::enums::DepositType")]
 pub enum DepositType {
+    /// Ratification, after signing.
     Ratification,
+    /// Accession, without signing first.
     Accession,
+    /// Acceptance, after signing (equivalent to ratification).
     Acceptance,
+    /// Approval, after signing (equivalent to ratification).
     Approval,
+    /// Succession: a new State bound by its predecessor State's consent.
     Succession,
 }
 
@@ -53,9 +68,13 @@ pub enum DepositType {
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::enums::IncomeGroup")]
 pub enum IncomeGroup {
+    /// Low income.
     Low,
+    /// Lower-middle income.
     LowerMiddle,
+    /// Upper-middle income.
     UpperMiddle,
+    /// High income.
     High,
 }
 
@@ -63,11 +82,18 @@ pub enum IncomeGroup {
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::enums::ThematicArea")]
 pub enum ThematicArea {
+    /// Clearance of cluster munition remnants from contaminated areas (Article 4).
     Clearance,
+    /// Risk reduction education for people living near contaminated areas (Article 4).
     RiskReductionEducation,
+    /// Destruction of stockpiled cluster munitions (Article 3).
     StockpileDestruction,
+    /// Assistance to cluster munition victims (Article 5).
     VictimAssistance,
+    /// National implementation measures: legislation and other measures (Article 9).
     NationalImplementation,
+    /// Article 7 transparency reporting.
     TransparencyReporting,
+    /// Bringing more States to join the Convention.
     Universalization,
 }

@@ -8,15 +8,27 @@ use crate::error::{ApiError, Refusal, ServiceError};
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "crate::error::Code")]
 pub enum UserErrorCode {
+    /// A value is malformed or out of range; `field` names it.
     InvalidInput,
+    /// An ID or code names nothing you may see.
     NotFound,
+    /// You are logged in, but your role or State may not do this.
     Forbidden,
+    /// Not logged in, or the refresh token is unknown, expired or revoked.
     Unauthenticated,
+    /// It changed since you read it (a stale version, or a concurrent change): reload and
+    /// retry.
     Conflict,
+    /// It would duplicate something that exists, e.g. a second workplan for a year.
     AlreadyExists,
+    /// Its current status does not allow this step.
     InvalidStateTransition,
+    /// It would spend more than the budget has left.
     OverBudget,
+    /// Too many failed attempts (logins): wait, then try again.
     RateLimited,
+    /// A wrong email or password at login (which of the two is not told), or a wrong
+    /// current password.
     InvalidCredentials,
 }
 
@@ -25,7 +37,9 @@ pub enum UserErrorCode {
 pub struct UserError {
     /// Path to the offending input field, e.g. ["input", "amount", "currency"].
     pub field: Option<Vec<String>>,
+    /// Why, as a sentence to show the user, in English.
     pub message: String,
+    /// Why, as a stable code to act on.
     pub code: UserErrorCode,
 }
 
@@ -61,9 +75,19 @@ pub fn respond<P: Payload>(result: Result<P::Value, ServiceError>) -> async_grap
 /// impl. `payload!(UserPayload, user, User, user::Model)` wraps a `user::Model` in `User`.
 macro_rules! payload {
     ($name:ident, $field:ident, $ty:ident, $model:ty) => {
+        #[doc = concat!(
+            "What the mutation did: the `", stringify!($ty), "` it wrote, or `userErrors` ",
+            "saying why it wrote nothing."
+        )]
         #[derive(async_graphql::SimpleObject)]
         pub struct $name {
+            #[doc = concat!(
+                "The `", stringify!($ty), "` as it is after the mutation; null when `userErrors` ",
+                "is not empty."
+            )]
             pub $field: Option<$ty>,
+            /// Why the input was refused; empty on success. When not empty, nothing was
+            /// written.
             pub user_errors: Vec<$crate::graphql::errors::UserError>,
         }
 

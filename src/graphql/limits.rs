@@ -9,13 +9,19 @@
 //! - the same field at most [`MAX_SAME_FIELD`] times in one selection set, aliases
 //!   included, and at most [`MAX_FIELDS`] fields in a document ([`check_shape`], run by
 //!   [`super::execute`]), so that alias-multiplied queries cannot pass as cheap ones;
-//! - at most [`MAX_DIRECTIVES`] directives on one field.
+//! - at most [`MAX_DIRECTIVES`] directives on one field;
+//! - with introspection off, no `__schema` or `__type` in the operation that would run,
+//!   its fragments included (`__typename` is not introspection): such a request gets
+//!   [`INTROSPECTION_DISABLED`] instead of `{"__schema": null}`.
 //!
 //! Batches (at most 5 operations), body size (1 MiB) and time are limited in `crate::http`.
 
 use std::collections::HashMap;
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::ServerError;
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
+};
 
 /// Deepest selection of data accepted.
 pub const MAX_DEPTH: usize = 10;
@@ -39,24 +45,111 @@ pub fn page_cost(first: Option<i32>, default: i32, child: usize) -> usize {
     n.saturating_mul(child)
 }
 
-/// Why a document is refused, or Ok.
-pub fn check_shape(doc: &ExecutableDocument) -> Result<(), String> {
+/// `extensions.code` of an introspection query refused because introspection is off.
+pub const INTROSPECTION_DISABLED: &str = "INTROSPECTION_DISABLED";
+
+/// Why a document is refused before it runs: a top-level error with its code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// `BAD_USER_INPUT` for a limit, [`INTROSPECTION_DISABLED`] for introspection.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Refusal {
+    fn limit(message: String) -> Self {
+        Self {
+            code: "BAD_USER_INPUT",
+            message,
+        }
+    }
+}
+
+impl From<Refusal> for ServerError {
+    fn from(r: Refusal) -> Self {
+        let mut e = ServerError::new(r.message, None);
+        e.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", r.code);
+        e
+    }
+}
+
+/// Why a document is refused, or Ok. `operation_name` is the request's `operationName`;
+/// `introspection` whether the server answers introspection.
+pub fn check_shape(
+    doc: &ExecutableDocument,
+    operation_name: Option<&str>,
+    introspection: bool,
+) -> Result<(), Refusal> {
     let mut fields = 0usize;
     for (_, op) in doc.operations.iter() {
-        walk(&op.node.selection_set.node, &mut fields)?;
+        walk(&op.node.selection_set.node, &mut fields).map_err(Refusal::limit)?;
     }
     for fragment in doc.fragments.values() {
-        walk(&fragment.node.selection_set.node, &mut fields)?;
+        walk(&fragment.node.selection_set.node, &mut fields).map_err(Refusal::limit)?;
     }
     for (_, op) in doc.operations.iter() {
         let d = depth(doc, &op.node.selection_set.node, &mut Vec::new());
         if d > MAX_DEPTH {
-            return Err(format!(
+            return Err(Refusal::limit(format!(
                 "The query is nested too deep: {d} levels, at most {MAX_DEPTH}."
-            ));
+            )));
         }
     }
+    if !introspection && introspects(doc, operation_name) {
+        return Err(Refusal {
+            code: INTROSPECTION_DISABLED,
+            message: "Introspection is disabled on this server: `__schema` and `__type` are \
+                      not answered."
+                .into(),
+        });
+    }
     Ok(())
+}
+
+/// Whether the operation that would run selects `__schema` or `__type`, at any depth and
+/// through fragments. With no operation of that name (or several and no name), every
+/// operation counts: validation refuses the document anyway.
+pub fn introspects(doc: &ExecutableDocument, operation_name: Option<&str>) -> bool {
+    let selected: Vec<&OperationDefinition> = match (&doc.operations, operation_name) {
+        (DocumentOperations::Single(op), _) => vec![&op.node],
+        (DocumentOperations::Multiple(ops), Some(name)) if ops.contains_key(name) => {
+            ops.get(name).map(|op| &op.node).into_iter().collect()
+        }
+        (DocumentOperations::Multiple(ops), _) => ops.values().map(|op| &op.node).collect(),
+    };
+    selected
+        .iter()
+        .any(|op| selects_introspection(doc, &op.selection_set.node, &mut Vec::new()))
+}
+
+/// Whether a selection set holds `__schema` or `__type`, through fragment spreads (each
+/// fragment once: a cycle, which validation refuses, ends there).
+fn selects_introspection<'a>(
+    doc: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    seen: &mut Vec<&'a str>,
+) -> bool {
+    set.items.iter().any(|item| match &item.node {
+        Selection::Field(f) => {
+            matches!(f.node.name.node.as_str(), "__schema" | "__type")
+                || selects_introspection(doc, &f.node.selection_set.node, seen)
+        }
+        Selection::InlineFragment(f) => {
+            selects_introspection(doc, &f.node.selection_set.node, seen)
+        }
+        Selection::FragmentSpread(s) => {
+            let name = s.node.fragment_name.node.as_str();
+            if seen.contains(&name) {
+                return false;
+            }
+            seen.push(name);
+            doc.fragments
+                .get(&s.node.fragment_name.node)
+                .is_some_and(|f| selects_introspection(doc, &f.node.selection_set.node, seen))
+        }
+    })
 }
 
 /// The depth of a selection set, through fragment spreads (a cycle, which validation
@@ -116,7 +209,86 @@ mod tests {
     use super::*;
 
     fn shape(q: &str) -> Result<(), String> {
-        check_shape(&async_graphql::parser::parse_query(q).expect("parses"))
+        check_shape(
+            &async_graphql::parser::parse_query(q).expect("parses"),
+            None,
+            true,
+        )
+        .map_err(|r| r.message)
+    }
+
+    /// The code of the refusal of `q` (operation `name`) with introspection off.
+    fn without_introspection(q: &str, name: Option<&str>) -> Option<&'static str> {
+        check_shape(
+            &async_graphql::parser::parse_query(q).expect("parses"),
+            name,
+            false,
+        )
+        .err()
+        .map(|r| r.code)
+    }
+
+    #[test]
+    fn introspection_off_refuses_schema_and_type_anywhere_in_the_operation() {
+        let off = Some(INTROSPECTION_DISABLED);
+        assert_eq!(
+            without_introspection("{ __schema { types { name } } }", None),
+            off
+        );
+        assert_eq!(
+            without_introspection("{ __type(name: \"Query\") { name } }", None),
+            off
+        );
+        assert_eq!(
+            without_introspection("{ me { id } a: __schema { queryType { name } } }", None),
+            off
+        );
+        // Through fragments, named and inline, nested.
+        assert_eq!(
+            without_introspection(
+                "query { ...A } fragment A on Query { ...B } fragment B on Query { __schema { description } }",
+                None
+            ),
+            off
+        );
+        assert_eq!(
+            without_introspection("{ ... on Query { __type(name: \"X\") { name } } }", None),
+            off
+        );
+        // A fragment cycle ends, and is validation's to refuse.
+        assert_eq!(
+            without_introspection("{ ...A } fragment A on Query { ...A }", None),
+            None
+        );
+        // `__typename` is not introspection.
+        assert_eq!(
+            without_introspection("{ __typename me { __typename } }", None),
+            None
+        );
+        // Only the operation that would run counts.
+        let two = "query Data { __typename } query Schema { __schema { description } }";
+        assert_eq!(without_introspection(two, Some("Data")), None);
+        assert_eq!(without_introspection(two, Some("Schema")), off);
+        assert_eq!(without_introspection(two, None), off);
+        // With introspection on, nothing is refused for it.
+        assert_eq!(shape("{ __schema { types { name } } }"), Ok(()));
+    }
+
+    #[test]
+    fn limits_are_refused_as_bad_user_input() {
+        let wide: String = (0..1_001).map(|i| format!("f{i} ")).collect();
+        let refusal = check_shape(
+            &async_graphql::parser::parse_query(format!("{{ {wide} }}")).expect("parses"),
+            None,
+            false,
+        )
+        .expect_err("too wide");
+        assert_eq!(refusal.code, "BAD_USER_INPUT");
+        let error = ServerError::from(refusal);
+        assert_eq!(
+            error.extensions.and_then(|e| e.get("code").cloned()),
+            Some(async_graphql::Value::from("BAD_USER_INPUT"))
+        );
     }
 
     #[test]

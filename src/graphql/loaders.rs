@@ -23,6 +23,7 @@ use entity::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+use super::node::{Found, NodeRef};
 use crate::auth::Viewer;
 use crate::error::{ApiError, ServiceError};
 use crate::matching::Scored;
@@ -55,6 +56,20 @@ impl Loaders {
         Batch: Loader<K, Error = LoadError>,
     {
         self.plain.load_one(key).await
+    }
+
+    /// The object a global ID (or an audit entry) points at, when the viewer may see it:
+    /// with the refs asked for meanwhile, each kind in one batch.
+    pub async fn node(&self, r: NodeRef) -> Result<Option<Found>, LoadError> {
+        self.plain.load_one(r).await
+    }
+
+    /// The objects of `refs` the viewer may see, in one batch per kind.
+    pub async fn nodes(
+        &self,
+        refs: impl IntoIterator<Item = NodeRef>,
+    ) -> Result<HashMap<NodeRef, Found>, LoadError> {
+        self.plain.load_many(refs).await
     }
 
     /// A State by code, from the request's cache when already read.
@@ -648,5 +663,18 @@ impl Loader<UserById> for Batch {
             .into_iter()
             .map(|u| (UserById(u.id), u))
             .collect())
+    }
+}
+
+/// Objects by global ID, each kind through its service's visibility rule
+/// ([`super::node::resolve`]).
+impl Loader<NodeRef> for Batch {
+    type Value = Found;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[NodeRef]) -> Result<HashMap<NodeRef, Found>, LoadError> {
+        super::node::resolve(&self.app, &self.viewer, keys)
+            .await
+            .map_err(fault)
     }
 }

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use async_graphql::{
     Context, EmptySubscription, MergedObject, Request, Response, SDLExportOptions, Schema,
-    SchemaBuilder, ServerError,
+    SchemaBuilder,
 };
 
 use crate::auth::Viewer;
@@ -26,6 +26,8 @@ use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::startup::AppContext;
 
+/// Reads: the registry and its deadlines, reports, cooperation, sponsorship, the workplan and
+/// budget, the audit log, and any object by its global ID.
 #[derive(MergedObject, Default)]
 pub struct Query(
     node::NodeQuery,
@@ -38,6 +40,8 @@ pub struct Query(
     crate::audit::query::AuditQuery,
 );
 
+/// Writes: each takes one `input` and answers a payload whose `userErrors` say why nothing was
+/// written.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     crate::auth::mutation::AuthMutation,
@@ -57,26 +61,33 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
         .limit_directives(limits::MAX_DIRECTIVES)
 }
 
-/// Runs one operation: parses it, checks its shape ([`limits::check_shape`]), executes it
-/// and counts it by name. This is not done in schema extensions because, with any
-/// extension installed, async-graphql sends every field of every object through the
-/// extension chain, which cost a list of 100 States a third of its time.
-pub async fn execute(schema: &AppSchema, metrics: &Metrics, mut request: Request) -> Response {
+/// Runs one operation: parses it, checks its shape ([`limits::check_shape`]; `introspection`
+/// says whether the server answers introspection), executes it and counts it by name. This
+/// is not done in schema extensions because, with any extension installed, async-graphql
+/// sends every field of every object through the extension chain, which cost a list of 100
+/// States a third of its time.
+///
+/// An operation refused before it runs (it does not parse or validate, or the shape check
+/// refuses it) answers errors without a `path` and a null `data`; one that ran has data,
+/// or errors with a path.
+pub async fn execute(
+    schema: &AppSchema,
+    metrics: &Metrics,
+    mut request: Request,
+    introspection: bool,
+) -> Response {
     let started = Instant::now();
     let requested = request.operation_name.clone();
     let checked = match request.parsed_query() {
         Ok(doc) => Some((
             crate::metrics::operation_name(requested.as_deref(), doc),
-            limits::check_shape(doc),
+            limits::check_shape(doc, requested.as_deref(), introspection),
         )),
         // The schema parses it again and answers the parse error as usual.
         Err(_) => None,
     };
     let (name, response) = match checked {
-        Some((name, Err(message))) => (
-            name,
-            Response::from_errors(vec![ServerError::new(message, None)]),
-        ),
+        Some((name, Err(refusal))) => (name, Response::from_errors(vec![refusal.into()])),
         Some((name, Ok(()))) => (name, schema.execute(request).await),
         None => (
             requested.unwrap_or_else(|| "unparsed".into()),
@@ -85,6 +96,21 @@ pub async fn execute(schema: &AppSchema, metrics: &Metrics, mut request: Request
     };
     metrics.operation(&name, started.elapsed(), !response.errors.is_empty());
     response
+}
+
+/// Whether `schema` answers introspection (`ISU_INTROSPECTION`, off in production). The
+/// schema keeps that setting to itself, so this asks it, once per server (see
+/// `crate::http`): with introspection off, `__schema` resolves to null.
+pub async fn answers_introspection(schema: &AppSchema) -> bool {
+    let probe = schema
+        .execute(Request::new("{ __schema { __typename } }"))
+        .await;
+    match probe.data {
+        async_graphql::Value::Object(data) => data
+            .get("__schema")
+            .is_some_and(|s| *s != async_graphql::Value::Null),
+        _ => false,
+    }
 }
 
 /// The schema with no runtime data: for exporting the SDL and validating documents.
@@ -99,7 +125,8 @@ pub fn sdl() -> String {
         SDLExportOptions::new()
             .sorted_fields()
             .sorted_arguments()
-            .sorted_enum_items(),
+            .sorted_enum_items()
+            .include_specified_by(),
     );
     format!("{}\n", sdl.trim_end())
 }

@@ -1,23 +1,43 @@
-//! The `Node` interface: every object with a global ID, resolvable by `node(id:)`.
-//! Objects the viewer may not see resolve to null, as if they did not exist.
+//! The `Node` interface: every object with a global ID, resolvable by `node(id:)` and
+//! `nodes(ids:)`. Objects the viewer may not see resolve to null, as if they did not exist.
+//!
+//! Both go through one path: a global ID becomes a [`NodeRef`], the request's loader
+//! ([`super::loaders::Loaders::node`]) collects the refs asked for meanwhile and [`resolve`]
+//! reads each kind in one batch through the service that owns it, with that service's
+//! visibility rule. The audit log's `entity` goes the same way, so a row of the log is a
+//! link exactly when `node(id:)` would answer.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::{Context, ID, Interface, Object};
+use entity::{
+    assistance_need, assistance_offer, audit_entry, deadline_extension, match_proposal, meeting,
+    state, transparency_report, user, workplan_activity,
+};
+use uuid::Uuid;
 
-use super::{app, ids, viewer};
+use super::{ids, loaders::loaders};
 use crate::audit::types::AuditEntry;
+use crate::auth::Viewer;
 use crate::auth::types::User;
+use crate::budget::service::{LineView, WorkplanView};
 use crate::budget::types::{BudgetLine, Workplan, WorkplanActivity};
 use crate::cooperation::types::{AssistanceNeed, AssistanceOffer, MatchProposal};
-use crate::error::ApiError;
+use crate::error::{ApiError, ServiceError};
+use crate::obligations;
 use crate::reports::types::TransparencyReport;
+use crate::sponsorship::service::Application;
 use crate::sponsorship::types::{Meeting, SponsorshipApplication};
-use crate::states::types::{DeadlineExtension, StateParty};
+use crate::startup::AppContext;
+use crate::states::types::{DeadlineExtension, Obligation, ObligationKey, StateParty};
 
 /// An object with a global ID.
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global ID."))]
 pub enum Node {
     StateParty(StateParty),
+    Obligation(Obligation),
     User(User),
     AuditEntry(AuditEntry),
     TransparencyReport(TransparencyReport),
@@ -32,83 +52,256 @@ pub enum Node {
     BudgetLine(BudgetLine),
 }
 
+/// Most IDs one `nodes` call takes.
+pub const MAX_NODES: usize = 100;
+
+/// What a global ID (or an audit entry) points at.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NodeRef {
+    /// A stored row: the GraphQL type name and the row's UUID.
+    Row(String, Uuid),
+    /// A State by its code, as the audit log names States.
+    State(String),
+    /// An obligation, computed rather than stored.
+    Obligation(ObligationKey),
+}
+
+impl NodeRef {
+    /// The ref inside a global ID, when it is one.
+    pub fn from_id(id: &str) -> Option<Self> {
+        let (kind, key) = ids::decode_key(id)?;
+        if kind == Obligation::KIND {
+            return ObligationKey::parse(&key).map(Self::Obligation);
+        }
+        Some(Self::Row(kind, Uuid::parse_str(&key).ok()?))
+    }
+
+    /// The entity an audit entry names: a row by UUID, or a State by code.
+    pub fn from_audit(entity_type: &str, entity_id: &str) -> Option<Self> {
+        match Uuid::parse_str(entity_id) {
+            Ok(id) => Some(Self::Row(entity_type.to_owned(), id)),
+            Err(_) if entity_type == StateParty::KIND => Some(Self::State(entity_id.to_owned())),
+            Err(_) => None,
+        }
+    }
+}
+
+/// A resolved node as the loader hands it out (loader values are cloned to every waiter).
+#[derive(Clone)]
+pub enum Found {
+    State(state::Model),
+    Obligation(Arc<state::Model>, obligations::Obligation),
+    User(user::Model),
+    AuditEntry(audit_entry::Model),
+    Report(transparency_report::Model),
+    Extension(deadline_extension::Model),
+    Need(assistance_need::Model),
+    Offer(assistance_offer::Model),
+    Proposal(match_proposal::Model),
+    Meeting(meeting::Model),
+    Application(Application),
+    Workplan(WorkplanView),
+    Activity(Arc<workplan_activity::Model>),
+    Line(LineView),
+}
+
+impl From<Found> for Node {
+    fn from(f: Found) -> Self {
+        match f {
+            Found::State(m) => Node::StateParty(StateParty(m)),
+            Found::Obligation(state, inner) => Node::Obligation(Obligation { state, inner }),
+            Found::User(m) => Node::User(User(m)),
+            Found::AuditEntry(m) => Node::AuditEntry(AuditEntry(m)),
+            Found::Report(m) => Node::TransparencyReport(TransparencyReport(m)),
+            Found::Extension(m) => Node::DeadlineExtension(DeadlineExtension(m)),
+            Found::Need(m) => Node::AssistanceNeed(AssistanceNeed(m)),
+            Found::Offer(m) => Node::AssistanceOffer(AssistanceOffer(m)),
+            Found::Proposal(m) => Node::MatchProposal(MatchProposal(m)),
+            Found::Meeting(m) => Node::Meeting(Meeting(m)),
+            Found::Application(a) => Node::SponsorshipApplication(SponsorshipApplication(a)),
+            Found::Workplan(w) => Node::Workplan(Workplan(w)),
+            Found::Activity(a) => Node::WorkplanActivity(WorkplanActivity(a)),
+            Found::Line(l) => Node::BudgetLine(BudgetLine(l)),
+        }
+    }
+}
+
+/// Resolves `refs` for `viewer`: each kind in one batch, through its service and that
+/// service's visibility rule. Refs that do not resolve, or that the viewer may not see, are
+/// absent from the answer.
+pub async fn resolve(
+    app: &AppContext,
+    viewer: &Viewer,
+    refs: &[NodeRef],
+) -> Result<HashMap<NodeRef, Found>, ServiceError> {
+    let mut rows: HashMap<&str, Vec<Uuid>> = HashMap::new();
+    let mut codes: Vec<String> = Vec::new();
+    let mut obligation_keys: Vec<&ObligationKey> = Vec::new();
+    for r in refs {
+        match r {
+            NodeRef::Row(kind, id) => rows.entry(kind.as_str()).or_default().push(*id),
+            NodeRef::State(code) => codes.push(code.clone()),
+            NodeRef::Obligation(key) => obligation_keys.push(key),
+        }
+    }
+    let db = &app.db;
+    let mut out: HashMap<NodeRef, Found> = HashMap::new();
+    let mut put = |kind: &str, id: Uuid, found: Found| {
+        out.insert(NodeRef::Row(kind.to_owned(), id), found);
+    };
+    for (kind, ids) in rows {
+        match kind {
+            StateParty::KIND => {
+                for m in crate::states::service::by_ids(db, &ids).await? {
+                    put(kind, m.id, Found::State(m));
+                }
+            }
+            User::KIND => {
+                for m in crate::auth::service::get_users(db, viewer, &ids).await? {
+                    put(kind, m.id, Found::User(m));
+                }
+            }
+            AuditEntry::KIND => {
+                for m in crate::audit::service::get_many(db, viewer, &ids).await? {
+                    put(kind, m.id, Found::AuditEntry(m));
+                }
+            }
+            TransparencyReport::KIND => {
+                for m in crate::reports::service::get_many(db, viewer, &ids).await? {
+                    put(kind, m.id, Found::Report(m));
+                }
+            }
+            DeadlineExtension::KIND => {
+                for m in crate::states::service::extensions_by_ids(db, &ids).await? {
+                    put(kind, m.id, Found::Extension(m));
+                }
+            }
+            AssistanceNeed::KIND => {
+                for m in crate::cooperation::service::get_needs(db, viewer, &ids).await? {
+                    put(kind, m.id, Found::Need(m));
+                }
+            }
+            AssistanceOffer::KIND => {
+                for m in crate::cooperation::service::get_offers(db, viewer, &ids).await? {
+                    put(kind, m.id, Found::Offer(m));
+                }
+            }
+            MatchProposal::KIND => {
+                for m in crate::cooperation::proposals::get_many(db, viewer, &ids).await? {
+                    put(kind, m.id, Found::Proposal(m));
+                }
+            }
+            Meeting::KIND => {
+                for m in crate::sponsorship::service::get_meetings(db, &ids).await? {
+                    put(kind, m.id, Found::Meeting(m));
+                }
+            }
+            SponsorshipApplication::KIND => {
+                let today = app.clock.today();
+                let found = crate::sponsorship::service::get_applications(
+                    db,
+                    &app.sponsorship,
+                    viewer,
+                    &ids,
+                    today,
+                )
+                .await?;
+                for a in found {
+                    put(kind, a.row.id, Found::Application(a));
+                }
+            }
+            Workplan::KIND => {
+                for w in crate::budget::service::workplans_by_ids(db, viewer, &ids).await? {
+                    put(kind, w.workplan.id, Found::Workplan(w));
+                }
+            }
+            WorkplanActivity::KIND => {
+                for a in crate::budget::service::activities_by_ids(db, viewer, &ids).await? {
+                    put(kind, a.id, Found::Activity(Arc::new(a)));
+                }
+            }
+            BudgetLine::KIND => {
+                for l in crate::budget::service::lines_by_ids(db, viewer, &ids).await? {
+                    put(kind, l.line.id, Found::Line(l));
+                }
+            }
+            _ => {}
+        }
+    }
+    // States named by code and the States of obligations: one read for both.
+    codes.extend(obligation_keys.iter().map(|k| k.state_code.clone()));
+    if !codes.is_empty() {
+        codes.sort();
+        codes.dedup();
+        let states = crate::states::service::by_codes(db, &codes).await?;
+        if !obligation_keys.is_empty() {
+            let owing: Vec<&state::Model> = states
+                .iter()
+                .filter(|s| obligation_keys.iter().any(|k| k.state_code == s.code))
+                .collect();
+            let mut lists =
+                crate::states::obligations::of_states(db, &owing, app.clock.today()).await?;
+            for s in &owing {
+                let state = Arc::new((*s).clone());
+                for o in lists.remove(&s.code).unwrap_or_default() {
+                    let key = obligation_keys
+                        .iter()
+                        .find(|k| k.state_code == s.code && k.names(&o));
+                    if let Some(key) = key {
+                        out.insert(
+                            NodeRef::Obligation((*key).clone()),
+                            Found::Obligation(Arc::clone(&state), o),
+                        );
+                    }
+                }
+            }
+        }
+        for s in states {
+            if refs.contains(&NodeRef::State(s.code.clone())) {
+                out.insert(NodeRef::State(s.code.clone()), Found::State(s));
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[derive(Default)]
 pub struct NodeQuery;
 
 #[Object]
 impl NodeQuery {
     /// Any object by its global ID; null when unknown or not visible to you.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
-        let Some((kind, uuid)) = ids::decode(&id) else {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID, as an object's `id` gives it.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
+        let Some(r) = NodeRef::from_id(&id) else {
             return Ok(None);
         };
-        let app = app(ctx)?;
-        let viewer = viewer(ctx);
-        let node = match kind.as_str() {
-            StateParty::KIND => crate::states::service::by_id(&app.db, uuid)
-                .await
-                .map_err(ApiError::from)?
-                .map(|m| Node::StateParty(StateParty(m))),
-            User::KIND => crate::auth::service::get_user(&app.db, viewer, uuid)
-                .await
-                .map_err(ApiError::from)?
-                .map(|m| Node::User(User(m))),
-            AuditEntry::KIND => crate::audit::service::get(&app.db, viewer, uuid)
-                .await
-                .map_err(ApiError::from)?
-                .map(|m| Node::AuditEntry(AuditEntry(m))),
-            TransparencyReport::KIND => crate::reports::service::get(&app.db, viewer, uuid)
-                .await
-                .map_err(ApiError::from)?
-                .map(|m| Node::TransparencyReport(TransparencyReport(m))),
-            DeadlineExtension::KIND => {
-                use sea_orm::EntityTrait;
-                entity::deadline_extension::Entity::find_by_id(uuid)
-                    .one(&app.db)
-                    .await
-                    .map_err(ApiError::from)?
-                    .map(|m| Node::DeadlineExtension(DeadlineExtension(m)))
-            }
-            AssistanceNeed::KIND => crate::cooperation::service::get_need(&app.db, viewer, uuid)
-                .await
-                .map_err(ApiError::from)?
-                .map(|m| Node::AssistanceNeed(AssistanceNeed(m))),
-            AssistanceOffer::KIND => crate::cooperation::service::get_offer(&app.db, viewer, uuid)
-                .await
-                .map_err(ApiError::from)?
-                .map(|m| Node::AssistanceOffer(AssistanceOffer(m))),
-            MatchProposal::KIND => crate::cooperation::proposals::get(&app.db, viewer, uuid)
-                .await
-                .map_err(ApiError::from)?
-                .map(|m| Node::MatchProposal(MatchProposal(m))),
-            Meeting::KIND => crate::sponsorship::service::get_meeting(&app.db, uuid)
-                .await
-                .map_err(ApiError::from)?
-                .map(|m| Node::Meeting(Meeting(m))),
-            SponsorshipApplication::KIND => crate::sponsorship::service::get_application(
-                &app.db,
-                &app.sponsorship,
-                viewer,
-                uuid,
-                app.clock.today(),
-            )
-            .await
-            .map_err(ApiError::from)?
-            .map(|a| Node::SponsorshipApplication(SponsorshipApplication(a))),
-            Workplan::KIND => crate::budget::service::workplan_by_id(&app.db, viewer, uuid)
-                .await
-                .map_err(ApiError::from)?
-                .map(|w| Node::Workplan(Workplan(w))),
-            WorkplanActivity::KIND => crate::budget::service::activity_by_id(&app.db, viewer, uuid)
-                .await
-                .map_err(ApiError::from)?
-                .map(|a| Node::WorkplanActivity(WorkplanActivity(std::sync::Arc::new(a)))),
-            BudgetLine::KIND => crate::budget::service::line_by_id(&app.db, viewer, uuid)
-                .await
-                .map_err(ApiError::from)?
-                .map(|l| Node::BudgetLine(BudgetLine(l))),
-            _ => None,
-        };
-        Ok(node)
+        Ok(loaders(ctx)?.node(r).await?.map(Node::from))
+    }
+
+    /// Many objects at once, in the order asked (at most 100 IDs): null for an ID that is
+    /// unknown, malformed or not visible to you, by the rule of `node`.
+    #[graphql(complexity = "ids.len() * (child_complexity + 1)")]
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs, at most 100.")] ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(ApiError::InvalidArgument(format!(
+                "`ids` takes at most {MAX_NODES} IDs; {} were given.",
+                ids.len()
+            ))
+            .into());
+        }
+        let refs: Vec<Option<NodeRef>> = ids.iter().map(|id| NodeRef::from_id(id)).collect();
+        let found = loaders(ctx)?.nodes(refs.iter().flatten().cloned()).await?;
+        Ok(refs
+            .into_iter()
+            .map(|r| r.and_then(|r| found.get(&r).cloned()).map(Node::from))
+            .collect())
     }
 }

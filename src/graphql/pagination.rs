@@ -1,33 +1,56 @@
 //! Relay connections: `first` (default 20, capped at 100), opaque keyset cursors and
 //! `totalCount`, in one place for every list.
 
+use std::borrow::Cow;
+
 use async_graphql::{
-    OutputType, SimpleObject,
-    connection::{
-        Connection, DefaultConnectionName, DefaultEdgeName, DisableNodesField, Edge, EmptyFields,
-    },
+    Object, OutputType, TypeName,
+    connection::{Edge, EmptyFields, PageInfo},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use crate::error::ApiError;
 use crate::pagination::{Page, PageRequest};
 
-/// The connection fields beyond Relay's.
-#[derive(SimpleObject)]
-pub struct ConnectionTotals {
-    /// How many items match the filter, across all pages.
-    pub total_count: i32,
+/// A Relay connection of `T`, named `<T>Connection`, with edges named `<T>Edge`: the
+/// shape of async-graphql's `Connection`, with `totalCount` and a description.
+pub struct Conn<T: OutputType> {
+    edges: Vec<Edge<String, T, EmptyFields>>,
+    has_previous: bool,
+    has_next: bool,
+    total_count: i32,
 }
 
-pub type Conn<T> = Connection<
-    String,
-    T,
-    ConnectionTotals,
-    EmptyFields,
-    DefaultConnectionName,
-    DefaultEdgeName,
-    DisableNodesField,
->;
+impl<T: OutputType> TypeName for Conn<T> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Connection", T::type_name()).into()
+    }
+}
+
+/// One page of a list, Relay style: pass `pageInfo.endCursor` as `after` for the next page.
+/// `first` defaults to 20; more than 100 is refused.
+#[Object(name_type)]
+impl<T: OutputType> Conn<T> {
+    /// Information to aid in pagination.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_previous_page: self.has_previous,
+            has_next_page: self.has_next,
+            start_cursor: self.edges.first().map(|e| e.cursor.clone()),
+            end_cursor: self.edges.last().map(|e| e.cursor.clone()),
+        }
+    }
+
+    /// A list of edges.
+    async fn edges(&self) -> &[Edge<String, T, EmptyFields>] {
+        &self.edges
+    }
+
+    /// How many items match the filter, across all pages.
+    async fn total_count(&self) -> i32 {
+        self.total_count
+    }
+}
 
 const CURSOR_PREFIX: &str = "cursor:";
 
@@ -43,7 +66,8 @@ pub fn decode_cursor(cursor: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Validates `first` and decodes `after`.
+/// Validates `first` (a refusal is `INVALID_ARGUMENT`, naming the limit) and decodes
+/// `after` (a forged cursor is `BAD_USER_INPUT`).
 pub fn page_request(first: Option<i32>, after: Option<String>) -> Result<PageRequest, ApiError> {
     let after = match after {
         Some(c) => Some(
@@ -52,7 +76,7 @@ pub fn page_request(first: Option<i32>, after: Option<String>) -> Result<PageReq
         ),
         None => None,
     };
-    PageRequest::new(first, after).map_err(ApiError::BadUserInput)
+    PageRequest::new(first, after).map_err(ApiError::InvalidArgument)
 }
 
 /// Builds the connection for a page, with each edge's cursor made from its row's key.
@@ -61,19 +85,16 @@ pub fn connection<M, T: OutputType>(
     key: impl Fn(&M) -> String,
     node: impl Fn(M) -> T,
 ) -> Conn<T> {
-    let mut conn = Connection::with_additional_fields(
-        page.has_previous,
-        page.has_next,
-        ConnectionTotals {
-            total_count: i32::try_from(page.total).unwrap_or(i32::MAX),
-        },
-    );
-    conn.edges.extend(
-        page.items
+    Conn {
+        edges: page
+            .items
             .into_iter()
-            .map(|m| Edge::new(encode_cursor(&key(&m)), node(m))),
-    );
-    conn
+            .map(|m| Edge::new(encode_cursor(&key(&m)), node(m)))
+            .collect(),
+        has_previous: page.has_previous,
+        has_next: page.has_next,
+        total_count: i32::try_from(page.total).unwrap_or(i32::MAX),
+    }
 }
 
 #[cfg(test)]

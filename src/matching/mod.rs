@@ -1,4 +1,4 @@
-//! Matching offers of assistance to needs (domain.md §5): pure eligibility rules, factor
+//! Matching offers of assistance to needs (docs/domain.md §5): pure eligibility rules, factor
 //! scores with weights, reasons a coordinator can read, and rankings. No database, no
 //! GraphQL.
 
@@ -20,7 +20,7 @@ pub enum Factor {
     Urgency,
 }
 
-/// Weights of the factors; they sum to 1. Configurable, defaults from domain.md §5.
+/// Weights of the factors; they sum to 1. Configurable, defaults from docs/domain.md §5.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Weights {
     pub thematic_area: f64,

@@ -1,4 +1,4 @@
-//! The obligations engine (domain.md §3): what a State owes under Articles 3, 4 and 7, on a
+//! The obligations engine (docs/domain.md §3): what a State owes under Articles 3, 4 and 7, on a
 //! date T, with due dates, extensions, status and fulfilment.
 
 use chrono::{Datelike, Days, Months, NaiveDate};

@@ -1,4 +1,4 @@
-//! Pure treaty date rules: no database, no GraphQL. See domain.md §2 and §3.
+//! Pure treaty date rules: no database, no GraphQL. See docs/domain.md §2 and §3.
 //!
 //! - [`entry_into_force`]: Article 17.
 //! - [`engine`]: the obligations of a State on a date T (Articles 3, 4 and 7), with their
@@ -90,7 +90,7 @@ pub struct ExtensionFact {
     pub new_deadline: NaiveDate,
 }
 
-/// Configurable rule values (domain.md §3).
+/// Configurable rule values (docs/domain.md §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rules {
     /// An open obligation due within this many days is DUE_SOON.

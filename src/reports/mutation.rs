@@ -27,6 +27,7 @@ impl ReportsMutation {
     async fn create_transparency_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The State, the kind and the reporting year.")]
         input: CreateTransparencyReportInput,
     ) -> async_graphql::Result<TransparencyReportPayload> {
         let app = app(ctx)?;
@@ -43,6 +44,7 @@ impl ReportsMutation {
     async fn create_transparency_report_from_previous(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The State and the year the new report covers.")]
         input: CreateTransparencyReportFromPreviousInput,
     ) -> async_graphql::Result<TransparencyReportPayload> {
         let app = app(ctx)?;
@@ -62,6 +64,7 @@ impl ReportsMutation {
     async fn update_transparency_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The draft, the version seen and the changes.")]
         input: UpdateTransparencyReportInput,
     ) -> async_graphql::Result<TransparencyReportPayload> {
         let db = &app(ctx)?.db;
@@ -85,7 +88,7 @@ impl ReportsMutation {
     async fn submit_transparency_report(
         &self,
         ctx: &Context<'_>,
-        input: ReportActionInput,
+        #[graphql(desc = "The draft to submit.")] input: ReportActionInput,
     ) -> async_graphql::Result<TransparencyReportPayload> {
         let app = app(ctx)?;
         let result = match report_id(&input.id) {
@@ -99,7 +102,7 @@ impl ReportsMutation {
     async fn publish_transparency_report(
         &self,
         ctx: &Context<'_>,
-        input: ReportActionInput,
+        #[graphql(desc = "The submitted report to publish.")] input: ReportActionInput,
     ) -> async_graphql::Result<TransparencyReportPayload> {
         let db = &app(ctx)?.db;
         let result = match report_id(&input.id) {

@@ -17,7 +17,7 @@ impl ReportsQuery {
     async fn transparency_report(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The report's global ID.")] id: ID,
     ) -> async_graphql::Result<Option<TransparencyReport>> {
         let Some(uuid) = ids::decode_as(&id, TransparencyReport::KIND) else {
             return Ok(None);
@@ -34,9 +34,9 @@ impl ReportsQuery {
     async fn transparency_reports(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        filter: Option<TransparencyReportFilter>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `pageInfo.endCursor` of the previous page.")] after: Option<String>,
+        #[graphql(desc = "Omitted: all you may see.")] filter: Option<TransparencyReportFilter>,
     ) -> async_graphql::Result<Conn<TransparencyReport>> {
         let page = page_request(first, after)?;
         let f = filter.unwrap_or_default();
@@ -57,7 +57,7 @@ impl ReportsQuery {
     async fn reporting_compliance(
         &self,
         ctx: &Context<'_>,
-        year: i32,
+        #[graphql(desc = "The calendar year covered, 2010 or later.")] year: i32,
     ) -> async_graphql::Result<ReportingCompliance> {
         if !(2010..=9998).contains(&year) {
             return Err(ApiError::BadUserInput("`year` must be 2010 or later.".into()).into());

@@ -508,7 +508,7 @@ pub async fn list(
     .await?)
 }
 
-/// Reporting compliance for the annual reports covering `year` (domain.md §4).
+/// Reporting compliance for the annual reports covering `year` (docs/domain.md §4).
 #[derive(Debug)]
 pub struct Compliance {
     pub year: i32,

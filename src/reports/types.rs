@@ -1,9 +1,7 @@
 //! GraphQL types of Article 7 reports.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::transparency_report;
-use rust_decimal::Decimal;
 
 use super::sections::{self, Sections, SectionsPatch};
 use super::service::Compliance;
@@ -12,9 +10,10 @@ use crate::error::ApiError;
 use crate::graphql::enums::ThematicArea;
 use crate::graphql::ids;
 use crate::graphql::money::{Money, MoneyInput};
-use crate::graphql::scalars::Date;
+use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::states::types::StateParty;
 
+/// Which Article 7 report: the initial one, or an annual one.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::enums::ReportKind")]
 pub enum ReportKind {
@@ -24,6 +23,7 @@ pub enum ReportKind {
     Annual,
 }
 
+/// Where a report stands: DRAFT → SUBMITTED → PUBLISHED.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::enums::ReportStatus")]
 pub enum ReportStatus {
@@ -42,12 +42,15 @@ impl TransparencyReport {
     pub const KIND: &'static str = "TransparencyReport";
 }
 
+/// An Article 7 transparency report. Drafts and submitted reports are visible to the
+/// State's delegation and the ISU; published ones to everyone.
 #[Object]
 impl TransparencyReport {
     /// Opaque global ID.
     pub async fn id(&self) -> ID {
         ids::encode(Self::KIND, self.0.id)
     }
+    /// The reporting State.
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<StateParty> {
         crate::graphql::loaders::loaders(ctx)?
             .state(&self.0.state_code)
@@ -55,6 +58,7 @@ impl TransparencyReport {
             .map(StateParty)
             .ok_or_else(|| ApiError::Internal(format!("report {} has no State", self.0.id)).into())
     }
+    /// Initial or annual.
     async fn kind(&self) -> ReportKind {
         self.0.kind.into()
     }
@@ -62,6 +66,7 @@ impl TransparencyReport {
     async fn reporting_year(&self) -> i32 {
         self.0.reporting_year
     }
+    /// Where the report stands.
     async fn status(&self) -> ReportStatus {
         self.0.status.into()
     }
@@ -69,18 +74,21 @@ impl TransparencyReport {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// The day it is due under Article 7, set when the report was started.
     async fn due_date(&self) -> Date {
         Date(self.0.due_date)
     }
-    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.submitted_at
+    /// When it was submitted; null while a draft.
+    async fn submitted_at(&self) -> Option<DateTime> {
+        self.0.submitted_at.map(DateTime)
     }
-    /// Submitted on or before its due date.
+    /// Submitted on or before its due date; null while a draft.
     async fn on_time(&self) -> Option<bool> {
         self.0.on_time
     }
-    async fn published_at(&self) -> Option<DateTime<Utc>> {
-        self.0.published_at
+    /// When the ISU published it; null until then.
+    async fn published_at(&self) -> Option<DateTime> {
+        self.0.published_at.map(DateTime)
     }
     /// The content, Article 7(1)(a) to (n).
     async fn sections(&self) -> async_graphql::Result<ReportSections> {
@@ -101,46 +109,63 @@ impl TransparencyReport {
             .map(AssistanceNeed)
             .collect())
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// When the draft was started.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    /// When it last changed (an edit, a submission or the publication).
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
 }
 
 /// Article 7(1)(b), (e), (f): a stockpile of one munition type and its destruction.
 #[derive(SimpleObject)]
 pub struct StockpileEntry {
+    /// The type of cluster munition, e.g. a model name.
     pub munition_type: String,
+    /// How many cluster munitions of the type are stockpiled.
     pub munitions: i64,
+    /// How many explosive submunitions they contain.
     pub submunitions: i64,
+    /// How many are retained for training and development (Article 3(6)).
     pub retained: i64,
+    /// How many were destroyed in the period the report covers.
     pub destroyed_this_period: i64,
 }
 
 /// Article 7(1)(h): a contaminated area.
 #[derive(SimpleObject)]
 pub struct ContaminatedArea {
+    /// Where the area is, in words.
     pub location: String,
+    /// Its size in square metres.
     pub area_square_metres: Decimal,
+    /// The types of cluster munition remnants found there, in words.
     pub remnant_types: Option<String>,
 }
 
 /// Article 7(1)(i): clearance progress in one location.
 #[derive(SimpleObject)]
 pub struct ClearanceEntry {
+    /// Where, in words.
     pub location: String,
+    /// The area cleared, in square metres.
     pub area_cleared_square_metres: Decimal,
+    /// How many cluster munition remnants were destroyed there.
     pub remnants_destroyed: i64,
 }
 
 /// Article 7(1)(n): assistance provided to another State or organisation.
 #[derive(SimpleObject)]
 pub struct AssistanceProvided {
+    /// The State or organisation assisted.
     pub recipient: String,
+    /// The area of the assistance.
     pub thematic_area: ThematicArea,
+    /// The amount given, when stated.
     pub amount: Option<Money>,
+    /// The assistance in words.
     pub description: Option<String>,
 }
 
@@ -190,7 +215,7 @@ impl From<Sections> for ReportSections {
                 .into_iter()
                 .map(|a| ContaminatedArea {
                     location: a.location,
-                    area_square_metres: a.area_square_metres,
+                    area_square_metres: Decimal(a.area_square_metres),
                     remnant_types: a.remnant_types,
                 })
                 .collect(),
@@ -199,7 +224,7 @@ impl From<Sections> for ReportSections {
                 .into_iter()
                 .map(|c| ClearanceEntry {
                     location: c.location,
-                    area_cleared_square_metres: c.area_cleared_square_metres,
+                    area_cleared_square_metres: Decimal(c.area_cleared_square_metres),
                     remnants_destroyed: c.remnants_destroyed,
                 })
                 .collect(),
@@ -221,36 +246,53 @@ impl From<Sections> for ReportSections {
     }
 }
 
+/// Article 7(1)(b), (e), (f): a stockpile of one munition type and its destruction.
 #[derive(InputObject)]
 pub struct StockpileEntryInput {
+    /// The type of cluster munition, e.g. a model name; 1 to 500 characters.
     pub munition_type: String,
+    /// How many cluster munitions of the type are stockpiled; at least 0.
     pub munitions: i64,
+    /// How many explosive submunitions they contain; at least 0.
     pub submunitions: i64,
+    /// How many are retained for training and development (Article 3(6)); at least 0.
     pub retained: i64,
+    /// How many were destroyed in the period the report covers; at least 0.
     pub destroyed_this_period: i64,
 }
 
+/// Article 7(1)(h): a contaminated area.
 #[derive(InputObject)]
 pub struct ContaminatedAreaInput {
+    /// Where the area is, in words; 1 to 500 characters.
     pub location: String,
-    /// At least 0, at most 2 decimals.
+    /// Its size in square metres: at least 0, at most 2 decimals.
     pub area_square_metres: Decimal,
+    /// The types of cluster munition remnants found there, in words.
     pub remnant_types: Option<String>,
 }
 
+/// Article 7(1)(i): clearance progress in one location.
 #[derive(InputObject)]
 pub struct ClearanceEntryInput {
+    /// Where, in words; 1 to 500 characters.
     pub location: String,
-    /// At least 0, at most 2 decimals.
+    /// The area cleared, in square metres: at least 0, at most 2 decimals.
     pub area_cleared_square_metres: Decimal,
+    /// How many cluster munition remnants were destroyed there; at least 0.
     pub remnants_destroyed: i64,
 }
 
+/// Article 7(1)(n): assistance provided to another State or organisation.
 #[derive(InputObject)]
 pub struct AssistanceProvidedInput {
+    /// The State or organisation assisted; 1 to 500 characters.
     pub recipient: String,
+    /// The area of the assistance.
     pub thematic_area: ThematicArea,
+    /// The amount given, if any; at least 0.
     pub amount: Option<MoneyInput>,
+    /// The assistance in words.
     pub description: Option<String>,
 }
 
@@ -258,15 +300,25 @@ pub struct AssistanceProvidedInput {
 /// fields are kept.
 #[derive(InputObject)]
 pub struct ReportSectionsInput {
+    /// (a) National implementation measures.
     pub national_implementation_measures: Option<String>,
+    /// (b), (e), (f) Stockpiles and their destruction; at most 1000 entries.
     pub stockpiles: Option<Vec<StockpileEntryInput>>,
+    /// (c), (d) Technical characteristics; conversion of production facilities.
     pub production_facilities: Option<String>,
+    /// (h) Contaminated areas; at most 1000 entries.
     pub contaminated_areas: Option<Vec<ContaminatedAreaInput>>,
+    /// (i) Clearance; at most 1000 entries.
     pub clearance: Option<Vec<ClearanceEntryInput>>,
+    /// (j) Risk reduction education.
     pub risk_reduction_education: Option<String>,
+    /// (k) Victim assistance.
     pub victim_assistance: Option<String>,
+    /// (l) National contact institutions.
     pub national_contact: Option<String>,
+    /// (m) National resources allocated; at least 0.
     pub national_resources: Option<MoneyInput>,
+    /// (n) International cooperation and assistance provided; at most 1000 entries.
     pub cooperation_provided: Option<Vec<AssistanceProvidedInput>>,
 }
 
@@ -290,7 +342,7 @@ impl From<ReportSectionsInput> for SectionsPatch {
                 v.into_iter()
                     .map(|a| sections::ContaminatedArea {
                         location: a.location.trim().to_owned(),
-                        area_square_metres: a.area_square_metres,
+                        area_square_metres: a.area_square_metres.0,
                         remnant_types: a.remnant_types,
                     })
                     .collect()
@@ -299,7 +351,7 @@ impl From<ReportSectionsInput> for SectionsPatch {
                 v.into_iter()
                     .map(|c| sections::ClearanceEntry {
                         location: c.location.trim().to_owned(),
-                        area_cleared_square_metres: c.area_cleared_square_metres,
+                        area_cleared_square_metres: c.area_cleared_square_metres.0,
                         remnants_destroyed: c.remnants_destroyed,
                     })
                     .collect()
@@ -322,17 +374,25 @@ impl From<ReportSectionsInput> for SectionsPatch {
     }
 }
 
+/// Narrows `transparencyReports`; the filters given combine.
 #[derive(InputObject, Default)]
 pub struct TransparencyReportFilter {
+    /// Reports of this State (ISO alpha-3; case is ignored).
     pub state_code: Option<String>,
+    /// Reports with this reporting year.
     pub reporting_year: Option<i32>,
+    /// Reports with any of these statuses; an empty list is ignored.
     pub status: Option<Vec<ReportStatus>>,
+    /// Initial or annual reports.
     pub kind: Option<ReportKind>,
 }
 
+/// A new empty draft, for `createTransparencyReport`.
 #[derive(InputObject)]
 pub struct CreateTransparencyReportInput {
+    /// ISO alpha-3 of the reporting State: your own for a delegation.
     pub state_code: String,
+    /// Initial or annual: a State has one initial report, and one annual report per year.
     pub kind: ReportKind,
     /// ANNUAL: the calendar year covered. INITIAL: the year of entry into force.
     pub reporting_year: i32,
@@ -341,21 +401,27 @@ pub struct CreateTransparencyReportInput {
 /// Starts an annual report from the State's latest earlier report.
 #[derive(InputObject)]
 pub struct CreateTransparencyReportFromPreviousInput {
+    /// ISO alpha-3 of the reporting State: your own for a delegation.
     pub state_code: String,
     /// The calendar year the new annual report covers.
     pub reporting_year: i32,
 }
 
+/// Changes to a draft, for `updateTransparencyReport`.
 #[derive(InputObject)]
 pub struct UpdateTransparencyReportInput {
+    /// Global ID of a DRAFT report.
     pub id: ID,
     /// The version you saw; a stale one gets CONFLICT.
     pub expected_version: i32,
+    /// The sections to change.
     pub sections: ReportSectionsInput,
 }
 
+/// The report to submit or publish.
 #[derive(InputObject)]
 pub struct ReportActionInput {
+    /// Global ID of the report.
     pub id: ID,
 }
 
@@ -377,6 +443,7 @@ fn rate(part: usize, whole: usize) -> f64 {
     }
 }
 
+/// Annual reporting compliance for one calendar year. Public.
 #[Object]
 impl ReportingCompliance {
     /// The calendar year the annual reports cover (due 30 April of the next year).

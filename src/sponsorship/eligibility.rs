@@ -1,4 +1,4 @@
-//! Who may be sponsored (domain.md §6): a pure policy over a State's facts, with the
+//! Who may be sponsored (docs/domain.md §6): a pure policy over a State's facts, with the
 //! reasons an ISU officer can read. No database, no GraphQL.
 //!
 //! Default policy: the State is a State party, a signatory, or a non-party invited for

@@ -1,4 +1,4 @@
-//! The Sponsorship Programme (domain.md §6): meetings, delegates' applications,
+//! The Sponsorship Programme (docs/domain.md §6): meetings, delegates' applications,
 //! eligibility, decisions within budget, balance statistics and the suggestion.
 //!
 //! - [`eligibility`] and [`suggestion`] are pure rules (no database, no GraphQL).
@@ -14,7 +14,7 @@ pub mod service;
 pub mod suggestion;
 pub mod types;
 
-/// The configurable sponsorship policy (domain.md §6).
+/// The configurable sponsorship policy (docs/domain.md §6).
 #[derive(Clone, Debug, Default)]
 pub struct SponsorshipConfig {
     pub eligibility: eligibility::Policy,

@@ -20,7 +20,7 @@ impl SponsorshipMutation {
     async fn create_meeting(
         &self,
         ctx: &Context<'_>,
-        input: CreateMeetingInput,
+        #[graphql(desc = "The meeting, its budget and daily allowance.")] input: CreateMeetingInput,
     ) -> async_graphql::Result<MeetingPayload> {
         let new = NewMeeting {
             kind: input.kind.into(),
@@ -40,6 +40,7 @@ impl SponsorshipMutation {
     async fn apply_for_sponsorship(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The meeting, the State, the delegate and the costs.")]
         input: SponsorshipApplicationInput,
     ) -> async_graphql::Result<SponsorshipApplicationPayload> {
         let app = app(ctx)?;
@@ -73,7 +74,7 @@ impl SponsorshipMutation {
     async fn decide_sponsorship_application(
         &self,
         ctx: &Context<'_>,
-        input: SponsorshipDecisionInput,
+        #[graphql(desc = "The application and the decision.")] input: SponsorshipDecisionInput,
     ) -> async_graphql::Result<SponsorshipApplicationPayload> {
         let app = app(ctx)?;
         let decision = Decision {
@@ -98,7 +99,7 @@ impl SponsorshipMutation {
     async fn withdraw_sponsorship_application(
         &self,
         ctx: &Context<'_>,
-        input: WithdrawInput,
+        #[graphql(desc = "The application to withdraw.")] input: WithdrawInput,
     ) -> async_graphql::Result<SponsorshipApplicationPayload> {
         let app = app(ctx)?;
         respond(

@@ -14,7 +14,11 @@ pub struct SponsorshipQuery;
 #[Object]
 impl SponsorshipQuery {
     /// A meeting by ID; null when unknown. Public.
-    async fn meeting(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Meeting>> {
+    async fn meeting(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The meeting's global ID.")] id: ID,
+    ) -> async_graphql::Result<Option<Meeting>> {
         let Some(uuid) = ids::decode_as(&id, Meeting::KIND) else {
             return Ok(None);
         };
@@ -29,9 +33,9 @@ impl SponsorshipQuery {
     async fn meetings(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        filter: Option<MeetingFilter>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `pageInfo.endCursor` of the previous page.")] after: Option<String>,
+        #[graphql(desc = "Narrows the list; omitted, all meetings.")] filter: Option<MeetingFilter>,
     ) -> async_graphql::Result<Conn<Meeting>> {
         let page = page_request(first, after)?;
         let f = filter.unwrap_or_default();

@@ -46,7 +46,7 @@ pub const PENDING: [ApplicationStatus; 3] = [
     ApplicationStatus::Waitlisted,
 ];
 
-/// The decisions the ISU may record from each status (domain.md §6). Withdrawal is the
+/// The decisions the ISU may record from each status (docs/domain.md §6). Withdrawal is the
 /// applicant's, through `withdrawSponsorshipApplication`.
 pub fn can_decide(from: ApplicationStatus, to: ApplicationStatus) -> bool {
     use ApplicationStatus::*;
@@ -225,6 +225,17 @@ pub async fn get_meeting(
     id: Uuid,
 ) -> Result<Option<meeting::Model>, DbErr> {
     meeting::Entity::find_by_id(id).one(db).await
+}
+
+/// The meetings of `ids`, in one statement. Meetings are public.
+pub async fn get_meetings(
+    db: &DatabaseConnection,
+    ids: &[Uuid],
+) -> Result<Vec<meeting::Model>, DbErr> {
+    meeting::Entity::find()
+        .filter(meeting::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
 }
 
 #[derive(Debug, Default, Clone)]
@@ -470,6 +481,49 @@ pub async fn get_application(
         }
         _ => Ok(None),
     }
+}
+
+/// The applications of `ids` the viewer may see (the rule of [`get_application`]), with
+/// their meetings and one eligibility assessment for all of them: a constant number of
+/// statements whatever their number.
+pub async fn get_applications(
+    db: &DatabaseConnection,
+    cfg: &SponsorshipConfig,
+    viewer: &Viewer,
+    ids: &[Uuid],
+    today: NaiveDate,
+) -> Result<Vec<Application>, ServiceError> {
+    let rows: Vec<application::Model> = application::Entity::find()
+        .filter(application::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|row| application_visible(viewer, row))
+        .collect();
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let meeting_ids: Vec<Uuid> = rows.iter().map(|r| r.meeting_id).collect();
+    let meetings: HashMap<Uuid, Arc<meeting::Model>> = get_meetings(db, &meeting_ids)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, Arc::new(m)))
+        .collect();
+    let assessor = Assessor::load(
+        db,
+        &cfg.eligibility,
+        rows.iter().map(|r| r.state_code.clone()),
+        today,
+    )
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let meeting = meetings
+                .get(&r.meeting_id)
+                .ok_or_else(|| ServiceError::Internal("application without meeting".into()))?;
+            assessor.wrap(r, meeting)
+        })
+        .collect()
 }
 
 /// The applications to each of `meetings` that the viewer may see, oldest first, a page

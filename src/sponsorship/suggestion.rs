@@ -1,4 +1,4 @@
-//! The sponsorship suggestion (domain.md §6): which pending eligible applications to fund
+//! The sponsorship suggestion (docs/domain.md §6): which pending eligible applications to fund
 //! from the remaining budget. Pure: no database, no GraphQL; exact and deterministic.
 //!
 //! # Objective

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::meeting;
 
 use super::service::{self, Application, Stats, SuggestionResult};
@@ -12,11 +11,12 @@ use crate::graphql::enums::RegionalGroup;
 use crate::graphql::errors::payload;
 use crate::graphql::money::{Money, MoneyInput};
 use crate::graphql::pagination::{Conn, connection, page_request};
-use crate::graphql::scalars::Date;
+use crate::graphql::scalars::{Date, DateTime};
 use crate::graphql::{app, ids, viewer};
 use crate::money::from_cents;
 use crate::states::types::StateParty;
 
+/// What kind of meeting.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::enums::MeetingKind")]
 pub enum MeetingKind {
@@ -24,9 +24,11 @@ pub enum MeetingKind {
     MeetingOfStatesParties,
     /// Held every five years or more.
     ReviewConference,
+    /// An intersessional meeting, between Meetings of States Parties.
     Intersessional,
     /// The monthly Coordination Committee.
     CoordinationCommittee,
+    /// Any other meeting.
     Other,
 }
 
@@ -34,9 +36,13 @@ pub enum MeetingKind {
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::enums::Gender")]
 pub enum Gender {
+    /// Female.
     Female,
+    /// Male.
     Male,
+    /// Another gender.
     Other,
+    /// Not disclosed.
     Undisclosed,
 }
 
@@ -45,21 +51,22 @@ pub enum Gender {
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "entity::enums::ApplicationStatus")]
 pub enum ApplicationStatus {
+    /// Received; not yet reviewed.
     Submitted,
+    /// Being reviewed by the ISU.
     UnderReview,
     /// Its approved amount counts against the meeting's budget.
     Approved,
+    /// Waiting for funds: may be reviewed again, approved or rejected later.
     Waitlisted,
+    /// Refused by the ISU; final.
     Rejected,
     /// By the applicant; an approved amount returned to the budget.
     Withdrawn,
 }
 
 fn money(cents: i64, currency: &str) -> Money {
-    Money {
-        amount: from_cents(cents),
-        currency: currency.to_owned(),
-    }
+    Money::new(from_cents(cents), currency)
 }
 
 /// A meeting of the Convention. Anyone may read it; its sponsorship figures need a login,
@@ -70,24 +77,31 @@ impl Meeting {
     pub const KIND: &'static str = "Meeting";
 }
 
+/// A meeting of the Convention. Anyone may read it; its sponsorship figures need a login,
+/// and its applications follow the privacy rules of the programme.
 #[Object]
 impl Meeting {
     /// Opaque global ID.
     pub async fn id(&self) -> ID {
         ids::encode(Self::KIND, self.0.id)
     }
+    /// What kind of meeting it is.
     async fn kind(&self) -> MeetingKind {
         self.0.kind.into()
     }
+    /// The meeting's name, e.g. "Thirteenth Meeting of States Parties".
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// The meeting's first day.
     async fn starts_on(&self) -> Date {
         Date(self.0.starts_on)
     }
+    /// The meeting's last day.
     async fn ends_on(&self) -> Date {
         Date(self.0.ends_on)
     }
+    /// Where it is held, e.g. "Geneva".
     async fn venue(&self) -> Option<&str> {
         self.0.venue.as_deref()
     }
@@ -96,7 +110,8 @@ impl Meeting {
     async fn application_deadline(&self) -> Option<Date> {
         self.0.application_deadline.map(Date)
     }
-    /// Null when the meeting has no sponsorship programme, or you are not logged in.
+    /// The Sponsorship Programme's budget for the meeting. Null when the meeting has no
+    /// sponsorship programme, or you are not logged in.
     async fn sponsorship_budget(&self, ctx: &Context<'_>) -> Option<Money> {
         viewer(ctx).principal()?;
         Some(money(
@@ -109,7 +124,8 @@ impl Meeting {
         viewer(ctx).principal()?;
         Some(money(self.0.dsa_cents?, self.0.currency.as_deref()?))
     }
-    /// Sum of approved amounts. For logged-in users.
+    /// Sum of approved amounts, in the budget's currency (the base currency without a
+    /// budget). For logged-in users.
     async fn sponsorship_committed(&self, ctx: &Context<'_>) -> async_graphql::Result<Money> {
         let f = service::figures(viewer(ctx), &self.0, &app(ctx)?.cooperation.base_currency)
             .map_err(ApiError::from)?;
@@ -127,9 +143,9 @@ impl Meeting {
     async fn applications(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        status: Option<Vec<ApplicationStatus>>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `pageInfo.endCursor` of the previous page.")] after: Option<String>,
+        #[graphql(desc = "With any of these statuses.")] status: Option<Vec<ApplicationStatus>>,
     ) -> async_graphql::Result<Conn<SponsorshipApplication>> {
         let page = page_request(first, after)?;
         let key = crate::graphql::loaders::ApplicationsOf(
@@ -185,9 +201,13 @@ impl Meeting {
 /// State see applications at all.
 #[derive(SimpleObject)]
 pub struct Delegate {
+    /// The delegate's full name.
     pub full_name: String,
+    /// The delegate's gender.
     pub gender: Gender,
+    /// The delegate's position, e.g. in a ministry.
     pub position: Option<String>,
+    /// The delegate's email address.
     pub email: Option<String>,
 }
 
@@ -198,18 +218,23 @@ impl SponsorshipApplication {
     pub const KIND: &'static str = "SponsorshipApplication";
 }
 
+/// An application for sponsorship of one delegate to one meeting. Visible to the ISU and
+/// to the delegation of the delegate's State.
 #[Object]
 impl SponsorshipApplication {
     /// Opaque global ID.
     pub async fn id(&self) -> ID {
         ids::encode(Self::KIND, self.0.row.id)
     }
+    /// The meeting the delegate would attend.
     async fn meeting(&self) -> Meeting {
         Meeting((*self.0.meeting).clone())
     }
+    /// The State the delegate represents.
     async fn state(&self) -> StateParty {
         StateParty((*self.0.state).clone())
     }
+    /// Who would be sponsored.
     async fn delegate(&self) -> Delegate {
         let r = &self.0.row;
         Delegate {
@@ -219,9 +244,11 @@ impl SponsorshipApplication {
             email: r.delegate_email.clone(),
         }
     }
+    /// Where the application stands.
     async fn status(&self) -> ApplicationStatus {
         self.0.row.status.into()
     }
+    /// The travel cost asked for, in the meeting's currency.
     async fn requested_travel(&self) -> Money {
         money(self.0.row.travel_cents, self.0.currency())
     }
@@ -245,15 +272,17 @@ impl SponsorshipApplication {
     async fn eligibility_reasons(&self) -> &[String] {
         &self.0.eligibility.reasons
     }
+    /// Why the delegate should be sponsored, in the applicant's words.
     async fn justification(&self) -> Option<&str> {
         self.0.row.justification.as_deref()
     }
-    async fn submitted_at(&self) -> DateTime<Utc> {
-        self.0.row.submitted_at
+    /// When the application was made.
+    async fn submitted_at(&self) -> DateTime {
+        DateTime(self.0.row.submitted_at)
     }
     /// When the ISU last decided on it.
-    async fn decided_at(&self) -> Option<DateTime<Utc>> {
-        self.0.row.decided_at
+    async fn decided_at(&self) -> Option<DateTime> {
+        self.0.row.decided_at.map(DateTime)
     }
     /// The ISU's note on its latest decision that gave one.
     async fn decision_note(&self) -> Option<&str> {
@@ -261,15 +290,21 @@ impl SponsorshipApplication {
     }
 }
 
+/// How many approved delegates have one gender.
 #[derive(SimpleObject)]
 pub struct GenderCount {
+    /// The gender.
     pub gender: Gender,
+    /// How many approved delegates have it.
     pub count: i32,
 }
 
+/// How many approved delegates come from one regional group.
 #[derive(SimpleObject)]
 pub struct RegionCount {
+    /// The regional group.
     pub regional_group: RegionalGroup,
+    /// How many approved delegates come from its States.
     pub count: i32,
 }
 
@@ -278,6 +313,7 @@ pub struct RegionCount {
 pub struct SponsorshipStats {
     /// Applications received, whatever their status.
     pub applications: i32,
+    /// Applications approved.
     pub approved: i32,
     /// Share of women among approved delegates, 0 to 1; 0 when none is approved.
     pub female_share_approved: f64,
@@ -320,6 +356,7 @@ impl From<Stats> for SponsorshipStats {
 /// A proposed selection of pending applications that fits the remaining budget.
 pub struct SponsorshipSuggestion(pub SuggestionResult);
 
+/// A proposed selection of pending applications that fits the remaining budget.
 #[Object]
 impl SponsorshipSuggestion {
     /// Pending eligible applications to approve at their requested totals, oldest first.
@@ -351,22 +388,29 @@ impl SponsorshipSuggestion {
     }
 }
 
+/// Narrows `meetings`; the filters given combine.
 #[derive(InputObject, Default)]
 pub struct MeetingFilter {
+    /// Meetings of this kind.
     pub kind: Option<MeetingKind>,
     /// Meetings that start in this year.
     pub year: Option<i32>,
 }
 
+/// A new meeting, for `createMeeting`.
 #[derive(InputObject)]
 pub struct CreateMeetingInput {
+    /// What kind of meeting it is.
     pub kind: MeetingKind,
+    /// The meeting's name; 1 to 200 characters.
     pub title: String,
+    /// The meeting's first day.
     pub starts_on: Date,
-    /// On or after `startsOn`.
+    /// The meeting's last day: on or after `startsOn`.
     pub ends_on: Date,
+    /// Where it is held; at most 200 characters.
     pub venue: Option<String>,
-    /// On or before `startsOn`.
+    /// Last day of applications for sponsorship: on or before `startsOn`.
     pub application_deadline: Option<Date>,
     /// ≥ 0. Without one the meeting has no sponsorship programme.
     pub sponsorship_budget: Option<MoneyInput>,
@@ -376,35 +420,46 @@ pub struct CreateMeetingInput {
 
 payload!(MeetingPayload, meeting, Meeting, meeting::Model);
 
+/// The delegate to sponsor.
 #[derive(InputObject)]
 pub struct DelegateInput {
+    /// The delegate's full name; 1 to 200 characters.
     pub full_name: String,
+    /// The delegate's gender, as the delegate states it.
     pub gender: Gender,
+    /// The delegate's position, e.g. in a ministry; at most 200 characters.
     pub position: Option<String>,
+    /// The delegate's email address.
     pub email: Option<String>,
 }
 
+/// An application for sponsorship, for `applyForSponsorship`.
 #[derive(InputObject)]
 pub struct SponsorshipApplicationInput {
+    /// Global ID of a meeting with a sponsorship programme, still open for applications.
     pub meeting_id: ID,
     /// ISO alpha-3 of the State the delegate represents.
     pub state_code: String,
+    /// Who would be sponsored.
     pub delegate: DelegateInput,
     /// ≥ 0, in the meeting's currency.
     pub requested_travel: MoneyInput,
     /// 0 to the meeting's days plus two days of travel.
     pub requested_days: i32,
+    /// Why the delegate should be sponsored; at most 10 000 characters.
     pub justification: Option<String>,
 }
 
+/// The ISU's decision on an application, for `decideSponsorshipApplication`.
 #[derive(InputObject)]
 pub struct SponsorshipDecisionInput {
+    /// Global ID of the application.
     pub application_id: ID,
     /// UNDER_REVIEW, APPROVED, WAITLISTED or REJECTED.
     pub decision: ApplicationStatus,
     /// APPROVED only: at most the requested total; defaults to it.
     pub approved_amount: Option<MoneyInput>,
-    /// Required to approve an ineligible application.
+    /// Kept with the decision; required to approve an ineligible application.
     pub note: Option<String>,
 }
 

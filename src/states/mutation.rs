@@ -32,6 +32,7 @@ impl StatesMutation {
     async fn update_state_party(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The State's code and the fields to change.")]
         input: UpdateStatePartyInput,
     ) -> async_graphql::Result<StatePartyPayload> {
         let app = app(ctx)?;
@@ -61,6 +62,7 @@ impl StatesMutation {
     async fn record_deadline_extension(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The State, the obligation and the new deadline.")]
         input: RecordDeadlineExtensionInput,
     ) -> async_graphql::Result<DeadlineExtensionPayload> {
         let app = app(ctx)?;

@@ -50,9 +50,12 @@ impl StatesQuery {
     async fn state_parties(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; omit for the first page.")]
         after: Option<String>,
-        filter: Option<StatePartyFilter>,
+        #[graphql(desc = "Narrows the registry; omit for every State.")] filter: Option<
+            StatePartyFilter,
+        >,
     ) -> async_graphql::Result<Conn<StateParty>> {
         let page = page_request(first, after)?;
         let f = filter.unwrap_or_default();
@@ -73,7 +76,7 @@ impl StatesQuery {
     async fn state_party(
         &self,
         ctx: &Context<'_>,
-        code: String,
+        #[graphql(desc = "ISO 3166-1 alpha-3, e.g. \"LAO\"; case-insensitive.")] code: String,
     ) -> async_graphql::Result<Option<StateParty>> {
         Ok(service::by_code(&app(ctx)?.db, &code)
             .await
@@ -87,9 +90,10 @@ impl StatesQuery {
     async fn upcoming_deadlines(
         &self,
         ctx: &Context<'_>,
-        within_days: i32,
-        kinds: Option<Vec<ObligationKind>>,
-        first: Option<i32>,
+        #[graphql(desc = "How many days ahead to look, 0 to 3660.")] within_days: i32,
+        #[graphql(desc = "Only these kinds; omit for all.")] kinds: Option<Vec<ObligationKind>>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; omit for the first page.")]
         after: Option<String>,
     ) -> async_graphql::Result<Conn<Obligation>> {
         if !(0..=MAX_WITHIN_DAYS).contains(&within_days) {
@@ -123,8 +127,9 @@ impl StatesQuery {
     async fn overdue_obligations(
         &self,
         ctx: &Context<'_>,
-        kinds: Option<Vec<ObligationKind>>,
-        first: Option<i32>,
+        #[graphql(desc = "Only these kinds; omit for all.")] kinds: Option<Vec<ObligationKind>>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; omit for the first page.")]
         after: Option<String>,
     ) -> async_graphql::Result<Conn<Obligation>> {
         let page = page_request(first, after)?;

@@ -117,6 +117,37 @@ pub async fn by_id(db: &DatabaseConnection, id: Uuid) -> Result<Option<state::Mo
     state::Entity::find_by_id(id).one(db).await
 }
 
+/// The States of `ids` that exist, in one statement. The registry is public.
+pub async fn by_ids(db: &DatabaseConnection, ids: &[Uuid]) -> Result<Vec<state::Model>, DbErr> {
+    state::Entity::find()
+        .filter(state::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
+/// The States of `codes` that exist, in one statement.
+pub async fn by_codes(
+    db: &DatabaseConnection,
+    codes: &[String],
+) -> Result<Vec<state::Model>, DbErr> {
+    state::Entity::find()
+        .filter(state::Column::Code.is_in(codes.iter().cloned()))
+        .all(db)
+        .await
+}
+
+/// The extensions of `ids` that exist, in one statement. Extensions are public, as the
+/// deadlines they move are.
+pub async fn extensions_by_ids(
+    db: &DatabaseConnection,
+    ids: &[Uuid],
+) -> Result<Vec<deadline_extension::Model>, DbErr> {
+    deadline_extension::Entity::find()
+        .filter(deadline_extension::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
 /// A field of an update: keep it, clear it, or set it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Patch<T> {

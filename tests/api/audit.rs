@@ -278,7 +278,8 @@ async fn the_log_filters_and_pages_newest_first() {
     assert_eq!(paged, ids, "every entry once, in the same order");
 }
 
-/// The operation text of /work/shared/contract/operations/audit.graphql, verbatim.
+/// The operation text of the contract's operations/audit.graphql
+/// (contract/operations/audit.graphql), verbatim.
 const CONTRACT_AUDIT_LOG: &str = r#"query AuditLog($first: Int, $after: String, $filter: AuditLogFilter) {
   auditLog(first: $first, after: $after, filter: $filter) {
     totalCount

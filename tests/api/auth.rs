@@ -102,7 +102,8 @@ async fn refreshing_rotates_and_reusing_a_spent_token_ends_the_session() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(me["data"]["me"]["email"], ADMIN_EMAIL);
 
-    // The spent token comes back: theft. The whole session ends.
+    // The spent token comes back after the grace window: theft. The whole session ends.
+    app.age_refresh_rotations().await;
     let reuse = app.graphql(REFRESH, json!({"t": first})).await;
     assert_eq!(
         reuse["data"]["refreshSession"]["userErrors"][0]["code"],

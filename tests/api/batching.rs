@@ -237,7 +237,7 @@ async fn batched_pages_are_the_pages_a_single_state_gets() {
     } } } }"#;
     for (token, own_total, other_total) in [(&admin, 3, 3), (&delegation, 3, 2)] {
         // The whole list, then each State alone through `stateParty`: the same pages.
-        let list = app.graphql_as(token, q, json!({ "n": 125 })).await;
+        let list = app.graphql_as(token, q, json!({ "n": 100 })).await;
         let edges = list["data"]["stateParties"]["edges"]
             .as_array()
             .unwrap()
@@ -330,7 +330,7 @@ async fn meetings_with_their_applications_and_statistics_cost_the_same_for_one_o
 
 /// The smallest number of statements of three runs of `query`, as `token` (anonymous when
 /// None), and its last answer.
-async fn statements_of(
+pub(crate) async fn statements_of(
     app: &TestApp,
     token: Option<&str>,
     query: &str,

@@ -1,4 +1,4 @@
-//! The workplan, budget and contributions over HTTP (domain.md §7): the lifecycle, budget
+//! The workplan, budget and contributions over HTTP (docs/domain.md §7): the lifecycle, budget
 //! lines, expenditure, invoices shared to the cent, payments, the Working Capital Reserve
 //! and the CSV exports, with each role and with bad input.
 //!

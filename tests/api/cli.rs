@@ -226,6 +226,7 @@ async fn migrate_status_runs_against_the_database() {
 /// `db copy` moves a seeded deployment into an empty PostgreSQL database (a throwaway
 /// cluster), proves it by counts and checksums, and the copy serves the same answers.
 #[tokio::test]
+#[ignore = "needs initdb: run by .ci/run"]
 async fn db_copy_moves_everything_into_an_empty_database_and_checks_it() {
     let app = spawn_app().await;
     let seeded = cli(&app, &["seed", "--demo"], Some(PASSWORD));

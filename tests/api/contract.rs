@@ -1,6 +1,8 @@
-//! The frontends' contract (`../shared/contract`): every operation file validates against
-//! our `schema.graphql` and runs, and every contract type is present with each of its
-//! fields, arguments, input fields and enum values, typed as the contract types them.
+//! The frontends' contract, as the project adopted it (`contract/` at the top of the
+//! repository, a byte-for-byte copy of the files adopted from the frontends' contract;
+//! `.ci/contract-drift` compares them): every operation file validates against our
+//! `schema.graphql` and runs, and every contract type is present with each of its fields,
+//! arguments, input fields and enum values, typed as the contract types them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -11,7 +13,7 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 
 /// The contract's operation files: every one must validate in full, and no file in the
-/// contract may be missing from this list.
+/// project's copy may be missing from this list.
 const REQUIRED_FILES: &[&str] = &[
     "auth.graphql",
     "audit.graphql",
@@ -24,14 +26,14 @@ const REQUIRED_FILES: &[&str] = &[
     "node.graphql",
 ];
 
-fn shared_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/contract");
-    assert!(
-        dir.is_dir(),
-        "{} not found: the contract lives in ../shared beside the checkout",
-        dir.display()
-    );
-    dir
+/// The area files adopted so far, each extending `contract.graphql` and the ones before it,
+/// in the order `contract.graphql`'s header gives. An issue that builds an area adopts its
+/// file here.
+const ADOPTED_AREAS: &[&str] = &[];
+
+/// The project's own copy of the contract.
+fn contract_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("contract")
 }
 
 fn our_schema() -> Valid<Schema> {
@@ -42,7 +44,7 @@ fn our_schema() -> Valid<Schema> {
 
 /// Each operation of a contract file, as standalone source text, by name.
 fn operations(file: &str) -> BTreeMap<String, String> {
-    let path = shared_dir().join("operations").join(file);
+    let path = contract_dir().join("operations").join(file);
     let src = std::fs::read_to_string(&path).expect("operation file");
     let doc = ast::Document::parse(src, file).expect("operation file parses");
     doc.definitions
@@ -63,7 +65,7 @@ fn required_contract_operations_validate_against_our_schema() {
     let mut failures = Vec::new();
     for file in REQUIRED_FILES {
         let src =
-            std::fs::read_to_string(shared_dir().join("operations").join(file)).expect("file");
+            std::fs::read_to_string(contract_dir().join("operations").join(file)).expect("file");
         if let Err(e) = ExecutableDocument::parse_and_validate(&schema, src, *file) {
             failures.push(format!("{file}: {}", e.errors));
         }
@@ -77,6 +79,9 @@ fn field_types(schema: &Schema, type_name: &str) -> Option<BTreeMap<String, Stri
     let mut out = BTreeMap::new();
     match ty {
         apollo_compiler::schema::ExtendedType::Object(o) => {
+            for i in &o.implements_interfaces {
+                out.insert(format!("implements {}", i.name), String::new());
+            }
             for (n, f) in &o.fields {
                 out.insert(n.to_string(), f.ty.to_string());
                 for a in &f.arguments {
@@ -106,7 +111,7 @@ fn field_types(schema: &Schema, type_name: &str) -> Option<BTreeMap<String, Stri
 
 #[test]
 fn every_contract_file_is_required() {
-    let mut files: Vec<String> = std::fs::read_dir(shared_dir().join("operations"))
+    let mut files: Vec<String> = std::fs::read_dir(contract_dir().join("operations"))
         .expect("operations dir")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -127,19 +132,54 @@ fn the_consoles_examples_are_the_contract_operations() {
     assert_eq!(files, required);
     for (file, copy) in ccm_isu::console::EXAMPLES {
         let original =
-            std::fs::read_to_string(shared_dir().join("operations").join(file)).expect("file");
+            std::fs::read_to_string(contract_dir().join("operations").join(file)).expect("file");
         assert_eq!(
             *copy, original,
-            "src/console/examples/{file} differs from ../shared: copy it again"
+            "the console's {file} is not the project's contract copy"
         );
     }
 }
 
+/// The contract as adopted: `contract.graphql`, then each adopted area file in order.
+fn contract_schema() -> Schema {
+    let mut builder = Schema::builder();
+    for file in std::iter::once("contract.graphql").chain(ADOPTED_AREAS.iter().copied()) {
+        let src = std::fs::read_to_string(contract_dir().join(file)).expect("contract file");
+        builder = builder.parse(src, file);
+    }
+    builder.build().expect("the adopted contract parses")
+}
+
+#[test]
+fn the_adopted_areas_are_the_copied_ones_in_the_headers_order() {
+    let header =
+        std::fs::read_to_string(contract_dir().join("contract.graphql")).expect("contract.graphql");
+    let header: String = header
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let position = |file: &str| header.find(file).unwrap_or(usize::MAX);
+    let mut copied: Vec<String> = std::fs::read_dir(contract_dir())
+        .expect("contract dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".graphql") && n != "contract.graphql")
+        .collect();
+    copied.sort_by_key(|f| position(f));
+    assert_eq!(
+        copied, ADOPTED_AREAS,
+        "adopted area files, in the header's order"
+    );
+    assert!(
+        ADOPTED_AREAS.iter().all(|f| position(f) != usize::MAX),
+        "every adopted area is named in contract.graphql's header"
+    );
+}
+
 #[test]
 fn every_contract_type_is_complete() {
-    let contract_src =
-        std::fs::read_to_string(shared_dir().join("contract.graphql")).expect("contract.graphql");
-    let contract = Schema::parse(contract_src, "contract.graphql").expect("contract parses");
+    let contract = contract_schema();
     let ours = our_schema();
     let mut missing = Vec::new();
     let mut checked = 0;
@@ -766,20 +806,21 @@ async fn required_contract_operations_run() {
     let lookups = app
         .graphql_as(
             &admin,
-            "{ stateParty(code: \"LAO\") { id extensions { id } } auditLog(first: 1) { edges { node { id } } } }",
+            "{ stateParty(code: \"LAO\") { id extensions { id } obligations { id } } auditLog(first: 1) { edges { node { id } } } }",
             json!({}),
         )
         .await;
     let ids = [
         lookups["data"]["stateParty"]["id"].clone(),
+        lookups["data"]["stateParty"]["obligations"][0]["id"].clone(),
         lookups["data"]["stateParty"]["extensions"][0]["id"].clone(),
         lookups["data"]["auditLog"]["edges"][0]["node"]["id"].clone(),
         user_id,
-        id,
-        need,
+        id.clone(),
+        need.clone(),
         offer,
         proposal,
-        meeting,
+        meeting.clone(),
         application,
         workplan,
         activity,
@@ -807,4 +848,30 @@ async fn required_contract_operations_run() {
         node_types(),
         "node(id:) resolves every type that implements Node"
     );
+
+    // Nodes as the dashboard sends it: in the order asked, with the fields of each type.
+    let pinned = json!([
+        lookups["data"]["stateParty"]["id"],
+        lookups["data"]["stateParty"]["obligations"][0]["id"],
+        id,
+        need,
+        meeting,
+        "not an id",
+    ]);
+    let body = run_op(
+        &app,
+        &node,
+        "Nodes",
+        Some(admin.clone()),
+        json!({"ids": pinned}),
+    )
+    .await;
+    let nodes = &body["data"]["nodes"];
+    assert_eq!(nodes[0]["code"], "LAO", "{body}");
+    assert_eq!(nodes[1]["__typename"], "Obligation");
+    assert_eq!(nodes[1]["state"]["code"], "LAO");
+    assert_eq!(nodes[2]["__typename"], "TransparencyReport");
+    assert_eq!(nodes[3]["__typename"], "AssistanceNeed");
+    assert_eq!(nodes[4]["__typename"], "Meeting");
+    assert!(nodes[5].is_null());
 }

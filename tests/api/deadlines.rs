@@ -499,7 +499,7 @@ async fn overdue_obligations_are_all_past_due_and_unfulfilled() {
     ));
     assert_eq!(
         error_code(&app.graphql(q, json!({"first": -5})).await),
-        Some("BAD_USER_INPUT")
+        Some("INVALID_ARGUMENT")
     );
     let body = app
         .graphql(q, json!({"kinds": ["CLEARANCE"], "first": 100}))

@@ -259,3 +259,24 @@ pub fn codes(payload: &Value) -> Vec<String> {
 pub fn error_code(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["code"].as_str()
 }
+
+impl TestApp {
+    /// Moves every refresh token rotation back by a minute, past the grace window in which
+    /// a rotated token still answers its successor: what a reuse looks like once the grace
+    /// window is over.
+    pub async fn age_refresh_rotations(&self) {
+        use entity::refresh_token;
+        use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, Set};
+        let rotated = refresh_token::Entity::find()
+            .filter(refresh_token::Column::RotatedAt.is_not_null())
+            .all(&self.db)
+            .await
+            .expect("refresh tokens");
+        for row in rotated {
+            let at = row.rotated_at.expect("rotated") - chrono::Duration::seconds(60);
+            let mut active: refresh_token::ActiveModel = row.into();
+            active.rotated_at = Set(Some(at));
+            active.update(&self.db).await.expect("age the rotation");
+        }
+    }
+}

@@ -133,7 +133,12 @@ async fn production_hides_the_schema_unless_introspection_is_enabled() {
 
     let prod = spawn_app_with(production).await;
     let body = prod.graphql(introspect, json!({})).await;
-    assert!(body["data"]["__schema"].is_null(), "{body}");
+    assert_eq!(error_code(&body), Some("INTROSPECTION_DISABLED"), "{body}");
+    assert!(
+        message(&body).contains("Introspection is disabled"),
+        "{body}"
+    );
+    assert!(body.get("data").is_none(), "{body}");
     let body = prod.graphql(typo, json!({})).await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
     assert!(!message(&body).contains("Did you mean"), "{body}");

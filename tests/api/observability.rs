@@ -59,6 +59,7 @@ async fn metrics_count_operations_by_name_statements_pool_and_argon2() {
     let injected = app
         .client
         .post(format!("{}/graphql", app.base))
+        .header("accept", "application/json")
         .json(&json!({ "query": "query X { __typename }", "operationName": "x\"} 1\nevil" }))
         .send()
         .await

@@ -60,8 +60,9 @@ async fn a_refresh_token_rotated_on_one_server_is_refused_as_reused_on_the_other
         me["data"]["me"]["email"], ADMIN_EMAIL,
         "A accepts B's token"
     );
-    // The old token presented to A is a reuse: refused, and the whole session ends, on
-    // both servers.
+    // The old token presented to A after the grace window is a reuse: refused, and the
+    // whole session ends, on both servers.
+    app.age_refresh_rotations().await;
     let reuse = call(&app, &a, None, REFRESH, json!({ "t": first })).await;
     assert_eq!(
         reuse["data"]["refreshSession"]["userErrors"][0]["code"], "UNAUTHENTICATED",

@@ -49,11 +49,11 @@ async fn paging_walks_the_whole_registry_once_in_code_order() {
 }
 
 #[tokio::test]
-async fn first_defaults_to_20_and_is_capped_at_100() {
+async fn first_defaults_to_20_and_takes_up_to_100() {
     let app = spawn_app().await;
     let body = app.graphql(PAGE, json!({})).await;
     assert_eq!(codes_of(&body).len(), 20);
-    let body = app.graphql(PAGE, json!({"first": 500})).await;
+    let body = app.graphql(PAGE, json!({"first": 100})).await;
     assert_eq!(codes_of(&body).len(), 100);
     assert_eq!(
         body["data"]["stateParties"]["pageInfo"]["hasNextPage"],
@@ -62,10 +62,24 @@ async fn first_defaults_to_20_and_is_capped_at_100() {
 }
 
 #[tokio::test]
-async fn a_negative_first_or_a_forged_cursor_is_bad_user_input() {
+async fn first_above_100_or_negative_is_an_invalid_argument_naming_the_limit() {
     let app = spawn_app().await;
-    let body = app.graphql(PAGE, json!({"first": -1})).await;
-    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+    for first in [101, 500, -1] {
+        let body = app.graphql(PAGE, json!({"first": first})).await;
+        assert_eq!(error_code(&body), Some("INVALID_ARGUMENT"), "{body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("100")),
+            "{body}"
+        );
+        assert!(body["data"].is_null(), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_forged_cursor_is_bad_user_input() {
+    let app = spawn_app().await;
     let body = app.graphql(PAGE, json!({"after": "LAO"})).await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
 }

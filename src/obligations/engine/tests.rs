@@ -1,5 +1,5 @@
 //! Table-driven and property tests of the obligations engine, from the examples and edge
-//! cases of domain.md §2–§3. Expected dates in the tables were computed independently of the
+//! cases of docs/domain.md §2–§3. Expected dates in the tables were computed independently of the
 //! engine (by hand and with a separate calendar), never read back from it.
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
@@ -92,7 +92,7 @@ fn all(state: &StateFacts, today: &str) -> Vec<Obligation> {
     obligations(state, &[], &[], d(today), &Rules::default())
 }
 
-/// The status rule of domain.md §3, written out again independently of the engine.
+/// The status rule of docs/domain.md §3, written out again independently of the engine.
 fn expected_status(
     due: NaiveDate,
     fulfilled_on: Option<NaiveDate>,
@@ -118,7 +118,7 @@ fn expected_status(
 fn every_deadline_follows_from_entry_into_force() {
     // deposit, entry into force, initial due, first annual (year covered, due), stockpile, clearance
     let table = [
-        // domain.md: E = 2010-08-01.
+        // docs/domain.md: E = 2010-08-01.
         (
             "2009-03-18",
             "2010-08-01",
@@ -157,7 +157,7 @@ fn every_deadline_follows_from_entry_into_force() {
             "2018-08-01",
             "2020-08-01",
         ),
-        // domain.md: E = 2025-05-01.
+        // docs/domain.md: E = 2025-05-01.
         (
             "2024-11-20",
             "2025-05-01",

@@ -1,0 +1,429 @@
+//! CSV exports for ISU staff (`/exports/…`). Each answers 401 with a `WWW-Authenticate`
+//! challenge without a valid token and 403 for other roles; their caching (`ETag`,
+//! `Cache-Control`, 304) is [`super::caching`]'s, by the policy the router gives each.
+
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+
+use super::{AppState, error_response, fault_response};
+use crate::auth::viewer::{self, TokenRefusal};
+
+/// The viewer of an export, who must be ISU staff; otherwise the response: 401 with
+/// `WWW-Authenticate: Bearer` without a token, `Bearer error="invalid_token"` with a token
+/// that does not authenticate (RFC 6750 §3), and 403 for anyone else.
+async fn isu_viewer(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<crate::auth::Viewer, Response> {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let unauthorized = |challenge: &'static str, message: &str| {
+        let mut resp = error_response(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message);
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(challenge),
+        );
+        resp
+    };
+    match viewer::resolve(&state.ctx.db, &state.ctx.keys, authorization).await {
+        Ok(v) if v.is_isu() => Ok(v),
+        Ok(v) if v.principal().is_some() => Err(error_response(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "Exports are for ISU staff.",
+        )),
+        Ok(_) => Err(unauthorized(
+            "Bearer",
+            "Send `Authorization: Bearer <accessToken>`.",
+        )),
+        Err(TokenRefusal::Fault(e)) => Err(fault_response(e)),
+        Err(TokenRefusal::Invalid | TokenRefusal::SessionEnded) => Err(unauthorized(
+            "Bearer error=\"invalid_token\"",
+            "The access token is invalid, expired or its session has ended: refresh the session or log in again.",
+        )),
+    }
+}
+
+/// A cell of text that people typed: one that a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading apostrophe.
+fn typed_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+fn csv_response(filename: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /exports/compliance/{year}.csv`: each State owing the annual report for the year,
+/// its due date, submission date and whether it was on time. ISU staff only.
+pub(super) async fn compliance_csv(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(resp) = isu_viewer(&state, &headers).await {
+        return resp;
+    }
+    let Some(year) = file
+        .strip_suffix(".csv")
+        .and_then(|y| y.parse::<i32>().ok())
+    else {
+        return error_response(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "Ask for /exports/compliance/YYYY.csv.",
+        );
+    };
+    let compliance = match crate::reports::service::compliance(&state.ctx.db, year).await {
+        Ok(c) => c,
+        Err(e) => {
+            return fault_response(e);
+        }
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header_row = [
+        "state_code",
+        "state_name",
+        "regional_group",
+        "reporting_year",
+        "due_date",
+        "status",
+        "submitted_on",
+        "on_time",
+    ];
+    let mut rows = vec![w.write_record(header_row)];
+    for (s, due, report) in &compliance.owing {
+        let name = typed_cell(&s.name);
+        let region = s
+            .regional_group
+            .map(|g| sea_orm::ActiveEnum::to_value(&g))
+            .unwrap_or_default();
+        let (status, submitted, on_time) = match report {
+            Some(r) => (
+                sea_orm::ActiveEnum::to_value(&r.status),
+                r.submitted_at
+                    .map(|t| t.date_naive().to_string())
+                    .unwrap_or_default(),
+                r.on_time
+                    .map(|b| if b { "yes" } else { "no" })
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+            None => ("MISSING".to_owned(), String::new(), String::new()),
+        };
+        rows.push(w.write_record([
+            s.code.as_str(),
+            name.as_str(),
+            region.as_str(),
+            &year.to_string(),
+            &due.to_string(),
+            status.as_str(),
+            submitted.as_str(),
+            on_time.as_str(),
+        ]));
+    }
+    match (
+        rows.into_iter().collect::<Result<Vec<_>, _>>(),
+        w.into_inner(),
+    ) {
+        (Ok(_), Ok(body)) => csv_response(&format!("compliance-{year}.csv"), body),
+        _ => error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "CSV could not be written.",
+        ),
+    }
+}
+
+/// `GET /exports/sponsorship/{meetingId}.csv`: every application to a meeting with the
+/// delegate's details, amounts and decision, by State. ISU staff only: it holds personal
+/// data, and is what the ISU sends to the travel agent and (without names) to donors.
+pub(super) async fn sponsorship_csv(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match isu_viewer(&state, &headers).await {
+        Ok(v) => v,
+        Err(resp) => return resp,
+    };
+    let not_found = || {
+        error_response(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "Ask for /exports/sponsorship/{meetingId}.csv with the meeting's ID.",
+        )
+    };
+    let Some(id) = file.strip_suffix(".csv").and_then(|id| {
+        crate::graphql::ids::decode_as(id, crate::sponsorship::types::Meeting::KIND)
+    }) else {
+        return not_found();
+    };
+    let ctx = &state.ctx;
+    let (meeting, applications) = match crate::sponsorship::service::export(
+        &ctx.db,
+        &ctx.sponsorship,
+        &viewer,
+        id,
+        ctx.clock.today(),
+    )
+    .await
+    {
+        Ok(Some(found)) => found,
+        Ok(None) => return not_found(),
+        Err(e) => {
+            return fault_response(e);
+        }
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut rows = vec![w.write_record([
+        "application_id",
+        "meeting",
+        "state_code",
+        "state_name",
+        "regional_group",
+        "delegate_name",
+        "gender",
+        "position",
+        "email",
+        "status",
+        "eligible",
+        "requested_travel",
+        "requested_days",
+        "daily_allowance",
+        "requested_total",
+        "approved_amount",
+        "currency",
+        "submitted_at",
+        "decided_at",
+        "decision_note",
+    ])];
+    let amount = |c: i64| crate::money::from_cents(c).to_string();
+    for a in &applications {
+        let r = &a.row;
+        let region = a
+            .state
+            .regional_group
+            .map(|g| sea_orm::ActiveEnum::to_value(&g))
+            .unwrap_or_default();
+        rows.push(
+            w.write_record([
+                crate::graphql::ids::encode(
+                    crate::sponsorship::types::SponsorshipApplication::KIND,
+                    r.id,
+                )
+                .0,
+                typed_cell(&meeting.title),
+                r.state_code.clone(),
+                typed_cell(&a.state.name),
+                region,
+                typed_cell(&r.delegate_name),
+                sea_orm::ActiveEnum::to_value(&r.delegate_gender),
+                typed_cell(r.delegate_position.as_deref().unwrap_or_default()),
+                typed_cell(r.delegate_email.as_deref().unwrap_or_default()),
+                sea_orm::ActiveEnum::to_value(&r.status),
+                if a.eligibility.eligible { "yes" } else { "no" }.to_owned(),
+                amount(r.travel_cents),
+                r.requested_days.to_string(),
+                amount(meeting.dsa_cents.unwrap_or(0)),
+                amount(a.requested_total_cents()),
+                r.approved_cents.map(amount).unwrap_or_default(),
+                a.currency().to_owned(),
+                r.submitted_at.to_rfc3339(),
+                r.decided_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                typed_cell(r.decision_note.as_deref().unwrap_or_default()),
+            ]),
+        );
+    }
+    match (
+        rows.into_iter().collect::<Result<Vec<_>, _>>(),
+        w.into_inner(),
+    ) {
+        (Ok(_), Ok(body)) => csv_response(&format!("sponsorship-{file}"), body),
+        _ => error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "CSV could not be written.",
+        ),
+    }
+}
+
+/// The year in `{year}.csv`.
+fn csv_year(file: &str) -> Option<i32> {
+    file.strip_suffix(".csv")
+        .and_then(|y| y.parse::<i32>().ok())
+}
+
+/// The 404 that says how to ask for a yearly export.
+fn no_such_year(what: &str) -> Response {
+    error_response(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        &format!("Ask for /exports/{what}/YYYY.csv."),
+    )
+}
+
+/// Writes the rows as CSV, or answers the fault.
+fn csv_body(filename: &str, rows: Vec<Vec<String>>) -> Response {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let written: Result<Vec<()>, _> = rows.iter().map(|r| w.write_record(r)).collect();
+    match (written, w.into_inner()) {
+        (Ok(_), Ok(body)) => csv_response(filename, body),
+        _ => error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "CSV could not be written.",
+        ),
+    }
+}
+
+/// `GET /exports/workplan/{year}.csv`: the year's budget lines with their activities,
+/// amounts, spending and what remains. ISU staff only.
+pub(super) async fn workplan_csv(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match isu_viewer(&state, &headers).await {
+        Ok(v) => v,
+        Err(resp) => return resp,
+    };
+    let Some(year) = csv_year(&file) else {
+        return no_such_year("workplan");
+    };
+    let view = match crate::budget::service::export_workplan(&state.ctx.db, &viewer, year).await {
+        Ok(Some(v)) => v,
+        Ok(None) => {
+            return error_response(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                &format!("There is no workplan for {year}."),
+            );
+        }
+        Err(e) => return fault_response(e),
+    };
+    let amount = |c: i64| crate::money::from_cents(c).to_string();
+    let w = &view.workplan;
+    let mut rows = vec![
+        [
+            "year",
+            "workplan_status",
+            "category",
+            "description",
+            "activity",
+            "action_plan_reference",
+            "amount",
+            "spent",
+            "remaining",
+            "currency",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    for l in &view.lines {
+        let activity = view.activity(l.activity_id);
+        rows.push(vec![
+            w.year.to_string(),
+            sea_orm::ActiveEnum::to_value(&w.status),
+            sea_orm::ActiveEnum::to_value(&l.category),
+            typed_cell(&l.description),
+            typed_cell(activity.as_ref().map_or("", |a| a.title.as_str())),
+            typed_cell(
+                activity
+                    .as_ref()
+                    .and_then(|a| a.action_plan_reference.as_deref())
+                    .unwrap_or_default(),
+            ),
+            amount(l.amount_cents),
+            amount(l.spent_cents),
+            amount(l.amount_cents - l.spent_cents),
+            w.currency.clone(),
+        ]);
+    }
+    csv_body(&format!("workplan-{year}.csv"), rows)
+}
+
+/// `GET /exports/contributions/{year}.csv`: each State party's rate, share, invoiced,
+/// received and outstanding amounts for the year. ISU staff only.
+pub(super) async fn contributions_csv(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match isu_viewer(&state, &headers).await {
+        Ok(v) => v,
+        Err(resp) => return resp,
+    };
+    let Some(year) = csv_year(&file) else {
+        return no_such_year("contributions");
+    };
+    let status = match crate::budget::service::export_contributions(
+        &state.ctx.db,
+        &state.ctx.budget,
+        &viewer,
+        year,
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(crate::error::ServiceError::Refused(r)) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                &r.into_iter()
+                    .map(|r| r.message)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+        Err(e) => return fault_response(e),
+    };
+    let amount = |c: i64| crate::money::from_cents(c).to_string();
+    let mut rows = vec![
+        [
+            "year",
+            "state_code",
+            "state_name",
+            "rate",
+            "share",
+            "invoiced",
+            "received",
+            "outstanding",
+            "currency",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    for c in &status.contributions {
+        rows.push(vec![
+            year.to_string(),
+            c.state.code.clone(),
+            typed_cell(&c.state.name),
+            c.rate.to_string(),
+            format!("{:.6}", c.share),
+            amount(c.invoiced),
+            amount(c.received),
+            amount(c.invoiced - c.received),
+            status.currency.clone(),
+        ]);
+    }
+    csv_body(&format!("contributions-{year}.csv"), rows)
+}

@@ -1,0 +1,332 @@
+//! The HTTP surface: `/graphql` (POST for operations, GET for the console), health checks,
+//! calendar feeds and CSV exports.
+//!
+//! - [`graphql`]: `POST /graphql` by the GraphQL-over-HTTP specification, its media type
+//!   negotiated from `Accept` ([`negotiate`]). async-graphql-axum's own extractor accepts
+//!   form posts, `text/plain` and batches of any length; this handler accepts JSON only (a
+//!   cross-site form cannot send it without a CORS preflight) and at most [`MAX_BATCH`]
+//!   operations per request. An operation sent by GET is never run (405).
+//! - [`exports`] and [`feeds`]: CSV exports and iCalendar feeds, with `ETag`,
+//!   `Cache-Control` and 304 from [`caching`].
+//! - Every response over 1 KiB is compressed (gzip or brotli) when `Accept-Encoding` allows.
+
+mod caching;
+mod exports;
+mod feeds;
+mod graphql;
+mod negotiate;
+
+use std::time::Duration;
+
+use async_graphql::http::GraphiQLSource;
+use axum::{
+    Extension, Json, Router,
+    extract::State,
+    http::{HeaderValue, StatusCode, header},
+    middleware::from_fn_with_state,
+    response::{Html, IntoResponse, Response},
+    routing::get,
+};
+use serde_json::json;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
+
+use crate::error::ApiError;
+use crate::graphql::AppSchema;
+use crate::startup::AppContext;
+use caching::Caching;
+
+/// Largest request body accepted. The GraphQL extractor streams bodies, so axum's default
+/// limit would not apply: this one is enforced by a layer.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Most operations in one batched request.
+pub const MAX_BATCH: usize = 5;
+
+/// The client's address, for throttling failed logins.
+#[derive(Clone, Debug)]
+pub struct ClientAddr(pub String);
+
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: AppSchema,
+    pub ctx: AppContext,
+}
+
+pub fn router(state: AppState, request_timeout: Duration, cors_origins: &[String]) -> Router {
+    let metrics_state = std::sync::Arc::clone(&state.ctx.metrics);
+    let graphql_route = if state.ctx.console {
+        get(console_page).post(graphql::graphql)
+    } else {
+        axum::routing::post(graphql::graphql)
+    }
+    .layer(Extension(graphql::Introspection::default()));
+    let mut router = Router::new();
+    if state.ctx.fault_injection {
+        router = router.route("/debug/panic", get(debug_panic));
+    }
+    if state.ctx.console {
+        router = router
+            .route("/console/console.js", get(console_script))
+            .route("/console/console.css", get(console_style))
+            .route("/graphiql", get(graphiql));
+    }
+    // Feeds and exports: compressed inside, so that each encoding has its own ETag.
+    let feeds = Router::new()
+        .route("/exports/compliance/{file}", get(exports::compliance_csv))
+        .route("/exports/workplan/{file}", get(exports::workplan_csv))
+        .route(
+            "/exports/contributions/{file}",
+            get(exports::contributions_csv),
+        )
+        .route("/calendar/{file}", get(feeds::calendar_feed))
+        .layer(caching::compression())
+        .layer(from_fn_with_state(Caching::Private, caching::conditional));
+    // Names and email addresses of delegates: no cache keeps them.
+    let personal = Router::new()
+        .route("/exports/sponsorship/{file}", get(exports::sponsorship_csv))
+        .layer(caching::compression())
+        .layer(from_fn_with_state(Caching::NoStore, caching::conditional));
+    router
+        .route("/graphql", graphql_route)
+        .route("/health/live", get(live))
+        .route("/health/ready", get(ready))
+        .route("/metrics", get(metrics))
+        .merge(feeds)
+        .merge(personal)
+        .with_state(state)
+        .layer(caching::compression())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics_state,
+            count_responses,
+        ))
+        .layer(cors(cors_origins))
+}
+
+/// A panic stays in its request: that request gets a coded 500 and the server goes on.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    let err: async_graphql::Error = ApiError::Internal(format!("panic: {detail}")).into();
+    error_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_SERVER_ERROR",
+        &err.message,
+    )
+}
+
+/// Panics, for fault-injection drills (`ISU_FAULT_INJECTION`; never in production).
+#[allow(clippy::panic)]
+async fn debug_panic() -> Response {
+    panic!("fault injection: /debug/panic")
+}
+
+/// Prometheus text exposition of [`crate::metrics`]. Like the health checks, it is for
+/// the operators' network: put it behind the proxy's allow-list in production.
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state
+            .ctx
+            .metrics
+            .render(&state.ctx.db, state.ctx.max_connections),
+    )
+        .into_response()
+}
+
+/// Counts every response by status, the timeouts and refusals of the layers included.
+async fn count_responses(
+    State(metrics): State<std::sync::Arc<crate::metrics::Metrics>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    metrics.response(response.status().as_u16());
+    response
+}
+
+/// The span of one request: every log line it causes names its method, path and ID (the
+/// `x-request-id` it came with, or a fresh UUID).
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+    )
+}
+
+/// CORS for the configured origins only; with none, browsers keep to same-origin calls.
+fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let list: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    if list.is_empty() {
+        return CorsLayer::new();
+    }
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(list))
+        .allow_methods([axum::http::Method::POST, axum::http::Method::GET])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            axum::http::HeaderName::from_static("idempotency-key"),
+        ])
+        .max_age(Duration::from_secs(600))
+}
+
+/// A GraphQL-shaped error outside GraphQL execution (transport, token).
+fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })),
+    )
+        .into_response()
+}
+
+/// 405 for an operation sent by GET: operations are POSTed as JSON.
+fn get_refused() -> Response {
+    let mut resp = error_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "BAD_REQUEST",
+        "Send operations by POST with Content-Type: application/json.",
+    );
+    resp.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    resp
+}
+
+/// GraphiQL from its CDN, for machines that are online.
+async fn graphiql() -> Html<String> {
+    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+}
+
+/// Only this server's own script, style and endpoint: the console needs nothing else.
+const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+    connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; \
+    frame-ancestors 'none'";
+
+/// `GET /graphql`: the console. An operation sent by GET is never executed: GET cannot
+/// carry a CSRF-safe request, so a `query` parameter gets 405.
+async fn console_page(uri: axum::http::Uri) -> Response {
+    if uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|kv| kv.split('=').next() == Some("query")))
+    {
+        return get_refused();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, CONSOLE_CSP),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        crate::console::page(),
+    )
+        .into_response()
+}
+
+async fn console_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        crate::console::SCRIPT,
+    )
+        .into_response()
+}
+
+async fn console_style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        crate::console::STYLE,
+    )
+        .into_response()
+}
+
+/// 200 while the process runs.
+async fn live() -> &'static str {
+    "live"
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn ready(State(state): State<AppState>) -> Response {
+    // Answers within READY_TIMEOUT even when the database hangs rather than refuses.
+    match tokio::time::timeout(READY_TIMEOUT, state.ctx.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+        Err(_) => {
+            tracing::warn!("readiness check timed out");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Longest wait of `/health/ready` for the database.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A fault outside GraphQL: the client gets the masked message and a correlation ID, or
+/// 503 with `Retry-After` when the database is unavailable.
+fn fault_response(e: impl Into<ApiError>) -> Response {
+    let e: ApiError = e.into();
+    let code = e.code();
+    let err: async_graphql::Error = e.into();
+    let mut resp = error_response(
+        if code == "SERVICE_UNAVAILABLE" {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else {
+            StatusCode::INTERNAL_SERVER_ERROR
+        },
+        code,
+        &err.message,
+    );
+    if code == "SERVICE_UNAVAILABLE" {
+        retry_after(&mut resp);
+    }
+    resp
+}
+
+fn retry_after(resp: &mut Response) {
+    resp.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(crate::error::RETRY_AFTER_SECS),
+    );
+}
