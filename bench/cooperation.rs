@@ -6,8 +6,8 @@
 
 use std::time::{Duration, Instant};
 
-use ccm_isu::allocation::{self, Pair};
-use ccm_isu::matching::{self, NeedFacts, OfferFacts, Weights};
+use ccm_isu::rules::allocation::{self, Pair};
+use ccm_isu::rules::matching::{self, NeedFacts, OfferFacts, Weights};
 use chrono::NaiveDate;
 use entity::enums::{AssistanceType, RegionalGroup, ThematicArea};
 use uuid::Uuid;

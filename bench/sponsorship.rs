@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use ccm_isu::sponsorship::suggestion::{self, Approved, Candidate, Policy};
+use ccm_isu::rules::suggestion::{self, Approved, Candidate, Policy};
 use entity::enums::{IncomeGroup, RegionalGroup};
 
 /// A small deterministic generator, so every run sees the same data.

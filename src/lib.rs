@@ -2,61 +2,44 @@
 //! Cluster Munitions, a GraphQL API over SQLite (embedded default) or PostgreSQL.
 //!
 //! # Layout
-//! - [`config`]: typed settings from flags and environment; secrets never print.
-//! - [`startup`]: [`startup::Application`] builds the app (database, migrations, first-start
-//!   data, listener) and runs it until a shutdown signal.
-//! - [`console`]: the GraphQL console served at `GET /graphql`, embedded and offline.
-//! - [`db`]: connection pool with explicit timeouts.
-//! - [`error`]: the service-layer error and the API error with stable codes.
-//! - [`calendar`]: iCalendar feeds of deadlines (pure rendering).
-//! - [`clock`]: "today" for treaty computations, pinnable with `ISU_TODAY`.
-//! - [`auth`]: passwords, JWT access tokens, rotating refresh tokens, the [`auth::Viewer`]
-//!   (who is asking) and user management.
-//! - [`graphql`]: `schema()`, scalars, global IDs and the `Node` interface, pagination.
-//! - [`states`]: the States registry (loaded from the embedded `data/states.csv`), its
-//!   obligations fed to the engine, extensions, and registry corrections.
-//! - [`money`]: amounts with ISO 4217 currencies; validation.
-//! - [`obligations`]: pure treaty date rules: Article 17 entry into force and the
-//!   obligations engine (Articles 3, 4, 7; extensions; status on a date).
-//! - [`reports`]: Article 7 transparency reports: sections, lifecycle, who may see and act
-//!   on them, and reporting compliance.
-//! - [`cooperation`]: needs for assistance (Article 6); who may see them.
-//! - [`allocation`]: pure min-cost max-flow allocation of offers to needs.
-//! - [`matching`]: pure eligibility, scores and reasons for offers and needs.
-//! - [`sponsorship`]: meetings and the Sponsorship Programme: applications, the
-//!   eligibility policy, decisions within budget, statistics and the suggestion (pure
-//!   `eligibility` and `suggestion`).
-//! - [`budget`]: the ISU's workplan and budget, expenditure, contributions and the
-//!   Working Capital Reserve (pure `sharing`).
-//! - [`audit`]: the audit log, written in the same transaction as each change.
-//! - [`pagination`]: keyset pages (limit, cursor key, total) for services.
-//! - [`http`]: the axum router: `/graphql`, GraphiQL, health checks, calendar feeds, CSV
-//!   exports.
-//! - [`seed`]: the States registry and the labelled demo data set, from the command line.
+//! Layers, bottom first; each imports only from itself and the layers below it
+//! (`tests/layers.rs` fails on an import that reaches up). Where a thing goes: does it know a
+//! domain? no: [`kernel`]. Does it touch the database? no: [`rules`]. Does it know GraphQL?
+//! yes: [`api`]. Does it know HTTP? yes: [`http`]. Otherwise [`domain`]`/<name>/`.
+//! - [`kernel`]: knows no domain. Settings ([`kernel::config`]), "today" ([`kernel::clock`]),
+//!   the pool ([`kernel::db`]), [`kernel::error::ServiceError`], keyset pages
+//!   ([`kernel::pagination`]), money, the unit of work ([`kernel::uow`]: the audit entry
+//!   and the idempotency claim in the change's transaction, `bounded_add` for capped
+//!   counters), the treaty vocabulary the rules share with the tables, logs.
+//! - [`rules`]: pure functions over plain data, table-tested: treaty deadlines
+//!   ([`rules::obligations`]), matching, allocation, sponsorship eligibility and suggestion,
+//!   sharing contributions. No database, no GraphQL.
+//! - [`auth`]: who is asking ([`auth::Viewer`]), passwords, access tokens, sessions. Knows
+//!   users, not domains; services take the Viewer, so it sits below them.
+//! - [`domain`]: one folder per domain (states, reports, cooperation, sponsorship, budget,
+//!   users, audit): its tables' queries and business rules, taking the Viewer, returning
+//!   domain structs or a `ServiceError`. Domains depend one way (on `states`), never in a
+//!   circle.
+//! - [`api`]: everything GraphQL: [`api::schema`], `node`/`nodes`, the per-request loaders,
+//!   [`api::error::ApiError`], and per domain a folder of `types`, `query` and `mutation`.
+//!   GraphQL types reference one another freely: the graph is bidirectional, this layer
+//!   holds it.
+//! - [`http`]: the router: `/graphql` (media types, batches, idempotency), the console,
+//!   calendar feeds, CSV exports, health, metrics, caching and compression.
+//! - [`startup`] (wires the layers: `Application::build`), [`seed`] and [`copy`] (command-line
+//!   work) at the top.
+//!
+//! A new domain, say experts, adds five files: `domain/experts/mod.rs` and
+//! `domain/experts/service.rs` (its tables and rules, and the `Change`s it records), its pure
+//! scoring in `rules/`, and `api/experts/{types,query,mutation}.rs` merged into
+//! [`api::Query`] and [`api::Mutation`]; its tables are `entity/` models and a `migration/`.
 
-pub mod allocation;
-pub mod audit;
+pub mod api;
 pub mod auth;
-pub mod budget;
-pub mod calendar;
-pub mod clock;
-pub mod config;
-pub mod console;
-pub mod cooperation;
 pub mod copy;
-pub mod db;
-pub mod error;
-pub mod graphql;
+pub mod domain;
 pub mod http;
-pub mod idempotency;
-pub mod matching;
-pub mod metrics;
-pub mod money;
-pub mod obligations;
-pub mod pagination;
-pub mod reports;
+pub mod kernel;
+pub mod rules;
 pub mod seed;
-pub mod sponsorship;
 pub mod startup;
-pub mod states;
-pub mod telemetry;

@@ -4,11 +4,11 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use ccm_isu::{
-    auth::{service as auth_service, tokens},
-    config::Settings,
-    db, seed,
+    auth::tokens,
+    domain::users::service as users,
+    kernel::{config::Settings, db, telemetry},
+    seed,
     startup::{self, Application},
-    telemetry,
 };
 use clap::{Parser, Subcommand, ValueEnum};
 use entity::enums::{ThematicArea, UserRole};
@@ -134,9 +134,9 @@ fn user_password() -> Result<String, String> {
     Ok(first)
 }
 
-fn refusal_text(e: ccm_isu::error::ServiceError) -> String {
+fn refusal_text(e: ccm_isu::kernel::error::ServiceError) -> String {
     match e {
-        ccm_isu::error::ServiceError::Refused(r) => r
+        ccm_isu::kernel::error::ServiceError::Refused(r) => r
             .into_iter()
             .map(|r| format!("{:?}: {}", r.code, r.message))
             .collect::<Vec<_>>()
@@ -182,7 +182,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         } => {
             let connect = |url: String| {
                 let mut s = settings.clone();
-                s.database_url = ccm_isu::config::Secret::new(&url);
+                s.database_url = ccm_isu::kernel::config::Secret::new(&url);
                 async move { db::connect(&s).await.map_err(|e| e.to_string()) }
             };
             let (source, target) = (connect(from).await?, connect(to).await?);
@@ -203,7 +203,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::ExportSchema => {
-            let _ = write!(std::io::stdout().lock(), "{}", ccm_isu::graphql::sdl());
+            let _ = write!(std::io::stdout().lock(), "{}", ccm_isu::api::sdl());
             Ok(())
         }
         Command::Users {
@@ -222,11 +222,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .collect::<Result<Vec<_>, _>>()?;
             let password = user_password()?;
             let conn = connected(&settings).await?;
-            let user = auth_service::create_user(
+            let user = users::create_user(
                 &conn,
                 None,
                 "createUser",
-                auth_service::NewUser {
+                users::NewUser {
                     email,
                     password,
                     role,
@@ -298,7 +298,7 @@ async fn connected(settings: &Settings) -> Result<sea_orm::DatabaseConnection, S
     settings.validate().map_err(|e| e.to_string())?;
     let conn = db::connect(settings).await.map_err(|e| e.to_string())?;
     db::migrate(&conn).await.map_err(|e| e.to_string())?;
-    ccm_isu::states::registry::load_if_empty(&conn)
+    ccm_isu::domain::states::registry::load_if_empty(&conn)
         .await
         .map_err(refusal_text)?;
     Ok(conn)

@@ -9,11 +9,11 @@ use sea_orm::DatabaseConnection;
 
 use chrono::NaiveDate;
 
-use crate::auth::service::{NewUser, create_user};
-use crate::error::ServiceError;
-use crate::obligations::ObligationKind;
-use crate::states::registry::{self, LoadReport};
-use crate::states::service::{NewExtension, StateUpdate, add_extension, apply_update};
+use crate::domain::states::registry::{self, LoadReport};
+use crate::domain::states::service::{NewExtension, StateUpdate, add_extension, apply_update};
+use crate::domain::users::service::{NewUser, create_user};
+use crate::kernel::error::ServiceError;
+use crate::rules::obligations::ObligationKind;
 
 /// Loads (or reloads and updates) the registry from the embedded `data/states.csv`, or from
 /// another file in the same format.
@@ -100,14 +100,14 @@ async fn demo_cooperation(
                 currency: Set(currency.into()),
                 rate_to_base: Set(rate.into()),
                 valid_from: Set(d(2024, 1, 1)),
-                created_at: Set(crate::clock::now()),
+                created_at: Set(crate::kernel::clock::now()),
             }
             .insert(db)
             .await?;
         }
     }
-    let money = |amount: &str, currency: &str| -> Option<crate::money::Money> {
-        Some(crate::money::Money::new(
+    let money = |amount: &str, currency: &str| -> Option<crate::kernel::money::Money> {
+        Some(crate::kernel::money::Money::new(
             amount.parse().unwrap_or_default(),
             currency,
         ))
@@ -197,7 +197,7 @@ async fn demo_cooperation(
             continue;
         }
         let txn = sea_orm::TransactionTrait::begin(db).await?;
-        let t = crate::clock::now();
+        let t = crate::kernel::clock::now();
         let (cents, currency) = amount
             .map(|m| {
                 (
@@ -227,15 +227,15 @@ async fn demo_cooperation(
         }
         .insert(&txn)
         .await?;
-        crate::audit::service::record(
+        crate::kernel::uow::record(
             &txn,
-            crate::audit::service::Change {
+            crate::kernel::uow::Change {
                 actor: None,
                 action: "seedDemo",
                 entity_type: "AssistanceNeed",
                 entity_id: need.id.to_string(),
                 before: None,
-                after: Some(crate::cooperation::service::need_json(&need)),
+                after: Some(crate::domain::cooperation::service::need_json(&need)),
             },
         )
         .await?;
@@ -252,7 +252,7 @@ async fn demo_cooperation(
             continue;
         }
         let txn = sea_orm::TransactionTrait::begin(db).await?;
-        let t = crate::clock::now();
+        let t = crate::kernel::clock::now();
         let (cents, currency) = amount
             .map(|m| {
                 (
@@ -284,15 +284,15 @@ async fn demo_cooperation(
         }
         .insert(&txn)
         .await?;
-        crate::audit::service::record(
+        crate::kernel::uow::record(
             &txn,
-            crate::audit::service::Change {
+            crate::kernel::uow::Change {
                 actor: None,
                 action: "seedDemo",
                 entity_type: "AssistanceOffer",
                 entity_id: offer.id.to_string(),
                 before: None,
-                after: Some(crate::cooperation::service::offer_json(&offer)),
+                after: Some(crate::domain::cooperation::service::offer_json(&offer)),
             },
         )
         .await?;
@@ -346,7 +346,7 @@ async fn demo_reports(
             .and_hms_opt(9, 30, 0)
             .unwrap_or_default()
             .and_utc();
-        let sections = crate::reports::sections::Sections {
+        let sections = crate::domain::reports::sections::Sections {
             national_implementation_measures: Some(format!(
                 "DEMO DATA, not an official report: {code} annual report covering {year}."
             )),
@@ -375,15 +375,15 @@ async fn demo_reports(
         };
         let txn = sea_orm::TransactionTrait::begin(db).await?;
         let created = row.insert(&txn).await?;
-        crate::audit::service::record(
+        crate::kernel::uow::record(
             &txn,
-            crate::audit::service::Change {
+            crate::kernel::uow::Change {
                 actor: None,
                 action: "seedDemo",
                 entity_type: "TransparencyReport",
                 entity_id: created.id.to_string(),
                 before: None,
-                after: Some(crate::reports::service::audit_json(&created)),
+                after: Some(crate::domain::reports::service::audit_json(&created)),
             },
         )
         .await?;
@@ -417,7 +417,7 @@ fn demo_extensions() -> Vec<NewExtension> {
 async fn demo_states(db: &DatabaseConnection, report: &mut DemoReport) -> Result<(), ServiceError> {
     let today = chrono::Utc::now().date_naive();
     for e in demo_extensions() {
-        let existing = crate::states::obligations::extensions_of(db, &e.state_code).await?;
+        let existing = crate::domain::states::obligations::extensions_of(db, &e.state_code).await?;
         if existing.iter().any(|x| x.new_deadline == e.new_deadline) {
             continue;
         }
@@ -438,14 +438,14 @@ async fn demo_states(db: &DatabaseConnection, report: &mut DemoReport) -> Result
         },
         StateUpdate {
             code: "MRT".into(),
-            clearance_completed_on: crate::states::service::Patch::Set(
+            clearance_completed_on: crate::domain::states::service::Patch::Set(
                 NaiveDate::from_ymd_opt(2024, 11, 30).unwrap_or_default(),
             ),
             ..Default::default()
         },
     ];
     for u in updates {
-        let before = crate::states::service::by_code(db, &u.code).await?;
+        let before = crate::domain::states::service::by_code(db, &u.code).await?;
         let after = apply_update(db, None, "seedDemo", u, today).await?;
         if before.as_ref() != Some(&after) {
             report.states_updated += 1;
@@ -463,7 +463,7 @@ pub async fn demo(db: &DatabaseConnection, password: &str) -> Result<DemoReport,
             Ok(_) => report.users_created.push(email),
             Err(ServiceError::Refused(r))
                 if r.iter()
-                    .all(|r| r.code == crate::error::Code::AlreadyExists) =>
+                    .all(|r| r.code == crate::kernel::error::Code::AlreadyExists) =>
             {
                 report.users_present.push(email);
             }
@@ -511,7 +511,7 @@ async fn demo_budget(db: &DatabaseConnection, report: &mut DemoReport) -> Result
     let d = |m, day| NaiveDate::from_ymd_opt(year, m, day).unwrap_or_default();
     let at = |date: NaiveDate| date.and_hms_opt(10, 0, 0).unwrap_or_default().and_utc();
     let record = |entity_type: &'static str, id: uuid::Uuid, after: serde_json::Value| {
-        crate::audit::service::Change {
+        crate::kernel::uow::Change {
             actor: None,
             action: "seedDemo",
             entity_type,
@@ -534,9 +534,13 @@ async fn demo_budget(db: &DatabaseConnection, report: &mut DemoReport) -> Result
     }
     .insert(&txn)
     .await?;
-    crate::audit::service::record(
+    crate::kernel::uow::record(
         &txn,
-        record("Workplan", w.id, crate::budget::service::workplan_json(&w)),
+        record(
+            "Workplan",
+            w.id,
+            crate::domain::budget::service::workplan_json(&w),
+        ),
     )
     .await?;
     let activities = [
@@ -716,7 +720,7 @@ async fn demo_budget(db: &DatabaseConnection, report: &mut DemoReport) -> Result
             }
             .insert(&txn)
             .await?;
-            crate::audit::service::record(&txn, record("Expenditure", e.id, serde_json::json!({"budgetLineId": l.id, "amountCents": e.amount_cents, "spentOn": e.spent_on}))).await?;
+            crate::kernel::uow::record(&txn, record("Expenditure", e.id, serde_json::json!({"budgetLineId": l.id, "amountCents": e.amount_cents, "spentOn": e.spent_on}))).await?;
         }
     }
     // Invoices: CHF 480 000 in equal shares across the States parties in force.
@@ -730,7 +734,7 @@ async fn demo_budget(db: &DatabaseConnection, report: &mut DemoReport) -> Result
     let mut codes: Vec<String> = states
         .iter()
         .filter(|s| {
-            crate::budget::sharing::in_force_during(
+            crate::rules::sharing::in_force_during(
                 s.deposit_date,
                 s.withdrawal_effective_date,
                 year,
@@ -739,8 +743,8 @@ async fn demo_budget(db: &DatabaseConnection, report: &mut DemoReport) -> Result
         .map(|s| s.code.clone())
         .collect();
     codes.sort();
-    let rates = crate::budget::sharing::equal_rates(&codes);
-    let shares = crate::budget::sharing::share(48_000_000, &rates)
+    let rates = crate::rules::sharing::equal_rates(&codes);
+    let shares = crate::rules::sharing::share(48_000_000, &rates)
         .map_err(|e| ServiceError::Internal(format!("demo invoices: {e:?}")))?;
     let paying = [
         "AUS", "AUT", "BEL", "CAN", "CHE", "DEU", "DNK", "ESP", "FRA", "GBR", "IRL", "ITA", "JPN",
@@ -775,12 +779,12 @@ async fn demo_budget(db: &DatabaseConnection, report: &mut DemoReport) -> Result
             }
             .insert(&txn)
             .await?;
-            crate::audit::service::record(&txn, record("Payment", p.id, serde_json::json!({"stateCode": p.state_code, "year": year, "amountCents": p.amount_cents, "receivedOn": on}))).await?;
+            crate::kernel::uow::record(&txn, record("Payment", p.id, serde_json::json!({"stateCode": p.state_code, "year": year, "amountCents": p.amount_cents, "receivedOn": on}))).await?;
         }
     }
-    crate::audit::service::record(
+    crate::kernel::uow::record(
         &txn,
-        crate::audit::service::Change {
+        crate::kernel::uow::Change {
             entity_id: year.to_string(),
             ..record(
                 "Invoices",
@@ -904,7 +908,7 @@ async fn demo_sponsorship(
         .await?;
         let mut committed = 0;
         for (i, (code, gender, travel, days, status)) in applications.into_iter().enumerate() {
-            let total = crate::sponsorship::service::requested_total(travel, days, dsa);
+            let total = crate::domain::sponsorship::service::requested_total(travel, days, dsa);
             let approved = (status == S::Approved).then_some(total);
             committed += approved.unwrap_or(0);
             let submitted = created_at + chrono::Duration::days(20 + i as i64);
@@ -936,15 +940,15 @@ async fn demo_sponsorship(
             }
             .insert(&txn)
             .await?;
-            crate::audit::service::record(
+            crate::kernel::uow::record(
                 &txn,
-                crate::audit::service::Change {
+                crate::kernel::uow::Change {
                     actor: None,
                     action: "seedDemo",
                     entity_type: "SponsorshipApplication",
                     entity_id: row.id.to_string(),
                     before: None,
-                    after: Some(crate::sponsorship::service::application_json(&row)),
+                    after: Some(crate::domain::sponsorship::service::application_json(&row)),
                 },
             )
             .await?;
@@ -953,15 +957,15 @@ async fn demo_sponsorship(
         let mut am: meeting::ActiveModel = m.into();
         am.committed_cents = Set(committed);
         let m = am.update(&txn).await?;
-        crate::audit::service::record(
+        crate::kernel::uow::record(
             &txn,
-            crate::audit::service::Change {
+            crate::kernel::uow::Change {
                 actor: None,
                 action: "seedDemo",
                 entity_type: "Meeting",
                 entity_id: m.id.to_string(),
                 before: None,
-                after: Some(crate::sponsorship::service::meeting_json(&m)),
+                after: Some(crate::domain::sponsorship::service::meeting_json(&m)),
             },
         )
         .await?;

@@ -10,42 +10,20 @@ use entity::app_setting;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Set};
 use tokio::net::TcpListener;
 
-use crate::auth::{jwt::JwtKeys, password, service as auth_service, tokens};
-use crate::clock::Clock;
-use crate::config::{Environment, Settings};
-use crate::error::ServiceError;
-use crate::graphql::{self, AppSchema};
+use crate::api::context::AppContext;
+use crate::api::{self, AppSchema};
+use crate::auth::{jwt::JwtKeys, password, tokens};
+use crate::domain::states::registry;
+use crate::domain::users::service as users;
 use crate::http::{self, AppState};
-use crate::states::registry;
-
-/// What every resolver may use, shared by all requests.
-#[derive(Clone)]
-pub struct AppContext {
-    pub db: DatabaseConnection,
-    pub keys: Arc<JwtKeys>,
-    /// "Today" for treaty computations.
-    pub clock: Clock,
-    pub environment: Environment,
-    /// Base currency and matching weights.
-    pub cooperation: crate::cooperation::CooperationConfig,
-    /// Eligibility policy and the suggestion's balance target.
-    pub sponsorship: crate::sponsorship::SponsorshipConfig,
-    /// The accounts' currency and the reserve's target.
-    pub budget: crate::budget::BudgetConfig,
-    /// Serve the console at `GET /graphql` and GraphiQL at `/graphiql`.
-    pub console: bool,
-    /// What `/metrics` reports.
-    pub metrics: Arc<crate::metrics::Metrics>,
-    /// The pool's size, for `/metrics`.
-    pub max_connections: u32,
-    /// Mount `/debug/panic` (never in production).
-    pub fault_injection: bool,
-}
+use crate::kernel::clock::Clock;
+use crate::kernel::config::{Environment, Settings};
+use crate::kernel::error::ServiceError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("configuration: {0}")]
-    Config(#[from] crate::config::ConfigError),
+    Config(#[from] crate::kernel::config::ConfigError),
     #[error("database: {0}")]
     Db(#[from] DbErr),
     #[error("{0}")]
@@ -118,7 +96,7 @@ async fn jwt_secret(settings: &Settings, db: &DatabaseConnection) -> Result<Stri
 pub async fn prepare(
     settings: &Settings,
     db: DatabaseConnection,
-    metrics: Arc<crate::metrics::Metrics>,
+    metrics: Arc<crate::api::metrics::Metrics>,
 ) -> Result<AppContext, StartupError> {
     if let Some(report) = registry::load_if_empty(&db).await? {
         tracing::info!(states = report.inserted, "loaded the States registry");
@@ -131,7 +109,7 @@ pub async fn prepare(
             .map(|p| p.expose().to_owned()),
     );
     let configured_email = configured.as_ref().map(|(e, _)| e.clone());
-    match auth_service::ensure_admin(&db, configured).await? {
+    match users::ensure_admin(&db, configured).await? {
         Some(password) => tracing::warn!(
             "created the first administrator: email admin@localhost, password {password} \
              (shown once). Log in with the `login` mutation at /graphql, then call \
@@ -151,12 +129,12 @@ pub async fn prepare(
         keys: Arc::new(JwtKeys::new(secret.as_bytes())),
         clock: Clock::new(settings.today),
         environment: settings.environment,
-        cooperation: settings.cooperation()?,
-        sponsorship: settings.sponsorship()?,
-        budget: settings.budget()?,
+        cooperation: crate::domain::cooperation::CooperationConfig::from_settings(settings)?,
+        sponsorship: crate::domain::sponsorship::SponsorshipConfig::from_settings(settings)?,
+        budget: crate::domain::budget::BudgetConfig::from_settings(settings)?,
         console: settings.console_enabled(),
         metrics,
-        max_connections: crate::db::max_connections(settings),
+        max_connections: crate::kernel::db::max_connections(settings),
         fault_injection: settings.fault_injection,
     })
 }
@@ -164,12 +142,12 @@ pub async fn prepare(
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         settings.validate()?;
-        let metrics = Arc::new(crate::metrics::Metrics::new());
-        let mut db = crate::db::connect(&settings).await?;
+        let metrics = Arc::new(crate::api::metrics::Metrics::new());
+        let mut db = crate::kernel::db::connect(&settings).await?;
         metrics.observe_database(&mut db);
-        crate::db::migrate(&db).await?;
+        crate::kernel::db::migrate(&db).await?;
         let ctx = prepare(&settings, db, metrics).await?;
-        let mut schema = graphql::builder().data(ctx.clone());
+        let mut schema = api::builder().data(ctx.clone());
         if !settings.introspection_enabled() {
             schema = schema.disable_introspection();
         }

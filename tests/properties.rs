@@ -14,14 +14,16 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use ccm_isu::budget::sharing::{Rate, SharingError, share};
-use ccm_isu::graphql::ids::{decode, decode_as, encode};
-use ccm_isu::graphql::pagination::{decode_cursor, encode_cursor, page_request};
-use ccm_isu::graphql::scalars::Date;
-use ccm_isu::money::{ISO_4217, Money, check, from_cents, is_currency, to_cents};
-use ccm_isu::obligations::{CONVENTION_ENTRY_INTO_FORCE, LAST_ORIGINAL_DEPOSIT, entry_into_force};
-use ccm_isu::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-use ccm_isu::sponsorship::service::looks_like_email;
+use ccm_isu::api::ids::{decode, decode_as, encode};
+use ccm_isu::api::pagination::{decode_cursor, encode_cursor, page_request};
+use ccm_isu::api::scalars::Date;
+use ccm_isu::domain::sponsorship::service::looks_like_email;
+use ccm_isu::kernel::money::{ISO_4217, Money, check, from_cents, is_currency, to_cents};
+use ccm_isu::kernel::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use ccm_isu::rules::obligations::{
+    CONVENTION_ENTRY_INTO_FORCE, LAST_ORIGINAL_DEPOSIT, entry_into_force,
+};
+use ccm_isu::rules::sharing::{Rate, SharingError, share};
 
 // ------------------------------------------------------------------------------ strategies
 

@@ -1,19 +1,16 @@
-//! Authentication and accounts.
+//! Authentication: who is asking, and how they proved it. Knows users, not domains; the
+//! accounts themselves are `crate::domain::users`, their GraphQL face `crate::api::auth`.
 //!
 //! - [`password`]: argon2id hashing on the blocking pool, the password policy.
-//! - [`jwt`]: short-lived HS256 access tokens.
+//! - [`jwt`]: short-lived HS256 access tokens, and the derivation of refresh successors.
 //! - [`tokens`]: random refresh tokens and their digests.
 //! - [`viewer`]: who is asking, resolved once per request, and role checks.
-//! - [`service`]: login, refresh rotation, logout, users; no GraphQL types.
-//! - [`types`], [`query`], [`mutation`]: the GraphQL surface.
+//! - [`sessions`]: login, refresh rotation (with the grace window), logout.
 
 pub mod jwt;
-pub mod mutation;
 pub mod password;
-pub mod query;
-pub mod service;
+pub mod sessions;
 pub mod tokens;
-pub mod types;
 pub mod viewer;
 
 pub use viewer::{Principal, Viewer};

@@ -25,7 +25,7 @@ use argon2::{
     },
 };
 
-use crate::error::ServiceError;
+use crate::kernel::error::ServiceError;
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Bounds the work an attacker can make argon2 do with one request.

@@ -3,7 +3,7 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sha2::{Digest, Sha256};
 
-use crate::error::ServiceError;
+use crate::kernel::error::ServiceError;
 
 /// `n` random bytes from the operating system, base64url-encoded.
 pub fn random_secret(n: usize) -> Result<String, ServiceError> {

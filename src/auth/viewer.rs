@@ -14,7 +14,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::jwt::JwtKeys;
-use crate::error::{Code, ServiceError};
+use crate::kernel::error::{Code, ServiceError};
 
 #[derive(Clone)]
 pub struct Principal {

@@ -92,7 +92,7 @@ pub(super) async fn compliance_csv(
             "Ask for /exports/compliance/YYYY.csv.",
         );
     };
-    let compliance = match crate::reports::service::compliance(&state.ctx.db, year).await {
+    let compliance = match crate::domain::reports::service::compliance(&state.ctx.db, year).await {
         Ok(c) => c,
         Err(e) => {
             return fault_response(e);
@@ -173,12 +173,12 @@ pub(super) async fn sponsorship_csv(
         )
     };
     let Some(id) = file.strip_suffix(".csv").and_then(|id| {
-        crate::graphql::ids::decode_as(id, crate::sponsorship::types::Meeting::KIND)
+        crate::api::ids::decode_as(id, crate::api::sponsorship::types::Meeting::KIND)
     }) else {
         return not_found();
     };
     let ctx = &state.ctx;
-    let (meeting, applications) = match crate::sponsorship::service::export(
+    let (meeting, applications) = match crate::domain::sponsorship::service::export(
         &ctx.db,
         &ctx.sponsorship,
         &viewer,
@@ -216,7 +216,7 @@ pub(super) async fn sponsorship_csv(
         "decided_at",
         "decision_note",
     ])];
-    let amount = |c: i64| crate::money::from_cents(c).to_string();
+    let amount = |c: i64| crate::kernel::money::from_cents(c).to_string();
     for a in &applications {
         let r = &a.row;
         let region = a
@@ -226,8 +226,8 @@ pub(super) async fn sponsorship_csv(
             .unwrap_or_default();
         rows.push(
             w.write_record([
-                crate::graphql::ids::encode(
-                    crate::sponsorship::types::SponsorshipApplication::KIND,
+                crate::api::ids::encode(
+                    crate::api::sponsorship::types::SponsorshipApplication::KIND,
                     r.id,
                 )
                 .0,
@@ -309,18 +309,19 @@ pub(super) async fn workplan_csv(
     let Some(year) = csv_year(&file) else {
         return no_such_year("workplan");
     };
-    let view = match crate::budget::service::export_workplan(&state.ctx.db, &viewer, year).await {
-        Ok(Some(v)) => v,
-        Ok(None) => {
-            return error_response(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                &format!("There is no workplan for {year}."),
-            );
-        }
-        Err(e) => return fault_response(e),
-    };
-    let amount = |c: i64| crate::money::from_cents(c).to_string();
+    let view =
+        match crate::domain::budget::service::export_workplan(&state.ctx.db, &viewer, year).await {
+            Ok(Some(v)) => v,
+            Ok(None) => {
+                return error_response(
+                    StatusCode::NOT_FOUND,
+                    "NOT_FOUND",
+                    &format!("There is no workplan for {year}."),
+                );
+            }
+            Err(e) => return fault_response(e),
+        };
+    let amount = |c: i64| crate::kernel::money::from_cents(c).to_string();
     let w = &view.workplan;
     let mut rows = vec![
         [
@@ -375,7 +376,7 @@ pub(super) async fn contributions_csv(
     let Some(year) = csv_year(&file) else {
         return no_such_year("contributions");
     };
-    let status = match crate::budget::service::export_contributions(
+    let status = match crate::domain::budget::service::export_contributions(
         &state.ctx.db,
         &state.ctx.budget,
         &viewer,
@@ -384,7 +385,7 @@ pub(super) async fn contributions_csv(
     .await
     {
         Ok(s) => s,
-        Err(crate::error::ServiceError::Refused(r)) => {
+        Err(crate::kernel::error::ServiceError::Refused(r)) => {
             return error_response(
                 StatusCode::BAD_REQUEST,
                 "BAD_USER_INPUT",
@@ -396,7 +397,7 @@ pub(super) async fn contributions_csv(
         }
         Err(e) => return fault_response(e),
     };
-    let amount = |c: i64| crate::money::from_cents(c).to_string();
+    let amount = |c: i64| crate::kernel::money::from_cents(c).to_string();
     let mut rows = vec![
         [
             "year",

@@ -13,9 +13,9 @@ use super::{AppState, error_response, fault_response};
 /// year, not the date, so an extension moves the event instead of adding one.
 fn obligation_event(
     s: &entity::state::Model,
-    o: &crate::obligations::Obligation,
-) -> crate::calendar::CalendarEvent {
-    use crate::obligations::ObligationKind as K;
+    o: &crate::rules::obligations::Obligation,
+) -> crate::http::calendar::CalendarEvent {
+    use crate::rules::obligations::ObligationKind as K;
     let stored: entity::enums::ObligationKind = o.kind.into();
     let kind = sea_orm::ActiveEnum::to_value(&stored);
     let what = match (o.kind, o.reporting_year) {
@@ -35,7 +35,7 @@ fn obligation_event(
     } else {
         String::new()
     };
-    crate::calendar::CalendarEvent {
+    crate::http::calendar::CalendarEvent {
         uid: match o.reporting_year {
             Some(y) => format!("{}-{kind}-{y}@ccm-isu", s.code),
             None => format!("{}-{kind}@ccm-isu", s.code),
@@ -74,11 +74,12 @@ pub(super) async fn calendar_feed(
     };
     let db = &state.ctx.db;
     let today = state.ctx.clock.today();
-    let open =
-        |o: &crate::obligations::Obligation| o.status != crate::obligations::ObligationStatus::Met;
+    let open = |o: &crate::rules::obligations::Obligation| {
+        o.status != crate::rules::obligations::ObligationStatus::Met
+    };
     let fault = |e: sea_orm::DbErr| fault_response(e);
     let (name, events) = if code.eq_ignore_ascii_case("all") {
-        match crate::states::obligations::for_all(db, today).await {
+        match crate::domain::states::obligations::for_all(db, today).await {
             Ok(all) => (
                 "CCM deadlines: all States parties".to_owned(),
                 all.iter()
@@ -89,7 +90,7 @@ pub(super) async fn calendar_feed(
             Err(e) => return fault(e),
         }
     } else {
-        let s = match crate::states::service::by_code(db, code).await {
+        let s = match crate::domain::states::service::by_code(db, code).await {
             Ok(Some(s)) => s,
             Ok(None) => {
                 return error_response(
@@ -100,7 +101,7 @@ pub(super) async fn calendar_feed(
             }
             Err(e) => return fault(e),
         };
-        match crate::states::obligations::for_state(db, &s, today).await {
+        match crate::domain::states::obligations::for_state(db, &s, today).await {
             Ok(list) => (
                 format!("CCM deadlines: {}", s.name),
                 list.iter()
@@ -114,5 +115,5 @@ pub(super) async fn calendar_feed(
     // DTSTAMP is the start of the feed's day (UTC), not the time of the request: the bytes,
     // and so the ETag, change only when the obligations or the day do.
     let stamp = today.and_time(chrono::NaiveTime::MIN).and_utc();
-    ics_response(crate::calendar::render(&name, &events, stamp))
+    ics_response(crate::http::calendar::render(&name, &events, stamp))
 }

@@ -28,14 +28,15 @@ use axum::{
 use serde_json::Value;
 
 use super::negotiate::{MediaType, negotiate};
-use super::{AppState, ClientAddr, MAX_BATCH, error_response, fault_response, retry_after};
+use super::{AppState, MAX_BATCH, error_response, fault_response, retry_after};
+use crate::api::AppSchema;
+use crate::api::context::ClientAddr;
+use crate::api::error::ApiError;
 use crate::auth::viewer::{self, TokenRefusal};
-use crate::error::ApiError;
-use crate::graphql::AppSchema;
-use crate::idempotency::{self, Claim, Seen};
+use crate::kernel::idempotency::{self, Claim, Seen};
 
 /// Whether the schema answers introspection, asked of it once per server
-/// ([`crate::graphql::answers_introspection`]) and passed to every operation's shape check.
+/// ([`crate::api::answers_introspection`]) and passed to every operation's shape check.
 #[derive(Clone, Default)]
 pub struct Introspection(Arc<tokio::sync::OnceCell<bool>>);
 
@@ -43,7 +44,7 @@ impl Introspection {
     async fn enabled(&self, schema: &AppSchema) -> bool {
         *self
             .0
-            .get_or_init(|| crate::graphql::answers_introspection(schema))
+            .get_or_init(|| crate::api::answers_introspection(schema))
             .await
     }
 }
@@ -133,7 +134,7 @@ pub(super) async fn graphql(
     };
     // Each operation of a batch gets its own loaders: batching within one operation only.
     let with_loaders = |r: async_graphql::Request| {
-        r.data(crate::graphql::loaders::Batch::loaders(
+        r.data(crate::api::loaders::Batch::loaders(
             state.ctx.clone(),
             viewer.clone(),
         ))
@@ -347,7 +348,7 @@ async fn execute_batch(
     batch: BatchRequest,
     introspection: bool,
 ) -> BatchResponse {
-    let run = |r| crate::graphql::execute(&state.schema, &state.ctx.metrics, r, introspection);
+    let run = |r| crate::api::execute(&state.schema, &state.ctx.metrics, r, introspection);
     match batch {
         BatchRequest::Single(r) => BatchResponse::Single(run(r).await),
         BatchRequest::Batch(rs) => {
@@ -427,7 +428,7 @@ fn idempotent_answer(seen: Seen, replayed: bool, media: MediaType) -> Response {
 }
 
 /// Every top-level error carries `extensions.code`. Resolver errors set theirs (see
-/// `crate::error`); the ones without a code are async-graphql's own refusals of the request
+/// `crate::kernel::error`); the ones without a code are async-graphql's own refusals of the request
 /// (syntax, unknown fields, wrong variable types, limits): malformed input.
 /// Returns whether an error says the database is unavailable.
 fn code_request_errors(response: &mut async_graphql::Response) -> bool {

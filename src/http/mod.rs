@@ -11,6 +11,8 @@
 //! - Every response over 1 KiB is compressed (gzip or brotli) when `Accept-Encoding` allows.
 
 mod caching;
+pub mod calendar;
+pub mod console;
 mod exports;
 mod feeds;
 mod graphql;
@@ -33,9 +35,9 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
 
-use crate::error::ApiError;
-use crate::graphql::AppSchema;
-use crate::startup::AppContext;
+use crate::api::AppSchema;
+use crate::api::context::AppContext;
+use crate::api::error::ApiError;
 use caching::Caching;
 
 /// Largest request body accepted. The GraphQL extractor streams bodies, so axum's default
@@ -43,10 +45,6 @@ use caching::Caching;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Most operations in one batched request.
 pub const MAX_BATCH: usize = 5;
-
-/// The client's address, for throttling failed logins.
-#[derive(Clone, Debug)]
-pub struct ClientAddr(pub String);
 
 #[derive(Clone)]
 pub struct AppState {
@@ -138,7 +136,7 @@ async fn debug_panic() -> Response {
     panic!("fault injection: /debug/panic")
 }
 
-/// Prometheus text exposition of [`crate::metrics`]. Like the health checks, it is for
+/// Prometheus text exposition of [`crate::api::metrics`]. Like the health checks, it is for
 /// the operators' network: put it behind the proxy's allow-list in production.
 async fn metrics(State(state): State<AppState>) -> Response {
     (
@@ -156,7 +154,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
 
 /// Counts every response by status, the timeouts and refusals of the layers included.
 async fn count_responses(
-    State(metrics): State<std::sync::Arc<crate::metrics::Metrics>>,
+    State(metrics): State<std::sync::Arc<crate::api::metrics::Metrics>>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
@@ -250,7 +248,7 @@ async fn console_page(uri: axum::http::Uri) -> Response {
             (header::REFERRER_POLICY, "no-referrer"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        crate::console::page(),
+        crate::http::console::page(),
     )
         .into_response()
 }
@@ -262,7 +260,7 @@ async fn console_script() -> Response {
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        crate::console::SCRIPT,
+        crate::http::console::SCRIPT,
     )
         .into_response()
 }
@@ -274,7 +272,7 @@ async fn console_style() -> Response {
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        crate::console::STYLE,
+        crate::http::console::STYLE,
     )
         .into_response()
 }
@@ -327,6 +325,6 @@ fn fault_response(e: impl Into<ApiError>) -> Response {
 fn retry_after(resp: &mut Response) {
     resp.headers_mut().insert(
         header::RETRY_AFTER,
-        HeaderValue::from(crate::error::RETRY_AFTER_SECS),
+        HeaderValue::from(crate::kernel::error::RETRY_AFTER_SECS),
     );
 }

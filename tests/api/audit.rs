@@ -37,7 +37,7 @@ async fn creating_a_user_writes_one_entry_without_secrets() {
         .as_str()
         .expect("id")
         .to_owned();
-    let uuid = ccm_isu::graphql::ids::decode_as(&global, "User").expect("user id");
+    let uuid = ccm_isu::api::ids::decode_as(&global, "User").expect("user id");
     assert_eq!(app.audit_entries().await, before + 1);
 
     let log = app
@@ -71,7 +71,7 @@ async fn deactivation_records_the_user_before_and_after() {
     let admin = app.admin_token().await;
     let email = app.create_user("ISU_STAFF", None, &[]).await;
     let id = app.login(&email, PASSWORD).await["user"]["id"].clone();
-    let uuid = ccm_isu::graphql::ids::decode_as(id.as_str().expect("id"), "User").expect("uuid");
+    let uuid = ccm_isu::api::ids::decode_as(id.as_str().expect("id"), "User").expect("uuid");
     let before = app.audit_entries().await;
     let body = app
         .graphql_as(

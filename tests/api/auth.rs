@@ -460,7 +460,7 @@ async fn a_deactivated_user_is_out_at_once() {
         .graphql_as(
             &admin,
             DEACTIVATE,
-            json!({"id": ccm_isu::graphql::ids::encode("User", Uuid::now_v7())}),
+            json!({"id": ccm_isu::api::ids::encode("User", Uuid::now_v7())}),
         )
         .await;
     assert_eq!(codes(&unknown["data"]["deactivateUser"]), vec!["NOT_FOUND"]);

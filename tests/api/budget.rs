@@ -5,7 +5,7 @@
 //! "Today" is pinned (1 June 2026 unless said otherwise) so that dates are deterministic.
 
 use base64::Engine;
-use ccm_isu::config::Settings;
+use ccm_isu::kernel::config::Settings;
 use ccm_isu::startup::Application;
 use chrono::NaiveDate;
 use reqwest::StatusCode;

@@ -268,7 +268,7 @@ async fn db_copy_moves_everything_into_an_empty_database_and_checks_it() {
     assert!(!line("payments").contains(" 0 rows"), "{stdout}");
 
     // The copy answers as the original does.
-    let copy = Application::build(ccm_isu::config::Settings::for_database(&target))
+    let copy = Application::build(ccm_isu::kernel::config::Settings::for_database(&target))
         .await
         .expect("a server on the copy");
     let addr = copy.local_addr().unwrap();

@@ -125,12 +125,15 @@ fn every_contract_file_is_required() {
 
 #[test]
 fn the_consoles_examples_are_the_contract_operations() {
-    let mut files: Vec<&str> = ccm_isu::console::EXAMPLES.iter().map(|(f, _)| *f).collect();
+    let mut files: Vec<&str> = ccm_isu::http::console::EXAMPLES
+        .iter()
+        .map(|(f, _)| *f)
+        .collect();
     files.sort_unstable();
     let mut required = REQUIRED_FILES.to_vec();
     required.sort_unstable();
     assert_eq!(files, required);
-    for (file, copy) in ccm_isu::console::EXAMPLES {
+    for (file, copy) in ccm_isu::http::console::EXAMPLES {
         let original =
             std::fs::read_to_string(contract_dir().join("operations").join(file)).expect("file");
         assert_eq!(

@@ -57,7 +57,7 @@ async fn insert_report(
     status: ReportStatus,
     submitted: Option<&str>,
 ) {
-    let t = ccm_isu::clock::now();
+    let t = ccm_isu::kernel::clock::now();
     transparency_report::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
         state_code: Set(code.into()),

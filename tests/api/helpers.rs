@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ccm_isu::config::{Secret, Settings};
+use ccm_isu::kernel::config::{Secret, Settings};
 use ccm_isu::startup::Application;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
@@ -198,11 +198,11 @@ impl TestApp {
         let role =
             <entity::enums::UserRole as sea_orm::ActiveEnum>::try_from_value(&role.to_owned())
                 .expect("role");
-        ccm_isu::auth::service::create_user(
+        ccm_isu::domain::users::service::create_user(
             &self.db,
             None,
             "createUser",
-            ccm_isu::auth::service::NewUser {
+            ccm_isu::domain::users::service::NewUser {
                 email: email.clone(),
                 password: PASSWORD.into(),
                 role,

@@ -1,6 +1,6 @@
 //! Transport: health checks, the console, content types, batches, body limit, first start.
 
-use ccm_isu::config::Settings;
+use ccm_isu::kernel::config::Settings;
 use ccm_isu::startup::Application;
 use entity::user;
 use reqwest::StatusCode;
@@ -119,9 +119,9 @@ async fn get_graphql_serves_the_offline_console_and_never_executes_an_operation(
 #[tokio::test]
 async fn production_serves_no_console_unless_enabled() {
     let production = |console: Option<bool>| {
-        move |s: &mut ccm_isu::config::Settings| {
-            s.environment = ccm_isu::config::Environment::Production;
-            s.jwt_secret = Some(ccm_isu::config::Secret::new("p".repeat(40)));
+        move |s: &mut ccm_isu::kernel::config::Settings| {
+            s.environment = ccm_isu::kernel::config::Environment::Production;
+            s.jwt_secret = Some(ccm_isu::kernel::config::Secret::new("p".repeat(40)));
             s.console = console;
         }
     };

@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 
-use ccm_isu::config::{Environment, Secret, Settings};
+use ccm_isu::kernel::config::{Environment, Secret, Settings};
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 

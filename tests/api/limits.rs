@@ -2,7 +2,7 @@
 //! anything runs; production hides the schema; CORS follows its allow-list; faults never
 //! show SQL.
 
-use ccm_isu::config::{Environment, Secret, Settings};
+use ccm_isu::kernel::config::{Environment, Secret, Settings};
 use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};

@@ -1,6 +1,6 @@
 //! Article 7 reports over HTTP: lifecycle, versions, validation, who may do what, compliance.
 
-use ccm_isu::config::Settings;
+use ccm_isu::kernel::config::Settings;
 use ccm_isu::startup::Application;
 use chrono::NaiveDate;
 use reqwest::StatusCode;
@@ -272,7 +272,7 @@ async fn stale_versions_and_invalid_sections_change_nothing() {
         Some("BAD_USER_INPUT"),
         "{malformed}"
     );
-    let unknown = app.graphql_as(&lao, UPDATE, json!({"input": {"id": ccm_isu::graphql::ids::encode("TransparencyReport", uuid::Uuid::now_v7()), "expectedVersion": 1, "sections": {}}})).await;
+    let unknown = app.graphql_as(&lao, UPDATE, json!({"input": {"id": ccm_isu::api::ids::encode("TransparencyReport", uuid::Uuid::now_v7()), "expectedVersion": 1, "sections": {}}})).await;
     assert_eq!(
         first_code(&unknown, "updateTransparencyReport"),
         "NOT_FOUND"
@@ -611,9 +611,8 @@ async fn needs_declared_in_a_report_are_listed_for_those_who_may_see_needs() {
     let id = created_id(&app, &admin, "LAO", "ANNUAL", 2024).await;
     app.graphql_as(&admin, SUBMIT, json!({"id": id})).await;
     app.graphql_as(&admin, PUBLISH, json!({"id": id})).await;
-    let report_uuid =
-        ccm_isu::graphql::ids::decode_as(&id, "TransparencyReport").expect("report id");
-    let t = ccm_isu::clock::now();
+    let report_uuid = ccm_isu::api::ids::decode_as(&id, "TransparencyReport").expect("report id");
+    let t = ccm_isu::kernel::clock::now();
     assistance_need::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
         state_code: Set("LAO".into()),

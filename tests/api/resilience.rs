@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ccm_isu::config::{Environment, Secret, Settings};
+use ccm_isu::kernel::config::{Environment, Secret, Settings};
 use entity::{assistance_need, audit_entry};
 use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::{Value, json};

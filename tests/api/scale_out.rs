@@ -1,7 +1,7 @@
 //! Two server processes on one database behave as one service: sessions and the login
 //! rate limit live in the database, not in a process.
 
-use ccm_isu::config::Settings;
+use ccm_isu::kernel::config::Settings;
 use ccm_isu::startup::Application;
 use serde_json::{Value, json};
 

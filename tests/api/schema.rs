@@ -9,7 +9,7 @@ pub fn committed_schema_path() -> PathBuf {
 
 #[test]
 fn committed_schema_matches_the_code() {
-    let generated = ccm_isu::graphql::sdl();
+    let generated = ccm_isu::api::sdl();
     let path = committed_schema_path();
     if std::env::var("UPDATE_SCHEMA").is_ok_and(|v| v == "1") {
         std::fs::write(&path, &generated).expect("write schema.graphql");
@@ -24,7 +24,7 @@ fn committed_schema_matches_the_code() {
 
 #[test]
 fn schema_names_the_contract_scalars() {
-    let sdl = ccm_isu::graphql::sdl();
+    let sdl = ccm_isu::api::sdl();
     for scalar in ["scalar Date", "scalar DateTime"] {
         assert!(sdl.contains(scalar), "{scalar} missing");
     }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use ccm_isu::config::Settings;
+use ccm_isu::kernel::config::Settings;
 use chrono::NaiveDate;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -236,11 +236,11 @@ async fn remaining(app: &TestApp, token: &str, meeting: &Value) -> String {
 }
 
 fn uuid_of(id: &Value, kind: &str) -> Uuid {
-    ccm_isu::graphql::ids::decode_as(id.as_str().expect("id"), kind).expect("global ID")
+    ccm_isu::api::ids::decode_as(id.as_str().expect("id"), kind).expect("global ID")
 }
 
 fn unknown_id(kind: &str) -> Value {
-    json!(ccm_isu::graphql::ids::encode(kind, Uuid::now_v7()).0)
+    json!(ccm_isu::api::ids::encode(kind, Uuid::now_v7()).0)
 }
 
 /// The meeting's row, read directly.
@@ -709,7 +709,7 @@ async fn bad_applications_are_refused_with_their_field_and_write_nothing() {
         v
     };
     let meeting_uuid = uuid_of(&meeting, "Meeting");
-    let wrong_kind = json!(ccm_isu::graphql::ids::encode("SponsorshipApplication", meeting_uuid).0);
+    let wrong_kind = json!(ccm_isu::api::ids::encode("SponsorshipApplication", meeting_uuid).0);
     for (vars, code, field) in [
         (
             with(&["meetingId"], json!("garbage")),

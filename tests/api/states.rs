@@ -208,7 +208,7 @@ async fn reloading_the_registry_updates_rows_without_duplicating_them() {
     let report = ccm_isu::seed::states(&app.db, None).await.expect("reload");
     assert_eq!((report.inserted, report.updated), (0, 0));
 
-    let mut csv = ccm_isu::states::registry::EMBEDDED_CSV
+    let mut csv = ccm_isu::domain::states::registry::EMBEDDED_CSV
         .replace("Lao People's Democratic Republic", "Lao PDR (renamed)");
     csv = csv.replace("Switzerland,", "Swiss Confederation,");
     let report = ccm_isu::seed::states(&app.db, Some(&csv))

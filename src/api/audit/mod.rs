@@ -1,0 +1,4 @@
+//! The GraphQL face of `audit`.
+
+pub mod query;
+pub mod types;

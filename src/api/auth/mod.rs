@@ -1,0 +1,5 @@
+//! The GraphQL face of `auth`.
+
+pub mod mutation;
+pub mod query;
+pub mod types;

@@ -1,0 +1,39 @@
+//! What resolvers and handlers share: the server's context, built once at startup, and
+//! what the HTTP layer learns of each request. Defined here, at the API layer, so that
+//! everything that uses them imports downwards.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::jwt::JwtKeys;
+use crate::kernel::clock::Clock;
+use crate::kernel::config::Environment;
+
+/// What every resolver may use, shared by all requests.
+#[derive(Clone)]
+pub struct AppContext {
+    pub db: DatabaseConnection,
+    pub keys: Arc<JwtKeys>,
+    /// "Today" for treaty computations.
+    pub clock: Clock,
+    pub environment: Environment,
+    /// Base currency and matching weights.
+    pub cooperation: crate::domain::cooperation::CooperationConfig,
+    /// Eligibility policy and the suggestion's balance target.
+    pub sponsorship: crate::domain::sponsorship::SponsorshipConfig,
+    /// The accounts' currency and the reserve's target.
+    pub budget: crate::domain::budget::BudgetConfig,
+    /// Serve the console at `GET /graphql` and GraphiQL at `/graphiql`.
+    pub console: bool,
+    /// What `/metrics` reports.
+    pub metrics: Arc<crate::api::metrics::Metrics>,
+    /// The pool's size, for `/metrics`.
+    pub max_connections: u32,
+    /// Mount `/debug/panic` (never in production).
+    pub fault_injection: bool,
+}
+
+/// The client's address, for throttling failed logins.
+#[derive(Clone, Debug)]
+pub struct ClientAddr(pub String);

@@ -1,0 +1,495 @@
+//! GraphQL types of the States registry.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
+use entity::enums::StateStatus as Status;
+use entity::{deadline_extension, state};
+
+use crate::api::cooperation::types::{AssistanceNeed, AssistanceOffer};
+use crate::api::enums::{DepositType, IncomeGroup, RegionalGroup, StateStatus};
+use crate::api::error::ApiError;
+use crate::api::loaders::{ExtensionsOf, NeedsOf, OffersOf, ReportFactsOf, ReportsOf, loaders};
+use crate::api::pagination::{Conn, connection, page_request};
+use crate::api::reports::types::TransparencyReport;
+use crate::api::scalars::Date;
+use crate::api::{app, ids};
+use crate::kernel::pagination::Page;
+use crate::rules::obligations;
+
+/// A State in the registry: State party, signatory, withdrawn or not party.
+pub struct StateParty(pub state::Model);
+
+impl StateParty {
+    pub const KIND: &'static str = "StateParty";
+}
+
+/// A State in the registry: State party, signatory, withdrawn or not party.
+#[Object]
+impl StateParty {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(Self::KIND, self.0.id)
+    }
+    /// ISO 3166-1 alpha-3.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// United Nations short name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Its standing under the Convention.
+    async fn status(&self) -> StateStatus {
+        self.0.status.into()
+    }
+    /// United Nations regional group.
+    async fn regional_group(&self) -> Option<RegionalGroup> {
+        self.0.regional_group.map(Into::into)
+    }
+    /// World Bank income group.
+    async fn income_group(&self) -> Option<IncomeGroup> {
+        self.0.income_group.map(Into::into)
+    }
+    /// When it signed the Convention, if it did.
+    async fn signature_date(&self) -> Option<Date> {
+        self.0.signature_date.map(Date)
+    }
+    /// Deposit of the instrument of ratification, acceptance, approval or accession.
+    async fn deposit_date(&self) -> Option<Date> {
+        self.0.deposit_date.map(Date)
+    }
+    /// How it expressed its consent to be bound.
+    async fn deposit_type(&self) -> Option<DepositType> {
+        self.0.deposit_type.map(Into::into)
+    }
+    /// Computed from depositDate by Article 17; null for States that never deposited.
+    async fn entry_into_force(&self) -> Option<Date> {
+        match self.0.status {
+            Status::StateParty | Status::Withdrawn => self
+                .0
+                .deposit_date
+                .map(|d| Date(obligations::entry_into_force(d))),
+            Status::Signatory | Status::NotParty => None,
+        }
+    }
+    /// The day a withdrawal took effect (Article 20).
+    async fn withdrawal_effective_date(&self) -> Option<Date> {
+        self.0.withdrawal_effective_date.map(Date)
+    }
+    /// Holds cluster munition stockpiles (Article 3).
+    async fn holds_stockpiles(&self) -> bool {
+        self.0.holds_stockpiles
+    }
+    /// Has areas contaminated by cluster munition remnants (Article 4).
+    async fn contaminated(&self) -> bool {
+        self.0.contaminated
+    }
+    /// Has cluster munition victims (Article 5).
+    async fn has_victims(&self) -> bool {
+        self.0.has_victims
+    }
+    /// When it declared the destruction of its stockpiles complete (Article 3).
+    async fn stockpile_destruction_completed_on(&self) -> Option<Date> {
+        self.0.stockpile_destruction_completed_on.map(Date)
+    }
+    /// When it declared the clearance of its contaminated areas complete (Article 4).
+    async fn clearance_completed_on(&self) -> Option<Date> {
+        self.0.clearance_completed_on.map(Date)
+    }
+    /// What the State owes under Articles 3, 4 and 7 as of today, by due date. Filters
+    /// combine: both a status and a kind must match when both are given.
+    async fn obligations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these statuses; omit for all.")] status: Option<
+            Vec<ObligationStatus>,
+        >,
+        #[graphql(desc = "Only these kinds; omit for all.")] kinds: Option<Vec<ObligationKind>>,
+    ) -> async_graphql::Result<Vec<Obligation>> {
+        let loaders = loaders(ctx)?;
+        // Both loads join the batches of sibling States; `extensions` shares the second.
+        let (reports, extensions) = tokio::try_join!(
+            loaders.load_one(ReportFactsOf(self.0.code.clone())),
+            loaders.load_one(ExtensionsOf(self.0.code.clone())),
+        )?;
+        let list = crate::domain::states::obligations::compute(
+            &self.0,
+            &reports.unwrap_or_default(),
+            &extensions.unwrap_or_default(),
+            app(ctx)?.clock.today(),
+        );
+        let state = Arc::new(self.0.clone());
+        Ok(list
+            .into_iter()
+            .filter(|o| matches_filters(o, status.as_deref(), kinds.as_deref()))
+            .map(|o| Obligation {
+                state: Arc::clone(&state),
+                inner: o,
+            })
+            .collect())
+    }
+    /// Extensions granted to the State, oldest first.
+    async fn extensions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DeadlineExtension>> {
+        Ok(loaders(ctx)?
+            .load_one(ExtensionsOf(self.0.code.clone()))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(DeadlineExtension)
+            .collect())
+    }
+    /// The State's reports you may see, newest first: published ones for everybody, drafts
+    /// and submitted ones for the State's delegation and the ISU.
+    #[graphql(complexity = "crate::api::limits::page_cost(first, 20, child_complexity)")]
+    async fn transparency_reports(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; omit for the first page.")]
+        after: Option<String>,
+    ) -> async_graphql::Result<Conn<TransparencyReport>> {
+        let page = page_request(first, after)?;
+        let page = loaders(ctx)?
+            .load_one(ReportsOf(self.0.code.clone(), page))
+            .await?
+            .unwrap_or_else(Page::empty);
+        Ok(connection(page, |r| r.id.to_string(), TransparencyReport))
+    }
+    /// The State's needs for assistance, when you may see them (the ISU, coordinators and
+    /// the State's own delegation).
+    #[graphql(complexity = "crate::api::limits::page_cost(first, 20, child_complexity)")]
+    async fn assistance_needs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; omit for the first page.")]
+        after: Option<String>,
+    ) -> async_graphql::Result<Conn<AssistanceNeed>> {
+        let page = page_request(first, after)?;
+        let page = loaders(ctx)?
+            .load_one(NeedsOf(self.0.code.clone(), page))
+            .await?
+            .unwrap_or_else(Page::empty);
+        Ok(connection(page, |n| n.id.to_string(), AssistanceNeed))
+    }
+    /// The State's offers of assistance, when you may see them.
+    #[graphql(complexity = "crate::api::limits::page_cost(first, 20, child_complexity)")]
+    async fn assistance_offers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; omit for the first page.")]
+        after: Option<String>,
+    ) -> async_graphql::Result<Conn<AssistanceOffer>> {
+        let page = page_request(first, after)?;
+        let page = loaders(ctx)?
+            .load_one(OffersOf(self.0.code.clone(), page))
+            .await?
+            .unwrap_or_else(Page::empty);
+        Ok(connection(page, |o| o.id.to_string(), AssistanceOffer))
+    }
+}
+
+/// Keeps an obligation when it has one of `status` and one of `kinds` (each when given).
+pub fn matches_filters(
+    o: &obligations::Obligation,
+    status: Option<&[ObligationStatus]>,
+    kinds: Option<&[ObligationKind]>,
+) -> bool {
+    status.is_none_or(|s| s.is_empty() || s.contains(&o.status.into()))
+        && kinds.is_none_or(|k| k.is_empty() || k.contains(&o.kind.into()))
+}
+
+/// What a State owes under the Convention.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "crate::rules::obligations::ObligationKind")]
+pub enum ObligationKind {
+    /// Article 7(1): the initial transparency report, 180 days after entry into force.
+    InitialTransparencyReport,
+    /// Article 7(2): the annual report, 30 April, covering the previous calendar year.
+    AnnualTransparencyReport,
+    /// Article 3(2): stockpile destruction, 8 years after entry into force.
+    StockpileDestruction,
+    /// Article 4(1): clearance of contaminated areas, 10 years after entry into force.
+    Clearance,
+}
+
+/// Where an obligation stands today (docs/domain.md §3).
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum ObligationStatus {
+    /// Due later than the DUE_SOON window.
+    Upcoming,
+    /// Due within the next 90 days.
+    DueSoon,
+    /// Past its due date and not fulfilled.
+    Overdue,
+    /// Fulfilled.
+    Met,
+    /// Whether it was fulfilled is not known: it fell due before the system kept records
+    /// and no history says so. No obligation has this status yet: the import of the
+    /// history gives it its meaning.
+    NotRecorded,
+}
+
+impl From<obligations::ObligationStatus> for ObligationStatus {
+    fn from(s: obligations::ObligationStatus) -> Self {
+        match s {
+            obligations::ObligationStatus::Upcoming => Self::Upcoming,
+            obligations::ObligationStatus::DueSoon => Self::DueSoon,
+            obligations::ObligationStatus::Overdue => Self::Overdue,
+            obligations::ObligationStatus::Met => Self::Met,
+        }
+    }
+}
+
+/// One obligation of one State, as of today.
+pub struct Obligation {
+    pub state: Arc<state::Model>,
+    pub inner: obligations::Obligation,
+}
+
+/// The kinds as their IDs spell them: the GraphQL names, fixed for good.
+const KIND_KEYS: [(obligations::ObligationKind, &str); 4] = [
+    (
+        obligations::ObligationKind::InitialTransparencyReport,
+        "INITIAL_TRANSPARENCY_REPORT",
+    ),
+    (
+        obligations::ObligationKind::AnnualTransparencyReport,
+        "ANNUAL_TRANSPARENCY_REPORT",
+    ),
+    (
+        obligations::ObligationKind::StockpileDestruction,
+        "STOCKPILE_DESTRUCTION",
+    ),
+    (obligations::ObligationKind::Clearance, "CLEARANCE"),
+];
+
+/// What identifies an obligation for good, whatever today is and whatever extensions come:
+/// its State, its kind and, for annual reports, the year covered.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ObligationKey {
+    pub state_code: String,
+    pub kind: obligations::ObligationKind,
+    pub reporting_year: Option<i32>,
+}
+
+impl ObligationKey {
+    /// `LAO:ANNUAL_TRANSPARENCY_REPORT:2024`; the year is empty for other kinds.
+    pub fn to_key(&self) -> String {
+        let kind = KIND_KEYS
+            .iter()
+            .find(|(k, _)| *k == self.kind)
+            .map_or("", |(_, name)| name);
+        let year = self
+            .reporting_year
+            .map(|y| y.to_string())
+            .unwrap_or_default();
+        format!("{}:{kind}:{year}", self.state_code)
+    }
+
+    /// The key of an obligation ID, when it is one.
+    pub fn parse(key: &str) -> Option<Self> {
+        let mut parts = key.split(':');
+        let (code, kind, year) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some()
+            || code.len() != 3
+            || !code.bytes().all(|b| b.is_ascii_uppercase())
+        {
+            return None;
+        }
+        let kind = KIND_KEYS.iter().find(|(_, name)| *name == kind)?.0;
+        let reporting_year = match year {
+            "" => None,
+            y => Some(y.parse().ok()?),
+        };
+        Some(Self {
+            state_code: code.to_owned(),
+            kind,
+            reporting_year,
+        })
+    }
+
+    /// Whether `o` is the obligation this key names.
+    pub fn names(&self, o: &obligations::Obligation) -> bool {
+        o.kind == self.kind && o.reporting_year == self.reporting_year
+    }
+}
+
+impl Obligation {
+    pub const KIND: &'static str = "Obligation";
+
+    fn key(&self) -> ObligationKey {
+        ObligationKey {
+            state_code: self.state.code.clone(),
+            kind: self.inner.kind,
+            reporting_year: self.inner.reporting_year,
+        }
+    }
+}
+
+/// Computed from the registry, reports and extensions; its id is stable (State, kind,
+/// reporting year).
+#[Object]
+impl Obligation {
+    /// Opaque global ID, derived from the State, the kind and the reporting year: the same
+    /// obligation keeps it from day to day and through extensions.
+    pub async fn id(&self) -> ID {
+        ids::encode_key(Self::KIND, &self.key().to_key())
+    }
+    /// The State that owes it.
+    async fn state(&self) -> StateParty {
+        StateParty(self.state.as_ref().clone())
+    }
+    /// What is owed.
+    async fn kind(&self) -> ObligationKind {
+        self.inner.kind.into()
+    }
+    /// The treaty provision, e.g. "Article 7(2)".
+    async fn article(&self) -> &'static str {
+        self.inner.kind.article()
+    }
+    /// For ANNUAL_TRANSPARENCY_REPORT: the calendar year the report covers.
+    async fn reporting_year(&self) -> Option<i32> {
+        self.inner.reporting_year
+    }
+    /// The deadline in force, after any extension.
+    async fn due_date(&self) -> Date {
+        Date(self.inner.due_date)
+    }
+    /// The treaty deadline, before any extension.
+    async fn original_due_date(&self) -> Date {
+        Date(self.inner.original_due_date)
+    }
+    /// Whether an extension applies.
+    async fn extended(&self) -> bool {
+        self.inner.extended
+    }
+    /// Where it stands today.
+    async fn status(&self) -> ObligationStatus {
+        self.inner.status.into()
+    }
+    /// When it was fulfilled: the report's submission or the completion date.
+    async fn fulfilled_on(&self) -> Option<Date> {
+        self.inner.fulfilled_on.map(Date)
+    }
+    /// Days from today to dueDate; negative when overdue.
+    async fn days_remaining(&self) -> i32 {
+        i32::try_from(self.inner.days_remaining).unwrap_or(i32::MIN)
+    }
+}
+
+/// An extension of an Article 3 or Article 4 deadline.
+pub struct DeadlineExtension(pub deadline_extension::Model);
+
+impl DeadlineExtension {
+    pub const KIND: &'static str = "DeadlineExtension";
+}
+
+/// An extension of an Article 3 or Article 4 deadline.
+#[Object]
+impl DeadlineExtension {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(Self::KIND, self.0.id)
+    }
+    /// The State granted the extension.
+    async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<StateParty> {
+        crate::api::loaders::loaders(ctx)?
+            .state(&self.0.state_code)
+            .await?
+            .map(StateParty)
+            .ok_or_else(|| ApiError::Internal("extension without State".into()).into())
+    }
+    /// The obligation extended: STOCKPILE_DESTRUCTION or CLEARANCE.
+    async fn kind(&self) -> ObligationKind {
+        obligations::ObligationKind::from(self.0.kind).into()
+    }
+    /// The deadline in force before this extension.
+    async fn previous_deadline(&self) -> Date {
+        Date(self.0.previous_deadline)
+    }
+    /// The deadline in force from this extension on.
+    async fn new_deadline(&self) -> Date {
+        Date(self.0.new_deadline)
+    }
+    /// When the meeting of States parties granted it.
+    async fn granted_on(&self) -> Date {
+        Date(self.0.granted_on)
+    }
+    /// The meeting that granted it, e.g. "10MSP".
+    async fn granted_at(&self) -> Option<&str> {
+        self.0.granted_at.as_deref()
+    }
+}
+
+/// A correction of the registry: only the fields given change.
+#[derive(InputObject)]
+pub struct UpdateStatePartyInput {
+    /// The State to update (ISO alpha-3); codes never change.
+    pub code: String,
+    /// United Nations short name; omit to keep.
+    pub name: Option<String>,
+    /// Standing under the Convention; omit to keep.
+    pub status: Option<StateStatus>,
+    /// Omit to keep; null to clear.
+    pub regional_group: MaybeUndefined<RegionalGroup>,
+    /// World Bank income group. Omit to keep; null to clear.
+    pub income_group: MaybeUndefined<IncomeGroup>,
+    /// Date of signature. Omit to keep; null to clear.
+    pub signature_date: MaybeUndefined<Date>,
+    /// Entry into force is recomputed from it (Article 17).
+    pub deposit_date: MaybeUndefined<Date>,
+    /// Ratification, acceptance, approval or accession. Omit to keep; null to clear.
+    pub deposit_type: MaybeUndefined<DepositType>,
+    /// The day a withdrawal takes effect (Article 20). Omit to keep; null to clear.
+    pub withdrawal_effective_date: MaybeUndefined<Date>,
+    /// Holds cluster munition stockpiles (Article 3); omit to keep.
+    pub holds_stockpiles: Option<bool>,
+    /// Has contaminated areas (Article 4); omit to keep.
+    pub contaminated: Option<bool>,
+    /// Has cluster munition victims (Article 5); omit to keep.
+    pub has_victims: Option<bool>,
+    /// Completion of stockpile destruction. Omit to keep; null to clear.
+    pub stockpile_destruction_completed_on: MaybeUndefined<Date>,
+    /// Completion of clearance. Omit to keep; null to clear.
+    pub clearance_completed_on: MaybeUndefined<Date>,
+}
+
+crate::api::errors::payload!(StatePartyPayload, state_party, StateParty, state::Model);
+
+/// An extension granted by a meeting of States parties (Articles 3(3) and 4(5)).
+#[derive(InputObject)]
+pub struct RecordDeadlineExtensionInput {
+    /// The State granted it (ISO alpha-3).
+    pub state_code: String,
+    /// STOCKPILE_DESTRUCTION (up to 4 years at a time) or CLEARANCE (up to 5 years).
+    pub kind: ObligationKind,
+    /// Must lie after the deadline in force, within the treaty's maximum step.
+    pub new_deadline: Date,
+    /// When it was granted; not after today.
+    pub granted_on: Date,
+    /// The meeting that granted it, e.g. "10MSP".
+    pub granted_at: Option<String>,
+}
+
+crate::api::errors::payload!(
+    DeadlineExtensionPayload,
+    extension,
+    DeadlineExtension,
+    deadline_extension::Model
+);
+
+/// Narrows the registry; filters combine.
+#[derive(InputObject, Default)]
+pub struct StatePartyFilter {
+    /// Any of these statuses.
+    pub status: Option<Vec<StateStatus>>,
+    /// States of this United Nations regional group.
+    pub regional_group: Option<RegionalGroup>,
+    /// Case-insensitive match on name or code.
+    pub search: Option<String>,
+    /// States that have an obligation of this kind (bound by it, whatever its status).
+    pub has_obligation: Option<ObligationKind>,
+}

@@ -1,0 +1,9 @@
+//! The domains: each owns its tables' queries and its business rules.
+
+pub mod audit;
+pub mod budget;
+pub mod cooperation;
+pub mod reports;
+pub mod sponsorship;
+pub mod states;
+pub mod users;

@@ -1,0 +1,575 @@
+//! Reading reports, with the visibility rule applied in one place.
+
+use chrono::{Datelike, NaiveDate};
+use entity::enums::{ReportKind, ReportStatus, StateStatus, UserRole};
+use entity::{state, transparency_report};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::sections::{self, Sections, SectionsPatch};
+use crate::auth::Viewer;
+use crate::domain::states::obligations as states_obligations;
+use crate::domain::states::service as states_service;
+use crate::kernel::clock::now;
+use crate::kernel::error::{Code, Refusals, ServiceError};
+use crate::kernel::pagination::{self, Direction, Page, PageRequest};
+use crate::kernel::uow::{Change, record};
+use crate::rules::obligations::{self, ObligationKind, Rules};
+
+/// Published reports are public; others only for their State and the ISU.
+pub fn visible(viewer: &Viewer, r: &transparency_report::Model) -> bool {
+    r.status == ReportStatus::Published || viewer.acts_for(&r.state_code)
+}
+
+pub async fn get(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<Option<transparency_report::Model>, DbErr> {
+    Ok(transparency_report::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|r| visible(viewer, r)))
+}
+
+/// The reports among `ids` that the viewer may see, in one query.
+pub async fn get_many(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    ids: &[Uuid],
+) -> Result<Vec<transparency_report::Model>, DbErr> {
+    Ok(transparency_report::Entity::find()
+        .filter(transparency_report::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|r| visible(viewer, r))
+        .collect())
+}
+
+/// The reports of several States the viewer may see, a page each, newest first, in one
+/// statement (two after a cursor).
+pub async fn for_states(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    codes: &[String],
+    page: &PageRequest,
+) -> Result<std::collections::HashMap<String, Page<transparency_report::Model>>, ServiceError> {
+    // Drafts and submitted reports only for the States the viewer acts for.
+    let own: Vec<&str> = codes
+        .iter()
+        .filter(|c| viewer.acts_for(c))
+        .map(String::as_str)
+        .collect();
+    let cond = Condition::any()
+        .add(transparency_report::Column::Status.eq(ReportStatus::Published))
+        .add(transparency_report::Column::StateCode.is_in(own));
+    let after = page.after_id()?;
+    Ok(pagination::fetch_grouped(
+        db,
+        transparency_report::Entity::find().filter(cond),
+        transparency_report::Column::StateCode,
+        codes,
+        |r| r.state_code.clone(),
+        transparency_report::Column::Id,
+        Direction::Descending,
+        after,
+        page.limit,
+    )
+    .await?)
+}
+
+/// `createTransparencyReport`'s input, in service terms.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub state_code: String,
+    pub kind: ReportKind,
+    pub reporting_year: i32,
+}
+
+fn not_found() -> ServiceError {
+    ServiceError::refused(Code::NotFound, &["input", "id"], "No such report.")
+}
+
+/// JSON of a report for the audit log.
+pub fn audit_json(r: &transparency_report::Model) -> serde_json::Value {
+    let sections: serde_json::Value =
+        serde_json::from_str(&r.sections).unwrap_or(serde_json::Value::Null);
+    json!({
+        "id": r.id,
+        "stateCode": r.state_code,
+        "kind": r.kind,
+        "reportingYear": r.reporting_year,
+        "status": r.status,
+        "version": r.version,
+        "dueDate": r.due_date,
+        "submittedAt": r.submitted_at,
+        "onTime": r.on_time,
+        "publishedAt": r.published_at,
+        "sections": sections,
+    })
+}
+
+/// Loads a report the viewer may act on. Reports the viewer may not see are NOT_FOUND, so
+/// their existence does not leak; visible ones of another State are FORBIDDEN.
+async fn load_for_action(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<transparency_report::Model, ServiceError> {
+    viewer.require()?;
+    let r = transparency_report::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|r| visible(viewer, r))
+        .ok_or_else(not_found)?;
+    viewer.require_acting_for(&r.state_code)?;
+    Ok(r)
+}
+
+/// The due date of a report, from the obligations engine; None when the State owes no such
+/// report.
+fn due_date_of(s: &state::Model, kind: ReportKind, year: i32) -> Option<NaiveDate> {
+    let facts = states_obligations::facts(s);
+    // As of the due date of the year's annual report, the engine lists every report owed
+    // up to it.
+    let as_of = NaiveDate::from_ymd_opt(year + 1, 4, 30)?;
+    obligations::obligations(&facts, &[], &[], as_of, &Rules::default())
+        .into_iter()
+        .find(|o| match kind {
+            ReportKind::Initial => o.kind == ObligationKind::InitialTransparencyReport,
+            ReportKind::Annual => {
+                o.kind == ObligationKind::AnnualTransparencyReport && o.reporting_year == Some(year)
+            }
+        })
+        .map(|o| o.due_date)
+}
+
+/// Creates a draft with `sections`; `action` names the mutation for the audit log.
+async fn create_draft(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    new: NewReport,
+    sections: Sections,
+    today: NaiveDate,
+    action: &'static str,
+) -> Result<transparency_report::Model, ServiceError> {
+    let code = new.state_code.trim().to_uppercase();
+    viewer.require_acting_for(&code)?;
+    let actor = viewer.require()?.user_id;
+    let Some(s) = states_service::by_code(db, &code).await? else {
+        return Err(ServiceError::refused(
+            Code::NotFound,
+            &["input", "stateCode"],
+            format!("No State has the code {code}."),
+        ));
+    };
+    let Some(eif) = states_obligations::facts(&s)
+        .deposit_date
+        .filter(|_| matches!(s.status, StateStatus::StateParty | StateStatus::Withdrawn))
+        .map(obligations::entry_into_force)
+    else {
+        return Err(ServiceError::refused(
+            Code::InvalidInput,
+            &["input", "stateCode"],
+            format!(
+                "{} is not a State party: it owes no Article 7 report.",
+                s.name
+            ),
+        ));
+    };
+    let year = new.reporting_year;
+    let mut r = Refusals::default();
+    if year < eif.year() {
+        r.push(
+            Code::InvalidInput,
+            &["input", "reportingYear"],
+            format!(
+                "The Convention entered into force for {} in {}.",
+                s.name,
+                eif.year()
+            ),
+        );
+    } else if year > today.year() {
+        r.push(
+            Code::InvalidInput,
+            &["input", "reportingYear"],
+            "The reporting year lies in the future.",
+        );
+    } else if new.kind == ReportKind::Initial && year != eif.year() {
+        r.push(
+            Code::InvalidInput,
+            &["input", "reportingYear"],
+            format!(
+                "The initial report's year is the year of entry into force, {}.",
+                eif.year()
+            ),
+        );
+    }
+    r.finish()?;
+    let Some(due) = due_date_of(&s, new.kind, year) else {
+        return Err(ServiceError::refused(
+            Code::InvalidInput,
+            &["input", "reportingYear"],
+            format!("{} owes no such report for {year}.", s.name),
+        ));
+    };
+    if new.kind == ReportKind::Initial {
+        let existing = transparency_report::Entity::find()
+            .filter(transparency_report::Column::StateCode.eq(code.as_str()))
+            .filter(transparency_report::Column::Kind.eq(ReportKind::Initial))
+            .count(db)
+            .await?;
+        if existing > 0 {
+            return Err(already_exists());
+        }
+    }
+    let t = now();
+    let txn = db.begin().await?;
+    let inserted = transparency_report::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        state_code: Set(code),
+        kind: Set(new.kind),
+        reporting_year: Set(year),
+        status: Set(ReportStatus::Draft),
+        version: Set(1),
+        due_date: Set(due),
+        submitted_at: Set(None),
+        on_time: Set(None),
+        published_at: Set(None),
+        sections: Set(sections.to_json()),
+        created_at: Set(t),
+        updated_at: Set(t),
+    }
+    .insert(&txn)
+    .await
+    .map_err(ServiceError::from);
+    let created = match inserted {
+        Err(e) if e.is_unique_violation() => return Err(already_exists()),
+        other => other?,
+    };
+    record(
+        &txn,
+        Change {
+            actor: Some(actor),
+            action,
+            entity_type: "TransparencyReport",
+            entity_id: created.id.to_string(),
+            before: None,
+            after: Some(audit_json(&created)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+fn already_exists() -> ServiceError {
+    ServiceError::refused(
+        Code::AlreadyExists,
+        &["input", "reportingYear"],
+        "This State already has this report: edit it instead.",
+    )
+}
+
+/// `createTransparencyReport`: an empty draft.
+pub async fn create(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    new: NewReport,
+    today: NaiveDate,
+) -> Result<transparency_report::Model, ServiceError> {
+    create_draft(
+        db,
+        viewer,
+        new,
+        Sections::default(),
+        today,
+        "createTransparencyReport",
+    )
+    .await
+}
+
+/// `createTransparencyReportFromPrevious`: an annual draft filled in from the State's latest
+/// report, so the delegation edits only what changed.
+pub async fn create_from_previous(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    state_code: &str,
+    reporting_year: i32,
+    today: NaiveDate,
+) -> Result<transparency_report::Model, ServiceError> {
+    let code = state_code.trim().to_uppercase();
+    viewer.require_acting_for(&code)?;
+    let previous = transparency_report::Entity::find()
+        .filter(transparency_report::Column::StateCode.eq(code.as_str()))
+        .filter(transparency_report::Column::ReportingYear.lt(reporting_year))
+        .order_by_desc(transparency_report::Column::ReportingYear)
+        .order_by_desc(transparency_report::Column::Id)
+        .one(db)
+        .await?;
+    let Some(previous) = previous else {
+        return Err(ServiceError::refused(
+            Code::NotFound,
+            &["input", "reportingYear"],
+            format!("{code} has no report before {reporting_year} to start from."),
+        ));
+    };
+    let sections = Sections::from_json(&previous.sections).map_err(ServiceError::Internal)?;
+    create_draft(
+        db,
+        viewer,
+        NewReport {
+            state_code: code,
+            kind: ReportKind::Annual,
+            reporting_year,
+        },
+        sections,
+        today,
+        "createTransparencyReportFromPrevious",
+    )
+    .await
+}
+
+/// Writes `next` if the stored version is still `expected`; otherwise CONFLICT.
+async fn save(
+    db: &DatabaseConnection,
+    actor: Uuid,
+    action: &'static str,
+    before: &transparency_report::Model,
+    mut next: transparency_report::Model,
+) -> Result<transparency_report::Model, ServiceError> {
+    next.version = before.version + 1;
+    next.updated_at = now();
+    let txn = db.begin().await?;
+    let written = transparency_report::Entity::update_many()
+        .set(transparency_report::ActiveModel::from(next.clone()).reset_all())
+        .filter(transparency_report::Column::Id.eq(before.id))
+        .filter(transparency_report::Column::Version.eq(before.version))
+        .exec(&txn)
+        .await?;
+    if written.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(conflict(before.version));
+    }
+    record(
+        &txn,
+        Change {
+            actor: Some(actor),
+            action,
+            entity_type: "TransparencyReport",
+            entity_id: next.id.to_string(),
+            before: Some(audit_json(before)),
+            after: Some(audit_json(&next)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(next)
+}
+
+fn conflict(seen: i32) -> ServiceError {
+    ServiceError::refused(
+        Code::Conflict,
+        &["input", "expectedVersion"],
+        format!("The report changed since version {seen}: reload it and apply your edits again."),
+    )
+}
+
+fn only_drafts() -> ServiceError {
+    ServiceError::refused(
+        Code::InvalidStateTransition,
+        &["input", "id"],
+        "Only a DRAFT can be edited or submitted.",
+    )
+}
+
+/// `updateTransparencyReport`: edits a draft, naming the version it saw.
+pub async fn update(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    expected_version: i32,
+    patch: SectionsPatch,
+) -> Result<transparency_report::Model, ServiceError> {
+    let r = load_for_action(db, viewer, id).await?;
+    if r.status != ReportStatus::Draft {
+        return Err(only_drafts());
+    }
+    if r.version != expected_version {
+        return Err(conflict(expected_version));
+    }
+    let mut sections = Sections::from_json(&r.sections).map_err(ServiceError::Internal)?;
+    patch.apply(&mut sections);
+    let mut refusals = Refusals::default();
+    sections::validate(&sections, &mut refusals);
+    refusals.finish()?;
+    let mut next = r.clone();
+    next.sections = sections.to_json();
+    let actor = viewer.require()?.user_id;
+    save(db, actor, "updateTransparencyReport", &r, next).await
+}
+
+/// `submitTransparencyReport`: DRAFT → SUBMITTED, on time when submitted (UTC date) on or
+/// before the due date. Fulfils the obligation.
+pub async fn submit(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    clock: &crate::kernel::clock::Clock,
+) -> Result<transparency_report::Model, ServiceError> {
+    let r = load_for_action(db, viewer, id).await?;
+    if r.status != ReportStatus::Draft {
+        return Err(ServiceError::refused(
+            Code::InvalidStateTransition,
+            &["input", "id"],
+            "Only a DRAFT can be submitted.",
+        ));
+    }
+    let t = clock.treaty_now();
+    let mut next = r.clone();
+    next.status = ReportStatus::Submitted;
+    next.submitted_at = Some(t);
+    next.on_time = Some(t.date_naive() <= r.due_date);
+    let actor = viewer.require()?.user_id;
+    save(db, actor, "submitTransparencyReport", &r, next).await
+}
+
+/// `publishTransparencyReport`: SUBMITTED → PUBLISHED. ISU_STAFF and ISU_ADMIN only.
+pub async fn publish(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<transparency_report::Model, ServiceError> {
+    let isu = viewer.require_role(&[UserRole::IsuAdmin, UserRole::IsuStaff])?;
+    let r = load_for_action(db, viewer, id).await?;
+    if r.status != ReportStatus::Submitted {
+        return Err(ServiceError::refused(
+            Code::InvalidStateTransition,
+            &["input", "id"],
+            "Only a SUBMITTED report can be published.",
+        ));
+    }
+    let mut next = r.clone();
+    next.status = ReportStatus::Published;
+    next.published_at = Some(now());
+    save(db, isu.user_id, "publishTransparencyReport", &r, next).await
+}
+
+#[derive(Debug, Default)]
+pub struct ReportFilter {
+    pub state_code: Option<String>,
+    pub reporting_year: Option<i32>,
+    pub status: Option<Vec<ReportStatus>>,
+    pub kind: Option<ReportKind>,
+}
+
+/// Reports the viewer may see, newest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: ReportFilter,
+    page: PageRequest,
+) -> Result<Page<transparency_report::Model>, ServiceError> {
+    let mut cond = Condition::all();
+    if !viewer.is_isu() {
+        let mut visible =
+            Condition::any().add(transparency_report::Column::Status.eq(ReportStatus::Published));
+        if let Some(own) = viewer.principal().and_then(|p| p.state_code.clone()) {
+            visible = visible.add(transparency_report::Column::StateCode.eq(own));
+        }
+        cond = cond.add(visible);
+    }
+    if let Some(c) = filter.state_code {
+        cond = cond.add(transparency_report::Column::StateCode.eq(c.trim().to_uppercase()));
+    }
+    if let Some(y) = filter.reporting_year {
+        cond = cond.add(transparency_report::Column::ReportingYear.eq(y));
+    }
+    if let Some(s) = filter.status.filter(|s| !s.is_empty()) {
+        cond = cond.add(transparency_report::Column::Status.is_in(s));
+    }
+    if let Some(k) = filter.kind {
+        cond = cond.add(transparency_report::Column::Kind.eq(k));
+    }
+    let after = page.after_id()?;
+    Ok(pagination::fetch(
+        db,
+        transparency_report::Entity::find().filter(cond),
+        transparency_report::Column::Id,
+        Direction::Descending,
+        after,
+        page.limit,
+    )
+    .await?)
+}
+
+/// Reporting compliance for the annual reports covering `year` (docs/domain.md §4).
+#[derive(Debug)]
+pub struct Compliance {
+    pub year: i32,
+    /// States owing the report, by code, with their submitted report if any.
+    pub owing: Vec<(state::Model, NaiveDate, Option<transparency_report::Model>)>,
+}
+
+impl Compliance {
+    pub fn required(&self) -> usize {
+        self.owing.len()
+    }
+    pub fn submitted(&self) -> usize {
+        self.owing.iter().filter(|(_, _, r)| r.is_some()).count()
+    }
+    pub fn on_time(&self) -> usize {
+        self.owing
+            .iter()
+            .filter(|(_, _, r)| r.as_ref().and_then(|r| r.on_time) == Some(true))
+            .count()
+    }
+    pub fn missing(&self) -> impl Iterator<Item = &state::Model> {
+        self.owing
+            .iter()
+            .filter(|(_, _, r)| r.is_none())
+            .map(|(s, _, _)| s)
+    }
+}
+
+/// Who owes the annual report for `year`, and who submitted it. Three queries.
+pub async fn compliance(db: &DatabaseConnection, year: i32) -> Result<Compliance, ServiceError> {
+    let Some(due) = NaiveDate::from_ymd_opt(year + 1, 4, 30) else {
+        return Err(ServiceError::refused(
+            Code::InvalidInput,
+            &["year"],
+            "No such year.",
+        ));
+    };
+    let owing: Vec<_> = states_obligations::for_all(db, due)
+        .await?
+        .into_iter()
+        .filter(|(_, o)| {
+            o.kind == ObligationKind::AnnualTransparencyReport && o.reporting_year == Some(year)
+        })
+        .collect();
+    let mut reports: std::collections::HashMap<String, transparency_report::Model> =
+        transparency_report::Entity::find()
+            .filter(transparency_report::Column::Kind.eq(ReportKind::Annual))
+            .filter(transparency_report::Column::ReportingYear.eq(year))
+            .filter(transparency_report::Column::Status.ne(ReportStatus::Draft))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.state_code.clone(), r))
+            .collect();
+    let mut owing: Vec<_> = owing
+        .into_iter()
+        .map(|(s, o)| {
+            let r = reports.remove(&s.code);
+            (s.as_ref().clone(), o.due_date, r)
+        })
+        .collect();
+    owing.sort_by(|a, b| a.0.code.cmp(&b.0.code));
+    Ok(Compliance { year, owing })
+}

@@ -1,0 +1,9 @@
+//! The States registry: every State the Convention concerns, with its status and dates.
+//!
+//! - [`registry`]: the shipped `data/states.csv`, parsed (pure) and loaded (upsert by code).
+//! - [`service`]: reads and corrections of the registry, extensions.
+//! - [`obligations`]: the engine's facts read from the tables, and its answers.
+
+pub mod obligations;
+pub mod registry;
+pub mod service;

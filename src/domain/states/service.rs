@@ -1,0 +1,518 @@
+//! Reads of the States registry.
+
+use chrono::NaiveDate;
+use entity::enums::{
+    DepositType, IncomeGroup, ObligationKind as StoredKind, RegionalGroup, StateStatus, UserRole,
+};
+use entity::{deadline_extension, state};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::auth::Viewer;
+use crate::kernel::clock::now;
+use crate::kernel::error::{Code, Refusals, ServiceError};
+use crate::kernel::pagination::{self, Direction, Page, PageRequest};
+use crate::kernel::uow::{Change, record};
+use crate::rules::obligations::{self, ExtensionRefusal, ObligationKind, Rules};
+
+#[derive(Debug, Default)]
+pub struct StateFilter {
+    pub status: Option<Vec<StateStatus>>,
+    pub regional_group: Option<RegionalGroup>,
+    /// Case-insensitive substring of the name or the code.
+    pub search: Option<String>,
+    /// States bound by an obligation of this kind.
+    pub has_obligation: Option<ObligationKind>,
+}
+
+/// The registry condition under which the engine lists an obligation of `kind` (see
+/// `obligations::engine`): bound States, and for Articles 3 and 4 the State's situation.
+fn has_obligation(kind: ObligationKind) -> Condition {
+    let bound = Condition::all()
+        .add(state::Column::Status.is_in([StateStatus::StateParty, StateStatus::Withdrawn]))
+        .add(state::Column::DepositDate.is_not_null());
+    match kind {
+        ObligationKind::InitialTransparencyReport | ObligationKind::AnnualTransparencyReport => {
+            bound
+        }
+        ObligationKind::StockpileDestruction => bound.add(
+            Condition::any()
+                .add(state::Column::HoldsStockpiles.eq(true))
+                .add(state::Column::StockpileDestructionCompletedOn.is_not_null()),
+        ),
+        ObligationKind::Clearance => bound.add(
+            Condition::any()
+                .add(state::Column::Contaminated.eq(true))
+                .add(state::Column::ClearanceCompletedOn.is_not_null()),
+        ),
+    }
+}
+
+/// Escapes LIKE wildcards so that a search for "_" finds an underscore.
+fn like_pattern(search: &str) -> LikeExpr {
+    let escaped: String = search
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+/// States ordered by code.
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: StateFilter,
+    page: PageRequest,
+) -> Result<Page<state::Model>, DbErr> {
+    let mut cond = Condition::all();
+    if let Some(statuses) = filter.status.filter(|s| !s.is_empty()) {
+        cond = cond.add(state::Column::Status.is_in(statuses));
+    }
+    if let Some(g) = filter.regional_group {
+        cond = cond.add(state::Column::RegionalGroup.eq(g));
+    }
+    if let Some(s) = filter
+        .search
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+    {
+        cond = cond.add(
+            Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(state::Column::Name))).like(like_pattern(&s)))
+                .add(
+                    Expr::expr(Func::lower(Expr::col(state::Column::Code))).like(like_pattern(&s)),
+                ),
+        );
+    }
+    if let Some(kind) = filter.has_obligation {
+        cond = cond.add(has_obligation(kind));
+    }
+    pagination::fetch(
+        db,
+        state::Entity::find().filter(cond),
+        state::Column::Code,
+        Direction::Ascending,
+        page.after,
+        page.limit,
+    )
+    .await
+}
+
+pub async fn by_code(db: &DatabaseConnection, code: &str) -> Result<Option<state::Model>, DbErr> {
+    state::Entity::find()
+        .filter(state::Column::Code.eq(code.trim().to_uppercase()))
+        .one(db)
+        .await
+}
+
+pub async fn by_id(db: &DatabaseConnection, id: Uuid) -> Result<Option<state::Model>, DbErr> {
+    state::Entity::find_by_id(id).one(db).await
+}
+
+/// The States of `ids` that exist, in one statement. The registry is public.
+pub async fn by_ids(db: &DatabaseConnection, ids: &[Uuid]) -> Result<Vec<state::Model>, DbErr> {
+    state::Entity::find()
+        .filter(state::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
+/// The States of `codes` that exist, in one statement.
+pub async fn by_codes(
+    db: &DatabaseConnection,
+    codes: &[String],
+) -> Result<Vec<state::Model>, DbErr> {
+    state::Entity::find()
+        .filter(state::Column::Code.is_in(codes.iter().cloned()))
+        .all(db)
+        .await
+}
+
+/// The extensions of `ids` that exist, in one statement. Extensions are public, as the
+/// deadlines they move are.
+pub async fn extensions_by_ids(
+    db: &DatabaseConnection,
+    ids: &[Uuid],
+) -> Result<Vec<deadline_extension::Model>, DbErr> {
+    deadline_extension::Entity::find()
+        .filter(deadline_extension::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
+/// A field of an update: keep it, clear it, or set it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Patch<T> {
+    #[default]
+    Keep,
+    Clear,
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    fn apply(self, current: &mut Option<T>) {
+        match self {
+            Self::Keep => {}
+            Self::Clear => *current = None,
+            Self::Set(v) => *current = Some(v),
+        }
+    }
+}
+
+/// `updateStateParty`'s input, in service terms.
+#[derive(Debug, Default)]
+pub struct StateUpdate {
+    pub code: String,
+    pub name: Option<String>,
+    pub status: Option<StateStatus>,
+    pub regional_group: Patch<RegionalGroup>,
+    pub income_group: Patch<IncomeGroup>,
+    pub signature_date: Patch<NaiveDate>,
+    pub deposit_date: Patch<NaiveDate>,
+    pub deposit_type: Patch<DepositType>,
+    pub withdrawal_effective_date: Patch<NaiveDate>,
+    pub holds_stockpiles: Option<bool>,
+    pub contaminated: Option<bool>,
+    pub has_victims: Option<bool>,
+    pub stockpile_destruction_completed_on: Patch<NaiveDate>,
+    pub clearance_completed_on: Patch<NaiveDate>,
+}
+
+/// The Convention was opened for signature on 3 December 2008 (Article 15).
+pub const OPENED_FOR_SIGNATURE: NaiveDate = match NaiveDate::from_ymd_opt(2008, 12, 3) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};
+
+/// Checks a State row as a whole, after an update; `today` bounds dates that cannot lie ahead.
+pub fn validate_state(s: &state::Model, today: NaiveDate) -> Result<(), ServiceError> {
+    let mut r = Refusals::default();
+    let field = |f: &'static str| ["input", f];
+    if s.name.trim().is_empty() || s.name.len() > 200 {
+        r.push(
+            Code::InvalidInput,
+            &field("name"),
+            "The name must have 1 to 200 characters.",
+        );
+    }
+    if let Some(sig) = s.signature_date {
+        if sig < OPENED_FOR_SIGNATURE {
+            r.push(
+                Code::InvalidInput,
+                &field("signatureDate"),
+                "The Convention was opened for signature on 2008-12-03.",
+            );
+        }
+        if sig > today {
+            r.push(
+                Code::InvalidInput,
+                &field("signatureDate"),
+                "The signature date lies in the future.",
+            );
+        }
+    }
+    if let Some(dep) = s.deposit_date {
+        if s.signature_date.is_some_and(|sig| dep < sig) {
+            r.push(
+                Code::InvalidInput,
+                &field("depositDate"),
+                "The deposit date cannot precede the signature date.",
+            );
+        }
+        if dep > today {
+            r.push(
+                Code::InvalidInput,
+                &field("depositDate"),
+                "The deposit date lies in the future.",
+            );
+        }
+    }
+    match s.status {
+        StateStatus::StateParty if s.deposit_date.is_none() => r.push(
+            Code::InvalidInput,
+            &field("depositDate"),
+            "A STATE_PARTY has deposited an instrument: give its deposit date.",
+        ),
+        StateStatus::Withdrawn if s.withdrawal_effective_date.is_none() => r.push(
+            Code::InvalidInput,
+            &field("withdrawalEffectiveDate"),
+            "A WITHDRAWN State needs the date its withdrawal took effect.",
+        ),
+        StateStatus::Withdrawn if s.deposit_date.is_none() => r.push(
+            Code::InvalidInput,
+            &field("depositDate"),
+            "A WITHDRAWN State was a State party: give its deposit date.",
+        ),
+        StateStatus::Signatory if s.deposit_date.is_some() => r.push(
+            Code::InvalidInput,
+            &field("depositDate"),
+            "A SIGNATORY has not deposited an instrument: clear depositDate or make it a STATE_PARTY.",
+        ),
+        _ => {}
+    }
+    if let (Some(w), Some(dep)) = (s.withdrawal_effective_date, s.deposit_date)
+        && w <= dep
+    {
+        r.push(
+            Code::InvalidInput,
+            &field("withdrawalEffectiveDate"),
+            "A withdrawal takes effect after the deposit.",
+        );
+    }
+    for (f, d) in [
+        (
+            "stockpileDestructionCompletedOn",
+            s.stockpile_destruction_completed_on,
+        ),
+        ("clearanceCompletedOn", s.clearance_completed_on),
+    ] {
+        if d.is_some_and(|d| d > today) {
+            r.push(
+                Code::InvalidInput,
+                &field(f),
+                "A completion date cannot lie in the future.",
+            );
+        }
+    }
+    r.finish()
+}
+
+fn state_not_found(code: &str, field: &[&str]) -> ServiceError {
+    ServiceError::refused(
+        Code::NotFound,
+        field,
+        format!("No State has the code {code}."),
+    )
+}
+
+/// `updateStateParty`: ISU_ADMIN only. Entry into force is never entered: it follows from
+/// the deposit date.
+pub async fn update_state(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    update: StateUpdate,
+    today: NaiveDate,
+) -> Result<state::Model, ServiceError> {
+    let admin = viewer.require_role(&[UserRole::IsuAdmin])?;
+    apply_update(db, Some(admin.user_id), "updateStateParty", update, today).await
+}
+
+/// Validates and applies an update; `actor` is None for the system (seeding).
+pub async fn apply_update(
+    db: &DatabaseConnection,
+    actor: Option<Uuid>,
+    action: &'static str,
+    update: StateUpdate,
+    today: NaiveDate,
+) -> Result<state::Model, ServiceError> {
+    let Some(current) = by_code(db, &update.code).await? else {
+        return Err(state_not_found(&update.code, &["input", "code"]));
+    };
+    let mut next = current.clone();
+    if let Some(name) = update.name {
+        next.name = name.trim().to_owned();
+    }
+    if let Some(status) = update.status {
+        next.status = status;
+    }
+    update.regional_group.apply(&mut next.regional_group);
+    update.income_group.apply(&mut next.income_group);
+    update.signature_date.apply(&mut next.signature_date);
+    update.deposit_date.apply(&mut next.deposit_date);
+    update.deposit_type.apply(&mut next.deposit_type);
+    update
+        .withdrawal_effective_date
+        .apply(&mut next.withdrawal_effective_date);
+    if let Some(v) = update.holds_stockpiles {
+        next.holds_stockpiles = v;
+    }
+    if let Some(v) = update.contaminated {
+        next.contaminated = v;
+    }
+    if let Some(v) = update.has_victims {
+        next.has_victims = v;
+    }
+    update
+        .stockpile_destruction_completed_on
+        .apply(&mut next.stockpile_destruction_completed_on);
+    update
+        .clearance_completed_on
+        .apply(&mut next.clearance_completed_on);
+    validate_state(&next, today)?;
+    if next == current {
+        return Ok(current);
+    }
+    next.updated_at = now();
+    let txn = db.begin().await?;
+    let updated = state::ActiveModel::from(next)
+        .reset_all()
+        .update(&txn)
+        .await?;
+    record(
+        &txn,
+        Change {
+            actor,
+            action,
+            entity_type: "StateParty",
+            entity_id: updated.code.clone(),
+            before: Some(json!(current)),
+            after: Some(json!(updated)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// `recordDeadlineExtension`'s input, in service terms.
+#[derive(Debug)]
+pub struct NewExtension {
+    pub state_code: String,
+    pub kind: ObligationKind,
+    pub new_deadline: NaiveDate,
+    pub granted_on: NaiveDate,
+    pub granted_at: Option<String>,
+}
+
+/// `recordDeadlineExtension`: ISU_ADMIN only. The engine checks that the State has the
+/// obligation and that the new deadline is later, within the treaty's maximum step.
+pub async fn record_extension(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    new: NewExtension,
+    today: NaiveDate,
+) -> Result<deadline_extension::Model, ServiceError> {
+    let admin = viewer.require_role(&[UserRole::IsuAdmin])?;
+    add_extension(
+        db,
+        Some(admin.user_id),
+        "recordDeadlineExtension",
+        new,
+        today,
+    )
+    .await
+}
+
+/// Checks and records an extension; `actor` is None for the system (seeding).
+pub async fn add_extension(
+    db: &DatabaseConnection,
+    actor: Option<Uuid>,
+    action: &'static str,
+    new: NewExtension,
+    today: NaiveDate,
+) -> Result<deadline_extension::Model, ServiceError> {
+    let Some(s) = by_code(db, &new.state_code).await? else {
+        return Err(state_not_found(&new.state_code, &["input", "stateCode"]));
+    };
+    let mut r = Refusals::default();
+    if new.granted_on > today {
+        r.push(
+            Code::InvalidInput,
+            &["input", "grantedOn"],
+            "An extension cannot be granted in the future.",
+        );
+    }
+    let granted_at = new
+        .granted_at
+        .map(|g| g.trim().to_owned())
+        .filter(|g| !g.is_empty());
+    if granted_at.as_ref().is_some_and(|g| g.len() > 100) {
+        r.push(
+            Code::InvalidInput,
+            &["input", "grantedAt"],
+            "At most 100 characters.",
+        );
+    }
+    r.finish()?;
+
+    let existing = crate::domain::states::obligations::extensions_of(db, &s.code).await?;
+    let facts = crate::domain::states::obligations::facts(&s);
+    let extension_facts: Vec<_> = existing
+        .iter()
+        .map(crate::domain::states::obligations::extension_fact)
+        .collect();
+    let stored_kind: StoredKind = new.kind.into();
+    let kind_name = sea_orm::ActiveEnum::to_value(&stored_kind);
+    let not_applicable = || {
+        ServiceError::refused(
+            Code::InvalidInput,
+            &["input", "kind"],
+            format!(
+                "{} has no {kind_name} obligation that can be extended.",
+                s.name
+            ),
+        )
+    };
+    match obligations::extension_allowed(&facts, &extension_facts, new.kind, new.new_deadline) {
+        Ok(()) => {}
+        Err(ExtensionRefusal::NotApplicable) => return Err(not_applicable()),
+        Err(ExtensionRefusal::NotLater { current }) => {
+            return Err(ServiceError::refused(
+                Code::InvalidInput,
+                &["input", "newDeadline"],
+                format!("The new deadline must lie after the deadline in force, {current}."),
+            ));
+        }
+        Err(ExtensionRefusal::TooLong {
+            current,
+            latest_allowed,
+        }) => {
+            return Err(ServiceError::refused(
+                Code::InvalidInput,
+                &["input", "newDeadline"],
+                format!(
+                    "One extension may move the deadline in force ({current}) to {latest_allowed} at the latest."
+                ),
+            ));
+        }
+    }
+    let previous =
+        obligations::obligations(&facts, &[], &extension_facts, today, &Rules::default())
+            .into_iter()
+            .find(|o| o.kind == new.kind)
+            .map(|o| o.due_date)
+            .ok_or_else(not_applicable)?;
+
+    let txn = db.begin().await?;
+    let created = deadline_extension::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        state_code: Set(s.code.clone()),
+        kind: Set(stored_kind),
+        previous_deadline: Set(previous),
+        new_deadline: Set(new.new_deadline),
+        granted_on: Set(new.granted_on),
+        granted_at: Set(granted_at),
+        created_at: Set(now()),
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        Change {
+            actor,
+            action,
+            entity_type: "DeadlineExtension",
+            entity_id: created.id.to_string(),
+            before: None,
+            after: Some(json!({
+                "stateCode": created.state_code,
+                "kind": created.kind,
+                "previousDeadline": created.previous_deadline,
+                "newDeadline": created.new_deadline,
+                "grantedOn": created.granted_on,
+                "grantedAt": created.granted_at,
+            })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}

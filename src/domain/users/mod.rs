@@ -1,0 +1,3 @@
+//! User accounts and their roles.
+
+pub mod service;

@@ -1,0 +1,12 @@
+//! The toolkit at the bottom: knows no domain.
+
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod idempotency;
+pub mod money;
+pub mod pagination;
+pub mod telemetry;
+pub mod uow;
+pub mod vocabulary;

@@ -1,0 +1,8 @@
+//! Pure rules: plain data in, plain data out; no database, no GraphQL.
+
+pub mod allocation;
+pub mod eligibility;
+pub mod matching;
+pub mod obligations;
+pub mod sharing;
+pub mod suggestion;
