@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use async_graphql::Context;
@@ -287,105 +288,212 @@ where
     Ok(out)
 }
 
-/// A page of a State's transparency reports that the viewer may see.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ReportsOf(pub String, pub PageRequest);
+/// Rows of one kind by ID, through the service that owns them: each a type with no values,
+/// naming what [`ById`] loads.
+pub trait RowsById: Send + Sync + 'static {
+    type Row: Clone + Send + Sync + 'static;
+    fn id(row: &Self::Row) -> Uuid;
+    fn fetch(
+        batch: &Batch,
+        ids: Vec<Uuid>,
+    ) -> impl Future<Output = Result<Vec<Self::Row>, ServiceError>> + Send;
+}
 
-impl Loader<ReportsOf> for Batch {
-    type Value = Page<transparency_report::Model>;
-    type Error = LoadError;
+/// A row by ID: `ById::<Reports>::new(id)`. Missing rows (or rows the kind's rule hides)
+/// load as None.
+pub struct ById<T>(pub Uuid, PhantomData<fn() -> T>);
 
-    async fn load(&self, keys: &[ReportsOf]) -> Result<HashMap<ReportsOf, Self::Value>, LoadError> {
-        pages_by_state(
-            keys,
-            |k| (k.0.clone(), k.1.clone()),
-            |codes, page| async move {
-                crate::domain::reports::service::for_states(
-                    &self.app.db,
-                    &self.viewer,
-                    &codes,
-                    &page,
-                )
-                .await
-            },
-        )
-        .await
+impl<T> ById<T> {
+    pub fn new(id: Uuid) -> Self {
+        Self(id, PhantomData)
     }
 }
 
-/// A page of a State's needs for assistance that the viewer may see.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct NeedsOf(pub String, pub PageRequest);
+/// A page of a State's rows of one kind that the viewer may see, through the service that
+/// owns them: one grouped statement for every State asking for the same page.
+pub trait PagesByState: Send + Sync + 'static {
+    type Row: Clone + Send + Sync + 'static;
+    fn fetch(
+        batch: &Batch,
+        codes: Vec<String>,
+        page: PageRequest,
+    ) -> impl Future<Output = Result<HashMap<String, Page<Self::Row>>, ServiceError>> + Send;
+}
 
-impl Loader<NeedsOf> for Batch {
-    type Value = Page<assistance_need::Model>;
-    type Error = LoadError;
+/// A page of a State's rows: `PageOf::<Needs>::new(code, page)`.
+pub struct PageOf<T>(pub String, pub PageRequest, PhantomData<fn() -> T>);
 
-    async fn load(&self, keys: &[NeedsOf]) -> Result<HashMap<NeedsOf, Self::Value>, LoadError> {
-        pages_by_state(
-            keys,
-            |k| (k.0.clone(), k.1.clone()),
-            |codes, page| async move {
-                crate::domain::cooperation::service::needs_of_states(
-                    &self.app.db,
-                    &self.viewer,
-                    &codes,
-                    &page,
-                )
-                .await
-            },
-        )
-        .await
+impl<T> PageOf<T> {
+    pub fn new(state_code: String, page: PageRequest) -> Self {
+        Self(state_code, page, PhantomData)
     }
 }
 
-/// A page of a State's offers of assistance that the viewer may see.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct OffersOf(pub String, pub PageRequest);
-
-impl Loader<OffersOf> for Batch {
-    type Value = Page<assistance_offer::Model>;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[OffersOf]) -> Result<HashMap<OffersOf, Self::Value>, LoadError> {
-        pages_by_state(
-            keys,
-            |k| (k.0.clone(), k.1.clone()),
-            |codes, page| async move {
-                crate::domain::cooperation::service::offers_of_states(
-                    &self.app.db,
-                    &self.viewer,
-                    &codes,
-                    &page,
-                )
-                .await
-            },
-        )
-        .await
+// Keys compare by their data only: the marker type is not data (a derive would ask the
+// marker for the traits).
+impl<T> Clone for ById<T> {
+    fn clone(&self) -> Self {
+        Self::new(self.0)
+    }
+}
+impl<T> PartialEq for ById<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl<T> Eq for ById<T> {}
+impl<T> Hash for ById<T> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.0.hash(h);
+    }
+}
+impl<T> Clone for PageOf<T> {
+    fn clone(&self) -> Self {
+        Self::new(self.0.clone(), self.1.clone())
+    }
+}
+impl<T> PartialEq for PageOf<T> {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.0, &self.1) == (&other.0, &other.1)
+    }
+}
+impl<T> Eq for PageOf<T> {}
+impl<T> Hash for PageOf<T> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        (&self.0, &self.1).hash(h);
     }
 }
 
-/// A transparency report by ID, when the viewer may see it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ReportById(pub Uuid);
-
-impl Loader<ReportById> for Batch {
-    type Value = transparency_report::Model;
+impl<T: RowsById> Loader<ById<T>> for Batch {
+    type Value = T::Row;
     type Error = LoadError;
 
-    async fn load(
-        &self,
-        keys: &[ReportById],
-    ) -> Result<HashMap<ReportById, Self::Value>, LoadError> {
+    async fn load(&self, keys: &[ById<T>]) -> Result<HashMap<ById<T>, T::Row>, LoadError> {
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        Ok(
-            crate::domain::reports::service::get_many(&self.app.db, &self.viewer, &ids)
-                .await
-                .map_err(fault)?
-                .into_iter()
-                .map(|r| (ReportById(r.id), r))
-                .collect(),
+        Ok(T::fetch(self, ids)
+            .await
+            .map_err(fault)?
+            .into_iter()
+            .map(|row| (ById::new(T::id(&row)), row))
+            .collect())
+    }
+}
+
+impl<T: PagesByState> Loader<PageOf<T>> for Batch {
+    type Value = Page<T::Row>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[PageOf<T>]) -> Result<HashMap<PageOf<T>, Self::Value>, LoadError> {
+        pages_by_state(
+            keys,
+            |k| (k.0.clone(), k.1.clone()),
+            |codes, page| T::fetch(self, codes, page),
         )
+        .await
+    }
+}
+
+/// Transparency reports: by ID and a State's pages, when the viewer may see them.
+pub enum Reports {}
+
+impl RowsById for Reports {
+    type Row = transparency_report::Model;
+    fn id(row: &Self::Row) -> Uuid {
+        row.id
+    }
+    async fn fetch(batch: &Batch, ids: Vec<Uuid>) -> Result<Vec<Self::Row>, ServiceError> {
+        let db = &batch.app.db;
+        Ok(crate::domain::reports::service::get_many(db, &batch.viewer, &ids).await?)
+    }
+}
+
+impl PagesByState for Reports {
+    type Row = transparency_report::Model;
+    async fn fetch(
+        batch: &Batch,
+        codes: Vec<String>,
+        page: PageRequest,
+    ) -> Result<HashMap<String, Page<Self::Row>>, ServiceError> {
+        let db = &batch.app.db;
+        crate::domain::reports::service::for_states(db, &batch.viewer, &codes, &page).await
+    }
+}
+
+/// Needs for assistance: a State's pages when the viewer may see them; by ID as the side of
+/// a proposal (whoever may see the proposal sees its need).
+pub enum Needs {}
+
+impl RowsById for Needs {
+    type Row = assistance_need::Model;
+    fn id(row: &Self::Row) -> Uuid {
+        row.id
+    }
+    async fn fetch(batch: &Batch, ids: Vec<Uuid>) -> Result<Vec<Self::Row>, ServiceError> {
+        let db = &batch.app.db;
+        Ok(
+            crate::domain::cooperation::service::sides_of_proposals(db, &ids, &[])
+                .await?
+                .0,
+        )
+    }
+}
+
+impl PagesByState for Needs {
+    type Row = assistance_need::Model;
+    async fn fetch(
+        batch: &Batch,
+        codes: Vec<String>,
+        page: PageRequest,
+    ) -> Result<HashMap<String, Page<Self::Row>>, ServiceError> {
+        let db = &batch.app.db;
+        crate::domain::cooperation::service::needs_of_states(db, &batch.viewer, &codes, &page).await
+    }
+}
+
+/// Offers of assistance: as [`Needs`].
+pub enum Offers {}
+
+impl RowsById for Offers {
+    type Row = assistance_offer::Model;
+    fn id(row: &Self::Row) -> Uuid {
+        row.id
+    }
+    async fn fetch(batch: &Batch, ids: Vec<Uuid>) -> Result<Vec<Self::Row>, ServiceError> {
+        let db = &batch.app.db;
+        Ok(
+            crate::domain::cooperation::service::sides_of_proposals(db, &[], &ids)
+                .await?
+                .1,
+        )
+    }
+}
+
+impl PagesByState for Offers {
+    type Row = assistance_offer::Model;
+    async fn fetch(
+        batch: &Batch,
+        codes: Vec<String>,
+        page: PageRequest,
+    ) -> Result<HashMap<String, Page<Self::Row>>, ServiceError> {
+        let db = &batch.app.db;
+        crate::domain::cooperation::service::offers_of_states(db, &batch.viewer, &codes, &page)
+            .await
+    }
+}
+
+/// User accounts by ID (the actor of an audit entry, which only administrators read).
+pub enum Users {}
+
+impl RowsById for Users {
+    type Row = user::Model;
+    fn id(row: &Self::Row) -> Uuid {
+        row.id
+    }
+    async fn fetch(batch: &Batch, ids: Vec<Uuid>) -> Result<Vec<Self::Row>, ServiceError> {
+        Ok(user::Entity::find()
+            .filter(user::Column::Id.is_in(ids))
+            .all(&batch.app.db)
+            .await?)
     }
 }
 
@@ -410,42 +518,6 @@ impl Loader<NeedsOfReport> for Batch {
                 .map(|(id, list)| (NeedsOfReport(id), list))
                 .collect(),
         )
-    }
-}
-
-/// The need of a proposal. Whoever may see the proposal sees its need.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct NeedById(pub Uuid);
-
-impl Loader<NeedById> for Batch {
-    type Value = assistance_need::Model;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[NeedById]) -> Result<HashMap<NeedById, Self::Value>, LoadError> {
-        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let (needs, _) =
-            crate::domain::cooperation::service::sides_of_proposals(&self.app.db, &ids, &[])
-                .await
-                .map_err(fault)?;
-        Ok(needs.into_iter().map(|n| (NeedById(n.id), n)).collect())
-    }
-}
-
-/// The offer of a proposal. Whoever may see the proposal sees its offer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct OfferById(pub Uuid);
-
-impl Loader<OfferById> for Batch {
-    type Value = assistance_offer::Model;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[OfferById]) -> Result<HashMap<OfferById, Self::Value>, LoadError> {
-        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let (_, offers) =
-            crate::domain::cooperation::service::sides_of_proposals(&self.app.db, &[], &ids)
-                .await
-                .map_err(fault)?;
-        Ok(offers.into_iter().map(|o| (OfferById(o.id), o)).collect())
     }
 }
 
@@ -652,26 +724,6 @@ impl Loader<StatsOf> for Batch {
                 .map(|(id, s)| (StatsOf(id), s))
                 .collect(),
         )
-    }
-}
-
-/// A user account by ID (the actor of an audit entry).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct UserById(pub Uuid);
-
-impl Loader<UserById> for Batch {
-    type Value = user::Model;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[UserById]) -> Result<HashMap<UserById, Self::Value>, LoadError> {
-        Ok(user::Entity::find()
-            .filter(user::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.app.db)
-            .await
-            .map_err(fault)?
-            .into_iter()
-            .map(|u| (UserById(u.id), u))
-            .collect())
     }
 }
 

@@ -32,7 +32,7 @@ impl AuditEntry {
             return Ok(None);
         };
         Ok(crate::api::loaders::loaders(ctx)?
-            .load_one(crate::api::loaders::UserById(id))
+            .load_one(crate::api::loaders::ById::<crate::api::loaders::Users>::new(id))
             .await?
             .map(User))
     }

@@ -11,7 +11,7 @@ use crate::api::enums::{RegionalGroup, ThematicArea};
 use crate::api::error::ApiError;
 use crate::api::ids;
 use crate::api::loaders::{
-    ByRow, MatchesOfNeed, MatchesOfOffer, NeedById, OfferById, ProposalsOf, ReportById,
+    ById, ByRow, MatchesOfNeed, MatchesOfOffer, Needs, Offers, ProposalsOf, Reports,
     UnmatchedReasons, loaders,
 };
 use crate::api::money::{Money, MoneyInput};
@@ -125,7 +125,7 @@ impl AssistanceNeed {
             return Ok(None);
         };
         Ok(loaders(ctx)?
-            .load_one(ReportById(id))
+            .load_one(ById::<Reports>::new(id))
             .await?
             .map(TransparencyReport))
     }
@@ -524,7 +524,7 @@ impl MatchProposal {
     /// The need to meet.
     async fn need(&self, ctx: &Context<'_>) -> async_graphql::Result<AssistanceNeed> {
         loaders(ctx)?
-            .load_one(NeedById(self.0.need_id))
+            .load_one(ById::<Needs>::new(self.0.need_id))
             .await?
             .map(AssistanceNeed)
             .ok_or_else(|| ApiError::Internal("proposal without need".into()).into())
@@ -532,7 +532,7 @@ impl MatchProposal {
     /// The offer to meet it with.
     async fn offer(&self, ctx: &Context<'_>) -> async_graphql::Result<AssistanceOffer> {
         loaders(ctx)?
-            .load_one(OfferById(self.0.offer_id))
+            .load_one(ById::<Offers>::new(self.0.offer_id))
             .await?
             .map(AssistanceOffer)
             .ok_or_else(|| ApiError::Internal("proposal without offer".into()).into())

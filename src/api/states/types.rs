@@ -9,7 +9,7 @@ use entity::{deadline_extension, state};
 use crate::api::cooperation::types::{AssistanceNeed, AssistanceOffer};
 use crate::api::enums::{DepositType, IncomeGroup, RegionalGroup, StateStatus};
 use crate::api::error::ApiError;
-use crate::api::loaders::{ExtensionsOf, NeedsOf, OffersOf, ReportFactsOf, ReportsOf, loaders};
+use crate::api::loaders::{ExtensionsOf, Needs, Offers, PageOf, ReportFactsOf, Reports, loaders};
 use crate::api::pagination::{Conn, connection, page_request};
 use crate::api::reports::types::TransparencyReport;
 use crate::api::scalars::Date;
@@ -151,7 +151,7 @@ impl StateParty {
     ) -> async_graphql::Result<Conn<TransparencyReport>> {
         let page = page_request(first, after)?;
         let page = loaders(ctx)?
-            .load_one(ReportsOf(self.0.code.clone(), page))
+            .load_one(PageOf::<Reports>::new(self.0.code.clone(), page))
             .await?
             .unwrap_or_else(Page::empty);
         Ok(connection(page, |r| r.id.to_string(), TransparencyReport))
@@ -168,7 +168,7 @@ impl StateParty {
     ) -> async_graphql::Result<Conn<AssistanceNeed>> {
         let page = page_request(first, after)?;
         let page = loaders(ctx)?
-            .load_one(NeedsOf(self.0.code.clone(), page))
+            .load_one(PageOf::<Needs>::new(self.0.code.clone(), page))
             .await?
             .unwrap_or_else(Page::empty);
         Ok(connection(page, |n| n.id.to_string(), AssistanceNeed))
@@ -184,7 +184,7 @@ impl StateParty {
     ) -> async_graphql::Result<Conn<AssistanceOffer>> {
         let page = page_request(first, after)?;
         let page = loaders(ctx)?
-            .load_one(OffersOf(self.0.code.clone(), page))
+            .load_one(PageOf::<Offers>::new(self.0.code.clone(), page))
             .await?
             .unwrap_or_else(Page::empty);
         Ok(connection(page, |o| o.id.to_string(), AssistanceOffer))

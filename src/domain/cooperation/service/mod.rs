@@ -1,0 +1,125 @@
+//! Needs, offers, matching and allocation over the database. No GraphQL types here.
+//!
+//! The parts, one file each:
+//! - `reads`: needs and offers by ID, by report, by State and in filtered pages, as the
+//!   viewer may see them.
+//! - `needs`: declaring a need and withdrawing it.
+//! - `offers`: making an offer and withdrawing it.
+//! - `matches`: the matching context (States, rates, deadlines), the ranked matches each
+//!   way, and the allocation over needs and offers with amounts.
+
+mod matches;
+mod needs;
+mod offers;
+mod reads;
+
+pub use matches::{
+    AllocationFilter, AllocationResult, Assigned, MatchContext, allocation, matches_for_needs,
+    matches_for_offers, provider_name, why_unmatched,
+};
+pub use needs::{NewNeed, create_need, need_json, withdraw_need};
+pub use offers::{NewOffer, create_offer, offer_json, withdraw_offer};
+pub use reads::{
+    NeedFilter, OfferFilter, get_need, get_needs, get_offer, get_offers, list_needs, list_offers,
+    needs_of_reports, needs_of_states, offers_of_states, sides_of_proposals,
+};
+
+use chrono::NaiveDate;
+use entity::enums::UserRole;
+use entity::{assistance_need, assistance_offer};
+
+use super::rates::Rates;
+use crate::auth::Viewer;
+use crate::kernel::error::{Code, Refusals, ServiceError};
+use crate::kernel::money::{self, Money};
+
+/// Longest title; longest description.
+pub const MAX_TITLE: usize = 200;
+pub const MAX_DESCRIPTION: usize = 100_000;
+
+/// ISU staff and coordinators see every need; a delegation its own State's.
+pub fn need_visible(viewer: &Viewer, need: &assistance_need::Model) -> bool {
+    sees_state(viewer, Some(&need.state_code))
+}
+
+/// ISU staff and coordinators see every offer; a delegation its own State's.
+pub fn offer_visible(viewer: &Viewer, offer: &assistance_offer::Model) -> bool {
+    sees_state(viewer, offer.provider_state_code.as_deref())
+}
+
+fn sees_state(viewer: &Viewer, code: Option<&str>) -> bool {
+    match viewer.principal() {
+        None => false,
+        Some(p) => match p.role {
+            UserRole::IsuAdmin | UserRole::IsuStaff | UserRole::Coordinator => true,
+            UserRole::Delegation => p.state_code.is_some() && p.state_code.as_deref() == code,
+        },
+    }
+}
+
+/// A money input checked for cooperation: > 0, at most 2 decimals, ISO 4217, and a rate on
+/// `today`. Returns cents and the currency.
+fn checked_amount(
+    m: &Money,
+    rates: &Rates,
+    today: NaiveDate,
+    field: &[&str],
+    r: &mut Refusals,
+) -> Option<(i64, String)> {
+    if let Err(msg) = money::check(m, false) {
+        r.push(Code::InvalidInput, field, msg);
+        return None;
+    }
+    if rates.rate_on(&m.currency, today).is_none() {
+        r.push(
+            Code::InvalidInput,
+            field,
+            format!(
+                "No exchange rate for {} is valid on {today}: ask an ISU administrator to set one.",
+                m.currency
+            ),
+        );
+        return None;
+    }
+    let cents = (m.amount * rust_decimal::Decimal::from(100)).trunc();
+    match i64::try_from(cents.mantissa()) {
+        Ok(c) if cents.scale() == 0 => Some((c, m.currency.clone())),
+        _ => {
+            r.push(Code::InvalidInput, field, "The amount is too large.");
+            None
+        }
+    }
+}
+
+fn check_text(r: &mut Refusals, title: &str, description: Option<&str>) {
+    if title.trim().is_empty() || title.chars().count() > MAX_TITLE {
+        r.push(
+            Code::InvalidInput,
+            &["input", "title"],
+            format!("Give a title of 1 to {MAX_TITLE} characters."),
+        );
+    }
+    if description.is_some_and(|d| d.chars().count() > MAX_DESCRIPTION) {
+        r.push(
+            Code::InvalidInput,
+            &["input", "description"],
+            format!("At most {MAX_DESCRIPTION} characters."),
+        );
+    }
+}
+
+fn check_period(r: &mut Refusals, start: Option<NaiveDate>, end: Option<NaiveDate>) {
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        r.push(
+            Code::InvalidInput,
+            &["input", "periodEnd"],
+            "The period ends before it starts.",
+        );
+    }
+}
+
+fn not_found(what: &str) -> ServiceError {
+    ServiceError::refused(Code::NotFound, &["input", "id"], format!("No such {what}."))
+}
