@@ -28,6 +28,7 @@ use super::node::{Found, NodeRef};
 use crate::api::context::AppContext;
 use crate::api::error::ApiError;
 use crate::auth::Viewer;
+use crate::domain::cooperation::service::OffersForNeeds;
 use crate::domain::sponsorship::service::{Application, Stats};
 use crate::kernel::error::ServiceError;
 use crate::kernel::pagination::{Page, PageRequest};
@@ -559,67 +560,24 @@ impl Loader<ProposalsOf> for Batch {
     }
 }
 
-/// The best offers for a need, at most `1` of them.
+/// The open offers a need is matched against: one [`OffersForNeeds`] for every need asked
+/// about in the same batch, shared by their `matches` and `unmatchedReasons`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct MatchesOfNeed(pub ByRow<assistance_need::Model>, pub usize);
+pub struct OffersFor(pub ByRow<assistance_need::Model>);
 
-impl Loader<MatchesOfNeed> for Batch {
-    type Value = Vec<(assistance_offer::Model, Scored)>;
+impl Loader<OffersFor> for Batch {
+    type Value = Arc<OffersForNeeds>;
     type Error = LoadError;
 
-    async fn load(
-        &self,
-        keys: &[MatchesOfNeed],
-    ) -> Result<HashMap<MatchesOfNeed, Self::Value>, LoadError> {
+    async fn load(&self, keys: &[OffersFor]) -> Result<HashMap<OffersFor, Self::Value>, LoadError> {
         let needs: Vec<assistance_need::Model> =
             keys.iter().map(|k| k.0.0.as_ref().clone()).collect();
-        let first = keys.iter().map(|k| k.1).max().unwrap_or(0);
-        let ranked = crate::domain::cooperation::service::matches_for_needs(
-            &self.app.db,
-            &self.app.cooperation,
-            &needs,
-            self.app.clock.today(),
-            first,
-        )
-        .await
-        .map_err(fault)?;
-        Ok(keys
-            .iter()
-            .map(|k| {
-                let mut list = ranked.get(&k.0.1).cloned().unwrap_or_default();
-                list.truncate(k.1);
-                (k.clone(), list)
-            })
-            .collect())
-    }
-}
-
-/// Why no open offer fits a need.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct UnmatchedReasons(pub ByRow<assistance_need::Model>);
-
-impl Loader<UnmatchedReasons> for Batch {
-    type Value = Vec<String>;
-    type Error = LoadError;
-
-    async fn load(
-        &self,
-        keys: &[UnmatchedReasons],
-    ) -> Result<HashMap<UnmatchedReasons, Self::Value>, LoadError> {
-        let needs: Vec<assistance_need::Model> =
-            keys.iter().map(|k| k.0.0.as_ref().clone()).collect();
-        let mut why = crate::domain::cooperation::service::why_unmatched(
-            &self.app.db,
-            &self.app.cooperation,
-            &needs,
-            self.app.clock.today(),
-        )
-        .await
-        .map_err(fault)?;
-        Ok(keys
-            .iter()
-            .map(|k| (k.clone(), why.remove(&k.0.1).unwrap_or_default()))
-            .collect())
+        let today = self.app.clock.today();
+        let all = OffersForNeeds::load(&self.app.db, &self.app.cooperation, &needs, today)
+            .await
+            .map_err(fault)?;
+        let all = Arc::new(all);
+        Ok(keys.iter().map(|k| (k.clone(), Arc::clone(&all))).collect())
     }
 }
 

@@ -280,9 +280,8 @@ async fn batched_pages_are_the_pages_a_single_state_gets() {
     }
 }
 
-#[tokio::test]
-async fn meetings_with_their_applications_and_statistics_cost_the_same_for_one_or_two() {
-    let app = spawn_app().await;
+/// The labelled demo data set, through the command line as an operator loads it.
+fn seed_demo(app: &TestApp) {
     let seeded = std::process::Command::new(env!("CARGO_BIN_EXE_ccm-isu"))
         .args(["seed", "--demo"])
         .env("DATABASE_URL", &app.url)
@@ -295,6 +294,45 @@ async fn meetings_with_their_applications_and_statistics_cost_the_same_for_one_o
         "{}",
         String::from_utf8_lossy(&seeded.stderr)
     );
+}
+
+/// A need's `matches` and `unmatchedReasons` share one matching context (States,
+/// deadlines, rates, open offers) per request: asking for both costs what asking for
+/// `matches` alone costs.
+#[tokio::test]
+async fn a_needs_matches_and_unmatched_reasons_share_one_context() {
+    let app = spawn_app().await;
+    seed_demo(&app);
+    let token = app.admin_token().await;
+    let matches = r#"{ assistanceNeeds(first: 10) { edges { node {
+        id matches(first: 3) { score offer { id } } } } } }"#;
+    let both = r#"{ assistanceNeeds(first: 10) { edges { node {
+        id matches(first: 3) { score offer { id } } unmatchedReasons } } } }"#;
+    let (alone, body) = statements_of(&app, Some(&token), matches, json!({})).await;
+    let edges = body["data"]["assistanceNeeds"]["edges"].as_array().unwrap();
+    assert!(edges.len() > 1, "{body}");
+    assert!(
+        edges
+            .iter()
+            .any(|e| !e["node"]["matches"].as_array().unwrap().is_empty()),
+        "some demo need has a match: {body}"
+    );
+    let (together, body) = statements_of(&app, Some(&token), both, json!({})).await;
+    assert!(
+        body["data"]["assistanceNeeds"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["node"]["unmatchedReasons"].is_array()),
+        "{body}"
+    );
+    assert_eq!(alone, together, "statements for matches, and for both");
+}
+
+#[tokio::test]
+async fn meetings_with_their_applications_and_statistics_cost_the_same_for_one_or_two() {
+    let app = spawn_app().await;
+    seed_demo(&app);
     let token = app.admin_token().await;
     let q = r#"query($n: Int) { meetings(first: $n) { edges { node {
         applications(first: 5) { totalCount edges { node { id state { code } } } }

@@ -11,8 +11,7 @@ use crate::api::enums::{RegionalGroup, ThematicArea};
 use crate::api::error::ApiError;
 use crate::api::ids;
 use crate::api::loaders::{
-    ById, ByRow, MatchesOfNeed, MatchesOfOffer, Needs, Offers, ProposalsOf, Reports,
-    UnmatchedReasons, loaders,
+    ById, ByRow, MatchesOfOffer, Needs, Offers, OffersFor, ProposalsOf, Reports, loaders,
 };
 use crate::api::money::{Money, MoneyInput};
 use crate::api::reports::types::TransparencyReport;
@@ -146,10 +145,11 @@ impl AssistanceNeed {
         #[graphql(desc = "How many to return, 10 if omitted; at most 100.")] first: Option<i32>,
     ) -> async_graphql::Result<Vec<MatchCandidate>> {
         let first = usize::try_from(first.unwrap_or(10).clamp(0, 100)).unwrap_or(10);
-        Ok(loaders(ctx)?
-            .load_one(MatchesOfNeed(self.row(), first))
-            .await?
-            .unwrap_or_default()
+        let Some(all) = loaders(ctx)?.load_one(OffersFor(self.row())).await? else {
+            return Ok(Vec::new());
+        };
+        Ok(all
+            .ranked(&self.0, first)
             .into_iter()
             .map(|(offer, scored)| MatchCandidate {
                 need: self.0.clone(),
@@ -161,8 +161,9 @@ impl AssistanceNeed {
     /// Why no open offer fits this need, in a coordinator's words; empty when one does.
     async fn unmatched_reasons(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
         Ok(loaders(ctx)?
-            .load_one(UnmatchedReasons(self.row()))
+            .load_one(OffersFor(self.row()))
             .await?
+            .map(|all| all.why_unmatched(&self.0))
             .unwrap_or_default())
     }
     /// Proposals to meet this need with an offer, oldest first.

@@ -169,49 +169,56 @@ fn states_of(needs: &[assistance_need::Model]) -> Vec<&str> {
     codes
 }
 
-/// The best offers for each of `needs`, best first, at most `first` each. The context and
-/// the open offers are loaded once for all of them.
-pub async fn matches_for_needs(
-    db: &DatabaseConnection,
-    cfg: &CooperationConfig,
-    needs: &[assistance_need::Model],
-    today: NaiveDate,
-    first: usize,
-) -> Result<HashMap<Uuid, Vec<(assistance_offer::Model, Scored)>>, ServiceError> {
-    let ctx = MatchContext::load(db, today, cfg, Some(&states_of(needs))).await?;
-    let offers = open_offers(db).await?;
-    let facts: Vec<OfferFacts> = offers.iter().map(|o| ctx.offer(o)).collect();
-    let by_id: HashMap<Uuid, &assistance_offer::Model> = offers.iter().map(|o| (o.id, o)).collect();
-    Ok(needs
-        .iter()
-        .map(|need| {
-            let ranked = matching::rank_offers(&ctx.need(need), &facts, &ctx.weights)
-                .into_iter()
-                .take(first)
-                .filter_map(|(o, s)| by_id.get(&o.id).map(|m| ((*m).clone(), s)))
-                .collect();
-            (need.id, ranked)
-        })
-        .collect())
+/// Open offers against a set of needs: the context (the needs' States and their deadlines,
+/// rates, weights) and the open offers, read once, from which the ranking of each need and
+/// the reasons no offer fits it are computed on demand. A need's `matches` and
+/// `unmatchedReasons` in one request share it.
+pub struct OffersForNeeds {
+    ctx: MatchContext,
+    offers: Vec<assistance_offer::Model>,
+    facts: Vec<OfferFacts>,
+    /// Each offer's place in `offers`, by ID.
+    by_id: HashMap<Uuid, usize>,
 }
 
-/// Why no offer fits each of `needs`; empty for a need that some offer fits.
-pub async fn why_unmatched(
-    db: &DatabaseConnection,
-    cfg: &CooperationConfig,
-    needs: &[assistance_need::Model],
-    today: NaiveDate,
-) -> Result<HashMap<Uuid, Vec<String>>, ServiceError> {
-    let ctx = MatchContext::load(db, today, cfg, Some(&states_of(needs))).await?;
-    let facts: Vec<OfferFacts> = open_offers(db)
-        .await?
-        .iter()
-        .map(|o| ctx.offer(o))
-        .collect();
-    Ok(needs
-        .iter()
-        .map(|n| (n.id, matching::why_unmatched(&ctx.need(n), &facts)))
-        .collect())
+impl OffersForNeeds {
+    /// Reads what matching `needs` takes: two statements for the context, one for the offers.
+    pub async fn load(
+        db: &DatabaseConnection,
+        cfg: &CooperationConfig,
+        needs: &[assistance_need::Model],
+        today: NaiveDate,
+    ) -> Result<Self, ServiceError> {
+        let ctx = MatchContext::load(db, today, cfg, Some(&states_of(needs))).await?;
+        let offers = open_offers(db).await?;
+        let facts = offers.iter().map(|o| ctx.offer(o)).collect();
+        let by_id = offers.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
+        Ok(Self {
+            ctx,
+            offers,
+            facts,
+            by_id,
+        })
+    }
+
+    /// The offers that fit `need`, best first, at most `first`. `need` must be one of the
+    /// needs this was loaded for (its State's deadlines drive the urgency).
+    pub fn ranked(
+        &self,
+        need: &assistance_need::Model,
+        first: usize,
+    ) -> Vec<(assistance_offer::Model, Scored)> {
+        matching::rank_offers(&self.ctx.need(need), &self.facts, &self.ctx.weights)
+            .into_iter()
+            .take(first)
+            .filter_map(|(o, s)| self.by_id.get(&o.id).map(|i| (self.offers[*i].clone(), s)))
+            .collect()
+    }
+
+    /// Why no open offer fits `need`; empty when one does.
+    pub fn why_unmatched(&self, need: &assistance_need::Model) -> Vec<String> {
+        matching::why_unmatched(&self.ctx.need(need), &self.facts)
+    }
 }
 
 /// The needs each of `offers` can serve, best first, among those the viewer may see, at

@@ -14,8 +14,8 @@ mod offers;
 mod reads;
 
 pub use matches::{
-    AllocationFilter, AllocationResult, Assigned, MatchContext, allocation, matches_for_needs,
-    matches_for_offers, provider_name, why_unmatched,
+    AllocationFilter, AllocationResult, Assigned, MatchContext, OffersForNeeds, allocation,
+    matches_for_offers, provider_name,
 };
 pub use needs::{NewNeed, create_need, need_json, withdraw_need};
 pub use offers::{NewOffer, create_offer, offer_json, withdraw_offer};
