@@ -8,9 +8,10 @@
 //! yes: [`api`]. Does it know HTTP? yes: [`http`]. Otherwise [`domain`]`/<name>/`.
 //! - [`kernel`]: knows no domain. Settings ([`kernel::config`]), "today" ([`kernel::clock`]),
 //!   the pool ([`kernel::db`]), [`kernel::error::ServiceError`], keyset pages
-//!   ([`kernel::pagination`]), money, the unit of work ([`kernel::uow`]: the audit entry
-//!   and the idempotency claim in the change's transaction, `bounded_add` for capped
-//!   counters), the treaty vocabulary the rules share with the tables, logs.
+//!   ([`kernel::pagination`]), money, the unit of work ([`kernel::uow`]: a mutation's
+//!   transaction, which writes its audit entry and the idempotency claim; `Audited`, how an
+//!   entity shows in the log; `bounded_add` for capped counters), the treaty vocabulary the
+//!   rules share with the tables, logs.
 //! - [`rules`]: pure functions over plain data, table-tested: treaty deadlines
 //!   ([`rules::obligations`]), matching, allocation, sponsorship eligibility and suggestion,
 //!   sharing contributions. No database, no GraphQL.
@@ -30,9 +31,10 @@
 //!   work) at the top.
 //!
 //! A new domain, say experts, adds five files: `domain/experts/mod.rs` and
-//! `domain/experts/service.rs` (its tables and rules, and the `Change`s it records), its pure
-//! scoring in `rules/`, and `api/experts/{types,query,mutation}.rs` merged into
-//! [`api::Query`] and [`api::Mutation`]; its tables are `entity/` models and a `migration/`.
+//! `domain/experts/service.rs` (its tables and rules; its changes through a `Uow`, its rows
+//! `Audited`), its pure scoring in `rules/`, and `api/experts/{types,query,mutation}.rs`
+//! merged into [`api::Query`] and [`api::Mutation`]; its tables are `entity/` models and a
+//! `migration/`.
 
 pub mod api;
 pub mod auth;

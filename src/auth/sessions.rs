@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{login_failure, refresh_token, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait, sea_query::Expr,
+    PaginatorTrait, QueryFilter, Set, sea_query::Expr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -16,7 +16,7 @@ use super::password;
 use super::tokens;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, ServiceError};
-use crate::kernel::uow::{Change, record};
+use crate::kernel::uow::Uow;
 
 pub const REFRESH_TOKEN_TTL: Duration = Duration::days(30);
 /// How long a rotated refresh token may still be presented and answer the same successor
@@ -157,23 +157,18 @@ pub async fn login(
         }
     };
 
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(user.id), "login").await?;
     let family = Uuid::now_v7();
     let (access_token, refresh_token, expires_at) =
-        open_session(&txn, keys, &user, family, tokens::new_refresh_token()?).await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(user.id),
-            action: "login",
-            entity_type: "Session",
-            entity_id: family.to_string(),
-            before: None,
-            after: Some(json!({ "userId": user.id, "clientAddress": client_addr })),
-        },
+        open_session(uow.txn(), keys, &user, family, tokens::new_refresh_token()?).await?;
+    uow.record(
+        "Session",
+        family,
+        None,
+        Some(json!({ "userId": user.id, "clientAddress": client_addr })),
     )
     .await?;
-    txn.commit().await?;
+    uow.commit().await?;
     Ok(Session {
         access_token,
         refresh_token,
@@ -226,17 +221,18 @@ pub async fn refresh(
     }
     let user = active_user(db, row.user_id).await?;
 
-    let txn = db.begin().await?;
+    // A rotation is not audited: the unit of work records nothing here.
+    let uow = Uow::begin(db, Some(user.id), "refreshSession").await?;
     // Spend the token only if nobody else did in the meantime (two concurrent refreshes).
     let spent = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RotatedAt, Expr::value(now()))
         .filter(refresh_token::Column::Id.eq(row.id))
         .filter(refresh_token::Column::RotatedAt.is_null())
         .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(&txn)
+        .exec(uow.txn())
         .await?;
     if spent.rows_affected != 1 {
-        txn.rollback().await?;
+        uow.rollback().await?;
         // Another request rotated it first, and has committed: answer what it answered.
         let Some(row) = refresh_token::Entity::find_by_id(row.id).one(db).await? else {
             return Err(session_refused("The refresh token is not valid."));
@@ -248,8 +244,8 @@ pub async fn refresh(
     }
     let successor = keys.successor_of(presented);
     let (access_token, refresh_token, expires_at) =
-        open_session(&txn, keys, &user, row.family_id, successor).await?;
-    txn.commit().await?;
+        open_session(uow.txn(), keys, &user, row.family_id, successor).await?;
+    uow.commit().await?;
     Ok(Session {
         access_token,
         refresh_token,
@@ -300,25 +296,20 @@ async fn replay_or_end(
             });
         }
     }
-    let txn = db.begin().await?;
-    revoke_family(&txn, row.family_id).await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(row.user_id),
-            action: "refreshSession",
-            entity_type: "Session",
-            entity_id: row.family_id.to_string(),
-            before: None,
-            after: Some(json!({
-                "ended": "refresh token reused",
-                "secondsAfterRotation": since.num_seconds(),
-                "graceSeconds": REFRESH_GRACE.num_seconds(),
-            })),
-        },
+    let uow = Uow::begin(db, Some(row.user_id), "refreshSession").await?;
+    revoke_family(uow.txn(), row.family_id).await?;
+    uow.record(
+        "Session",
+        row.family_id,
+        None,
+        Some(json!({
+            "ended": "refresh token reused",
+            "secondsAfterRotation": since.num_seconds(),
+            "graceSeconds": REFRESH_GRACE.num_seconds(),
+        })),
     )
     .await?;
-    txn.commit().await?;
+    uow.commit().await?;
     tracing::warn!(session = %row.family_id, "refresh token reused; session revoked");
     Err(session_refused(
         "This refresh token was already used; the session has been ended. Log in again.",
@@ -337,21 +328,10 @@ pub async fn logout(db: &DatabaseConnection, presented: &str) -> Result<(), Serv
     if row.revoked_at.is_some() {
         return Err(session_refused("This session has already ended."));
     }
-    let txn = db.begin().await?;
-    revoke_family(&txn, row.family_id).await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(row.user_id),
-            action: "logout",
-            entity_type: "Session",
-            entity_id: row.family_id.to_string(),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let uow = Uow::begin(db, Some(row.user_id), "logout").await?;
+    revoke_family(uow.txn(), row.family_id).await?;
+    uow.record("Session", row.family_id, None, None).await?;
+    uow.commit().await?;
     Ok(())
 }
 

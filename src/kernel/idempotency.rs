@@ -3,7 +3,7 @@
 //!
 //! - The key is per caller (the user, or "anonymous") and lives [`KEEP_FOR`].
 //! - Its row is inserted by [`claim_in`] inside the transaction of the first mutation that
-//!   writes (from `audit::record`, which every write calls): the key exists if and only if
+//!   writes (from `uow::record`, which every write calls): the key exists if and only if
 //!   the effect does. A second request racing with the same key fails on the row's primary
 //!   key inside its own transaction, so its write rolls back: one effect.
 //! - After the operation, the response is stored with the row ([`finish`]); a request that

@@ -1,34 +1,141 @@
 //! The unit of work of a change: what every mutation does besides its business logic, in the
 //! transaction that makes the change.
 //!
-//! - [`record`] writes the audit entry (who, what, which entity, before and after) and, through
-//!   it, the request's idempotency claim: a change exists exactly when its entry and its key do.
+//! - [`Uow`] is the transaction of one mutation, with who makes it and under which action
+//!   name: a service begins it, writes through [`Uow::txn`], says what changed
+//!   ([`Uow::created`], [`Uow::changed`], or [`Uow::record`] for what is not one entity) and
+//!   commits. The audit entry is the unit of work's, not the service's.
+//! - `record`, under the unit of work and nowhere else, writes the audit entry (who, what,
+//!   which entity, before and after) and, through it, the request's idempotency claim: a
+//!   change exists exactly when its entry and its key do.
+//! - [`Audited`] is how an entity describes itself in the audit log; each domain implements it
+//!   for its rows, next to their JSON.
 //! - [`bounded_add`] moves a counter within its cap in one conditional statement, so that
 //!   concurrent writers can never push it past the cap or below zero (budgets, coverage,
 //!   commitments, expenditure, payments).
 
+use std::fmt::Display;
+
 use entity::audit_entry;
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
-/// One change, as the service that made it describes it.
+/// An entity as the audit log shows it: its type (`User`, `AssistanceNeed`…), its ID there,
+/// and its JSON. Implemented by each domain for its rows, next to the JSON function.
+pub trait Audited {
+    /// The `entityType` of its entries.
+    const ENTITY_TYPE: &'static str;
+    /// The `entityId` of its entries (usually the row's ID; a State's code for States).
+    fn audit_id(&self) -> String;
+    /// What the entry's `before` or `after` holds.
+    fn audit_json(&self) -> serde_json::Value;
+}
+
+/// The unit of work of one mutation: its transaction, who makes it (None for the system
+/// itself) and the action's name. Every entry it records carries that actor and action and
+/// is written in that transaction, with the request's idempotency claim (`record`).
+/// Dropped without [`Uow::commit`], it rolls back.
 #[derive(Debug)]
-pub struct Change {
+pub struct Uow {
+    txn: DatabaseTransaction,
+    actor: Option<Uuid>,
+    action: &'static str,
+}
+
+impl Uow {
+    /// Begins the transaction of `action`, made by `actor`.
+    pub async fn begin(
+        db: &DatabaseConnection,
+        actor: Option<Uuid>,
+        action: &'static str,
+    ) -> Result<Self, DbErr> {
+        Ok(Self {
+            txn: db.begin().await?,
+            actor,
+            action,
+        })
+    }
+
+    /// The transaction, for the change's own statements.
+    pub fn txn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// Records that `after` was created.
+    pub async fn created<E: Audited>(&self, after: &E) -> Result<(), DbErr> {
+        self.record(
+            E::ENTITY_TYPE,
+            after.audit_id(),
+            None,
+            Some(after.audit_json()),
+        )
+        .await
+    }
+
+    /// Records that `before` became `after`.
+    pub async fn changed<E: Audited>(&self, before: &E, after: &E) -> Result<(), DbErr> {
+        self.record(
+            E::ENTITY_TYPE,
+            after.audit_id(),
+            Some(before.audit_json()),
+            Some(after.audit_json()),
+        )
+        .await
+    }
+
+    /// Records a change that is not one entity's as it is (a session, a year's invoices, the
+    /// registry), or whose JSON says more than the entity (a note with a transition).
+    pub async fn record(
+        &self,
+        entity_type: &'static str,
+        entity_id: impl Display,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Result<(), DbErr> {
+        record(
+            &self.txn,
+            Change {
+                actor: self.actor,
+                action: self.action,
+                entity_type,
+                entity_id: entity_id.to_string(),
+                before,
+                after,
+            },
+        )
+        .await
+    }
+
+    /// Commits the change with its entries.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    /// Rolls the change back, entries and all (a refusal found inside the transaction).
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+/// One change, as the unit of work that made it describes it.
+#[derive(Debug)]
+struct Change {
     /// None for the system itself (first start, seeding from the command line).
-    pub actor: Option<Uuid>,
+    actor: Option<Uuid>,
     /// The mutation's name, e.g. `createUser`.
-    pub action: &'static str,
-    pub entity_type: &'static str,
-    pub entity_id: String,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
+    action: &'static str,
+    entity_type: &'static str,
+    entity_id: String,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
 }
 
 /// Writes the entry on `conn`, which must be the transaction making the change.
-pub async fn record(conn: &impl ConnectionTrait, change: Change) -> Result<(), DbErr> {
+async fn record(conn: &impl ConnectionTrait, change: Change) -> Result<(), DbErr> {
     // Every write passes here in its transaction: the request's Idempotency-Key, if any,
     // is stored in the same one.
     super::idempotency::claim_in(conn, change.action).await?;

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use super::DemoReport;
 use crate::kernel::error::ServiceError;
+use crate::kernel::uow::Uow;
 
 /// A demo budget line: category, description, CHF, the activity it funds (by index), and
 /// what was spent in which month (CHF).
@@ -42,17 +43,8 @@ pub(super) async fn demo_budget(
     }
     let d = |m, day| NaiveDate::from_ymd_opt(year, m, day).unwrap_or_default();
     let at = |date: NaiveDate| date.and_hms_opt(10, 0, 0).unwrap_or_default().and_utc();
-    let record = |entity_type: &'static str, id: uuid::Uuid, after: serde_json::Value| {
-        crate::kernel::uow::Change {
-            actor: None,
-            action: "seedDemo",
-            entity_type,
-            entity_id: id.to_string(),
-            before: None,
-            after: Some(after),
-        }
-    };
-    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    let uow = Uow::begin(db, None, "seedDemo").await?;
+    let txn = uow.txn();
     let adopted = at(NaiveDate::from_ymd_opt(year - 1, 9, 19).unwrap_or_default());
     let w = workplan::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
@@ -64,17 +56,9 @@ pub(super) async fn demo_budget(
         created_at: Set(adopted - chrono::Duration::days(120)),
         updated_at: Set(adopted),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    crate::kernel::uow::record(
-        &txn,
-        record(
-            "Workplan",
-            w.id,
-            crate::domain::budget::service::workplan_json(&w),
-        ),
-    )
-    .await?;
+    uow.created(&w).await?;
     let activities = [
         (
             "Support Article 7 transparency reporting",
@@ -131,7 +115,7 @@ pub(super) async fn demo_budget(
             action_plan_reference: Set(reference.map(str::to_owned)),
             created_at: Set(w.created_at),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         ids.push(a.id);
     }
@@ -238,7 +222,7 @@ pub(super) async fn demo_budget(
             spent_cents: Set(spent),
             created_at: Set(w.created_at),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         for (month, amount) in spending {
             let e = expenditure::ActiveModel {
@@ -250,9 +234,10 @@ pub(super) async fn demo_budget(
                 recorded_by: Set(None),
                 created_at: Set(at(d(*month, 25))),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
-            crate::kernel::uow::record(&txn, record("Expenditure", e.id, serde_json::json!({"budgetLineId": l.id, "amountCents": e.amount_cents, "spentOn": e.spent_on}))).await?;
+            let after = serde_json::json!({"budgetLineId": l.id, "amountCents": e.amount_cents, "spentOn": e.spent_on});
+            uow.record("Expenditure", e.id, None, Some(after)).await?;
         }
     }
     // Invoices: CHF 480 000 in equal shares across the States parties in force.
@@ -261,7 +246,7 @@ pub(super) async fn demo_budget(
             entity::enums::StateStatus::StateParty,
             entity::enums::StateStatus::Withdrawn,
         ]))
-        .all(&txn)
+        .all(txn)
         .await?;
     let mut codes: Vec<String> = states
         .iter()
@@ -294,7 +279,7 @@ pub(super) async fn demo_budget(
             currency: Set("CHF".into()),
             issued_at: Set(at(d(1, 15))),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         report.invoices_issued += 1;
         if paid {
@@ -309,24 +294,15 @@ pub(super) async fn demo_budget(
                 recorded_by: Set(None),
                 created_at: Set(at(on)),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
-            crate::kernel::uow::record(&txn, record("Payment", p.id, serde_json::json!({"stateCode": p.state_code, "year": year, "amountCents": p.amount_cents, "receivedOn": on}))).await?;
+            let after = serde_json::json!({"stateCode": p.state_code, "year": year, "amountCents": p.amount_cents, "receivedOn": on});
+            uow.record("Payment", p.id, None, Some(after)).await?;
         }
     }
-    crate::kernel::uow::record(
-        &txn,
-        crate::kernel::uow::Change {
-            entity_id: year.to_string(),
-            ..record(
-                "Invoices",
-                w.id,
-                serde_json::json!({"year": year, "totalCents": 48_000_000, "states": codes.len()}),
-            )
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let after = serde_json::json!({"year": year, "totalCents": 48_000_000, "states": codes.len()});
+    uow.record("Invoices", year, None, Some(after)).await?;
+    uow.commit().await?;
     report.workplans_created += 1;
     Ok(())
 }

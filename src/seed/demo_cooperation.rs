@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use super::DemoReport;
 use crate::kernel::error::ServiceError;
+use crate::kernel::uow::Uow;
 
 /// Needs and offers of the kinds States declare in their reports and extension requests,
 /// with amounts in CHF, EUR and USD, and the exchange rates to compare them. Titles start
@@ -127,7 +128,7 @@ pub(super) async fn demo_cooperation(
         if exists {
             continue;
         }
-        let txn = sea_orm::TransactionTrait::begin(db).await?;
+        let uow = Uow::begin(db, None, "seedDemo").await?;
         let t = crate::kernel::clock::now();
         let (cents, currency) = amount
             .map(|m| {
@@ -156,21 +157,10 @@ pub(super) async fn demo_cooperation(
             created_at: Set(t),
             updated_at: Set(t),
         }
-        .insert(&txn)
+        .insert(uow.txn())
         .await?;
-        crate::kernel::uow::record(
-            &txn,
-            crate::kernel::uow::Change {
-                actor: None,
-                action: "seedDemo",
-                entity_type: "AssistanceNeed",
-                entity_id: need.id.to_string(),
-                before: None,
-                after: Some(crate::domain::cooperation::service::need_json(&need)),
-            },
-        )
-        .await?;
-        txn.commit().await?;
+        uow.created(&need).await?;
+        uow.commit().await?;
         report.needs_created += 1;
     }
     for (state, org, areas, types, title, amount, regions) in offers {
@@ -182,7 +172,7 @@ pub(super) async fn demo_cooperation(
         if exists {
             continue;
         }
-        let txn = sea_orm::TransactionTrait::begin(db).await?;
+        let uow = Uow::begin(db, None, "seedDemo").await?;
         let t = crate::kernel::clock::now();
         let (cents, currency) = amount
             .map(|m| {
@@ -213,21 +203,10 @@ pub(super) async fn demo_cooperation(
             created_at: Set(t),
             updated_at: Set(t),
         }
-        .insert(&txn)
+        .insert(uow.txn())
         .await?;
-        crate::kernel::uow::record(
-            &txn,
-            crate::kernel::uow::Change {
-                actor: None,
-                action: "seedDemo",
-                entity_type: "AssistanceOffer",
-                entity_id: offer.id.to_string(),
-                before: None,
-                after: Some(crate::domain::cooperation::service::offer_json(&offer)),
-            },
-        )
-        .await?;
-        txn.commit().await?;
+        uow.created(&offer).await?;
+        uow.commit().await?;
         report.offers_created += 1;
     }
     Ok(())

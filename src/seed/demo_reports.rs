@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use super::DemoReport;
 use crate::kernel::error::ServiceError;
+use crate::kernel::uow::Uow;
 
 /// Several years of annual reports for a few States: on time, late (days after 30 April)
 /// and missing (None). Every report says it is demo data in its first section.
@@ -78,21 +79,10 @@ pub(super) async fn demo_reports(
             created_at: Set(submitted_at - chrono::Duration::days(30)),
             updated_at: Set(submitted_at),
         };
-        let txn = sea_orm::TransactionTrait::begin(db).await?;
-        let created = row.insert(&txn).await?;
-        crate::kernel::uow::record(
-            &txn,
-            crate::kernel::uow::Change {
-                actor: None,
-                action: "seedDemo",
-                entity_type: "TransparencyReport",
-                entity_id: created.id.to_string(),
-                before: None,
-                after: Some(crate::domain::reports::service::audit_json(&created)),
-            },
-        )
-        .await?;
-        txn.commit().await?;
+        let uow = Uow::begin(db, None, "seedDemo").await?;
+        let created = row.insert(uow.txn()).await?;
+        uow.created(&created).await?;
+        uow.commit().await?;
         report.reports_created += 1;
     }
     Ok(())

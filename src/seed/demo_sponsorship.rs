@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use super::DemoReport;
 use crate::kernel::error::ServiceError;
+use crate::kernel::uow::Uow;
 
 /// One demo application: State, gender, travel in CHF, days, and the decision taken.
 type DemoApplication = (
@@ -96,7 +97,7 @@ pub(super) async fn demo_sponsorship(
             .and_hms_opt(9, 0, 0)
             .unwrap_or_default()
             .and_utc();
-        let txn = sea_orm::TransactionTrait::begin(db).await?;
+        let uow = Uow::begin(db, None, "seedDemo").await?;
         let m = meeting::ActiveModel {
             id: Set(uuid::Uuid::now_v7()),
             kind: Set(kind),
@@ -112,7 +113,7 @@ pub(super) async fn demo_sponsorship(
             created_at: Set(created_at),
             updated_at: Set(created_at),
         }
-        .insert(&txn)
+        .insert(uow.txn())
         .await?;
         let mut committed = 0;
         for (i, (code, gender, travel, days, status)) in applications.into_iter().enumerate() {
@@ -146,38 +147,16 @@ pub(super) async fn demo_sponsorship(
                 decided_by: Set(None),
                 updated_at: Set(decided.unwrap_or(submitted)),
             }
-            .insert(&txn)
+            .insert(uow.txn())
             .await?;
-            crate::kernel::uow::record(
-                &txn,
-                crate::kernel::uow::Change {
-                    actor: None,
-                    action: "seedDemo",
-                    entity_type: "SponsorshipApplication",
-                    entity_id: row.id.to_string(),
-                    before: None,
-                    after: Some(crate::domain::sponsorship::service::application_json(&row)),
-                },
-            )
-            .await?;
+            uow.created(&row).await?;
             report.applications_created += 1;
         }
         let mut am: meeting::ActiveModel = m.into();
         am.committed_cents = Set(committed);
-        let m = am.update(&txn).await?;
-        crate::kernel::uow::record(
-            &txn,
-            crate::kernel::uow::Change {
-                actor: None,
-                action: "seedDemo",
-                entity_type: "Meeting",
-                entity_id: m.id.to_string(),
-                before: None,
-                after: Some(crate::domain::sponsorship::service::meeting_json(&m)),
-            },
-        )
-        .await?;
-        txn.commit().await?;
+        let m = am.update(uow.txn()).await?;
+        uow.created(&m).await?;
+        uow.commit().await?;
         report.meetings_created += 1;
     }
     Ok(())

@@ -8,7 +8,7 @@ use entity::enums::{MatchStatus, NeedStatus, OfferStatus, UserRole};
 use entity::{assistance_need, assistance_offer, match_proposal};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait, sea_query::Expr,
+    EntityTrait, QueryFilter, QueryOrder, Set, sea_query::Expr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -18,7 +18,7 @@ use crate::auth::Viewer;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::{self, Money};
-use crate::kernel::uow::{Change, bounded_add, record};
+use crate::kernel::uow::{Audited, Uow, bounded_add};
 use crate::rules::matching;
 
 /// Statuses in which a proposal is still open.
@@ -41,6 +41,16 @@ pub fn proposal_json(p: &match_proposal::Model) -> serde_json::Value {
         "currency": p.currency, "offerAmountCents": p.offer_amount_cents, "status": p.status,
         "note": p.note,
     })
+}
+
+impl Audited for match_proposal::Model {
+    const ENTITY_TYPE: &'static str = "MatchProposal";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        proposal_json(self)
+    }
 }
 
 /// Allowed moves.
@@ -272,7 +282,7 @@ pub async fn propose(
         ));
     }
     let t = now();
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "proposeMatch").await?;
     let created = match_proposal::ActiveModel {
         id: Set(Uuid::now_v7()),
         need_id: Set(need.id),
@@ -285,21 +295,10 @@ pub async fn propose(
         created_at: Set(t),
         updated_at: Set(t),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "proposeMatch",
-            entity_type: "MatchProposal",
-            entity_id: created.id.to_string(),
-            before: None,
-            after: Some(proposal_json(&created)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.created(&created).await?;
+    uow.commit().await?;
     Ok(created)
 }
 
@@ -395,17 +394,17 @@ pub async fn move_to(
             "At most 10 000 characters.",
         ));
     }
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "updateMatchStatus").await?;
     // Only the status it was read in may change: a concurrent move wins, this one conflicts.
     let moved = match_proposal::Entity::update_many()
         .col_expr(match_proposal::Column::Status, Expr::value(to))
         .col_expr(match_proposal::Column::UpdatedAt, Expr::value(now()))
         .filter(match_proposal::Column::Id.eq(p.id))
         .filter(match_proposal::Column::Status.eq(p.status))
-        .exec(&txn)
+        .exec(uow.txn())
         .await?;
     if moved.rows_affected != 1 {
-        txn.rollback().await?;
+        uow.rollback().await?;
         return Err(ServiceError::refused(
             Code::Conflict,
             &["input", "id"],
@@ -419,15 +418,15 @@ pub async fn move_to(
     };
     if sign != 0 {
         let need_ok = match p.amount_cents {
-            Some(c) => cover(&txn, p.need_id, sign * c).await?,
+            Some(c) => cover(uow.txn(), p.need_id, sign * c).await?,
             None => true,
         };
         let offer_ok = match p.offer_amount_cents {
-            Some(c) => commit(&txn, p.offer_id, sign * c).await?,
+            Some(c) => commit(uow.txn(), p.offer_id, sign * c).await?,
             None => true,
         };
         if !(need_ok && offer_ok) {
-            txn.rollback().await?;
+            uow.rollback().await?;
             return Err(ServiceError::refused(
                 Code::Conflict,
                 &["input", "status"],
@@ -439,26 +438,15 @@ pub async fn move_to(
         match_proposal::Entity::update_many()
             .col_expr(match_proposal::Column::Note, Expr::value(n))
             .filter(match_proposal::Column::Id.eq(p.id))
-            .exec(&txn)
+            .exec(uow.txn())
             .await?;
     }
     let updated = match_proposal::Entity::find_by_id(p.id)
-        .one(&txn)
+        .one(uow.txn())
         .await?
         .ok_or_else(|| ServiceError::Internal("proposal vanished".into()))?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "updateMatchStatus",
-            entity_type: "MatchProposal",
-            entity_id: p.id.to_string(),
-            before: Some(proposal_json(&p)),
-            after: Some(proposal_json(&updated)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.changed(&p, &updated).await?;
+    uow.commit().await?;
     Ok(updated)
 }
 

@@ -9,7 +9,6 @@ use entity::exchange_rate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -18,7 +17,7 @@ use crate::auth::Viewer;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::is_currency;
-use crate::kernel::uow::{Change, record};
+use crate::kernel::uow::{Audited, Uow};
 
 /// Every rate to the base currency, by currency, newest first.
 #[derive(Clone, Debug, Default)]
@@ -99,6 +98,20 @@ pub async fn list(
         .await?)
 }
 
+pub fn rate_json(e: &exchange_rate::Model) -> serde_json::Value {
+    json!({"currency": e.currency, "rateToBase": e.rate_to_base, "validFrom": e.valid_from})
+}
+
+impl Audited for exchange_rate::Model {
+    const ENTITY_TYPE: &'static str = "ExchangeRate";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        rate_json(self)
+    }
+}
+
 /// `setExchangeRate`: ISU_ADMIN only. A rate for a day that already has one replaces it.
 pub async fn set(
     db: &DatabaseConnection,
@@ -137,39 +150,30 @@ pub async fn set(
         .filter(exchange_rate::Column::ValidFrom.eq(valid_from))
         .one(db)
         .await?;
-    let txn = db.begin().await?;
-    let before = existing.as_ref().map(|e| json!({"currency": e.currency, "rateToBase": e.rate_to_base, "validFrom": e.valid_from}));
+    let uow = Uow::begin(db, Some(admin.user_id), "setExchangeRate").await?;
     let saved = match existing {
-        Some(e) => {
-            let mut am: exchange_rate::ActiveModel = e.into();
+        Some(before) => {
+            let mut am: exchange_rate::ActiveModel = before.clone().into();
             am.rate_to_base = Set(rate.normalize().to_string());
-            am.update(&txn).await?
+            let saved = am.update(uow.txn()).await?;
+            uow.changed(&before, &saved).await?;
+            saved
         }
         None => {
-            exchange_rate::ActiveModel {
+            let saved = exchange_rate::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 currency: Set(currency.clone()),
                 rate_to_base: Set(rate.normalize().to_string()),
                 valid_from: Set(valid_from),
                 created_at: Set(now()),
             }
-            .insert(&txn)
-            .await?
+            .insert(uow.txn())
+            .await?;
+            uow.created(&saved).await?;
+            saved
         }
     };
-    record(
-        &txn,
-        Change {
-            actor: Some(admin.user_id),
-            action: "setExchangeRate",
-            entity_type: "ExchangeRate",
-            entity_id: saved.id.to_string(),
-            before,
-            after: Some(json!({"currency": saved.currency, "rateToBase": saved.rate_to_base, "validFrom": saved.valid_from})),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.commit().await?;
     Ok(saved)
 }
 

@@ -5,7 +5,7 @@ use entity::enums::{ReportKind, ReportStatus, StateStatus, UserRole};
 use entity::{state, transparency_report};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -17,7 +17,7 @@ use crate::domain::states::service as states_service;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::pagination::{self, Direction, Page, PageRequest};
-use crate::kernel::uow::{Change, record};
+use crate::kernel::uow::{Audited, Uow};
 use crate::rules::obligations::{self, ObligationKind, Rules};
 
 /// Published reports are public; others only for their State and the ISU.
@@ -112,6 +112,16 @@ pub fn audit_json(r: &transparency_report::Model) -> serde_json::Value {
         "publishedAt": r.published_at,
         "sections": sections,
     })
+}
+
+impl Audited for transparency_report::Model {
+    const ENTITY_TYPE: &'static str = "TransparencyReport";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        audit_json(self)
+    }
 }
 
 /// Loads a report the viewer may act on. Reports the viewer may not see are NOT_FOUND, so
@@ -229,7 +239,7 @@ async fn create_draft(
         }
     }
     let t = now();
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), action).await?;
     let inserted = transparency_report::ActiveModel {
         id: Set(Uuid::now_v7()),
         state_code: Set(code),
@@ -245,26 +255,15 @@ async fn create_draft(
         created_at: Set(t),
         updated_at: Set(t),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await
     .map_err(ServiceError::from);
     let created = match inserted {
         Err(e) if e.is_unique_violation() => return Err(already_exists()),
         other => other?,
     };
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action,
-            entity_type: "TransparencyReport",
-            entity_id: created.id.to_string(),
-            before: None,
-            after: Some(audit_json(&created)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.created(&created).await?;
+    uow.commit().await?;
     Ok(created)
 }
 
@@ -345,30 +344,19 @@ async fn save(
 ) -> Result<transparency_report::Model, ServiceError> {
     next.version = before.version + 1;
     next.updated_at = now();
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), action).await?;
     let written = transparency_report::Entity::update_many()
         .set(transparency_report::ActiveModel::from(next.clone()).reset_all())
         .filter(transparency_report::Column::Id.eq(before.id))
         .filter(transparency_report::Column::Version.eq(before.version))
-        .exec(&txn)
+        .exec(uow.txn())
         .await?;
     if written.rows_affected != 1 {
-        txn.rollback().await?;
+        uow.rollback().await?;
         return Err(conflict(before.version));
     }
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action,
-            entity_type: "TransparencyReport",
-            entity_id: next.id.to_string(),
-            before: Some(audit_json(before)),
-            after: Some(audit_json(&next)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.changed(before, &next).await?;
+    uow.commit().await?;
     Ok(next)
 }
 

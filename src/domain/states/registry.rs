@@ -6,14 +6,14 @@ use entity::enums::{DepositType, IncomeGroup, RegionalGroup, StateStatus};
 use entity::state;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::kernel::clock::now;
 use crate::kernel::error::ServiceError;
-use crate::kernel::uow::{Change, record};
+use crate::kernel::uow::Uow;
 
 pub const EMBEDDED_CSV: &str = include_str!("../../../data/states.csv");
 
@@ -127,9 +127,9 @@ pub async fn load(
     db: &DatabaseConnection,
     rows: &[RegistryRow],
 ) -> Result<LoadReport, ServiceError> {
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, None, "seedStates").await?;
     let existing: std::collections::HashMap<String, state::Model> = state::Entity::find()
-        .all(&txn)
+        .all(uow.txn())
         .await?
         .into_iter()
         .map(|m| (m.code.clone(), m))
@@ -155,7 +155,7 @@ pub async fn load(
                     next.updated_at = t;
                     state::ActiveModel::from(next)
                         .reset_all()
-                        .update(&txn)
+                        .update(uow.txn())
                         .await?;
                     report.updated += 1;
                 }
@@ -186,24 +186,19 @@ pub async fn load(
     report.inserted = new_rows.len();
     for chunk in new_rows.chunks(50) {
         state::Entity::insert_many(chunk.to_vec())
-            .exec(&txn)
+            .exec(uow.txn())
             .await?;
     }
     if report.inserted + report.updated > 0 {
-        record(
-            &txn,
-            Change {
-                actor: None,
-                action: "seedStates",
-                entity_type: "StateRegistry",
-                entity_id: "data/states.csv".into(),
-                before: None,
-                after: Some(json!({ "inserted": report.inserted, "updated": report.updated })),
-            },
+        uow.record(
+            "StateRegistry",
+            "data/states.csv",
+            None,
+            Some(json!({ "inserted": report.inserted, "updated": report.updated })),
         )
         .await?;
     }
-    txn.commit().await?;
+    uow.commit().await?;
     Ok(report)
 }
 

@@ -7,7 +7,7 @@ use entity::enums::{
 use entity::{deadline_extension, state};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use serde_json::json;
@@ -17,7 +17,7 @@ use crate::auth::Viewer;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::pagination::{self, Direction, Page, PageRequest};
-use crate::kernel::uow::{Change, record};
+use crate::kernel::uow::{Audited, Uow};
 use crate::rules::obligations::{self, ExtensionRefusal, ObligationKind, Rules};
 
 #[derive(Debug, Default)]
@@ -285,6 +285,34 @@ pub fn validate_state(s: &state::Model, today: NaiveDate) -> Result<(), ServiceE
     r.finish()
 }
 
+/// A State in the audit log: all its fields, under its code.
+impl Audited for state::Model {
+    const ENTITY_TYPE: &'static str = "StateParty";
+    fn audit_id(&self) -> String {
+        self.code.clone()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        json!(self)
+    }
+}
+
+impl Audited for deadline_extension::Model {
+    const ENTITY_TYPE: &'static str = "DeadlineExtension";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        json!({
+            "stateCode": self.state_code,
+            "kind": self.kind,
+            "previousDeadline": self.previous_deadline,
+            "newDeadline": self.new_deadline,
+            "grantedOn": self.granted_on,
+            "grantedAt": self.granted_at,
+        })
+    }
+}
+
 fn state_not_found(code: &str, field: &[&str]) -> ServiceError {
     ServiceError::refused(
         Code::NotFound,
@@ -351,24 +379,13 @@ pub async fn apply_update(
         return Ok(current);
     }
     next.updated_at = now();
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, actor, action).await?;
     let updated = state::ActiveModel::from(next)
         .reset_all()
-        .update(&txn)
+        .update(uow.txn())
         .await?;
-    record(
-        &txn,
-        Change {
-            actor,
-            action,
-            entity_type: "StateParty",
-            entity_id: updated.code.clone(),
-            before: Some(json!(current)),
-            after: Some(json!(updated)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.changed(&current, &updated).await?;
+    uow.commit().await?;
     Ok(updated)
 }
 
@@ -481,7 +498,7 @@ pub async fn add_extension(
             .map(|o| o.due_date)
             .ok_or_else(not_applicable)?;
 
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, actor, action).await?;
     let created = deadline_extension::ActiveModel {
         id: Set(Uuid::now_v7()),
         state_code: Set(s.code.clone()),
@@ -492,27 +509,9 @@ pub async fn add_extension(
         granted_at: Set(granted_at),
         created_at: Set(now()),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await?;
-    record(
-        &txn,
-        Change {
-            actor,
-            action,
-            entity_type: "DeadlineExtension",
-            entity_id: created.id.to_string(),
-            before: None,
-            after: Some(json!({
-                "stateCode": created.state_code,
-                "kind": created.kind,
-                "previousDeadline": created.previous_deadline,
-                "newDeadline": created.new_deadline,
-                "grantedOn": created.granted_on,
-                "grantedAt": created.granted_at,
-            })),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.created(&created).await?;
+    uow.commit().await?;
     Ok(created)
 }

@@ -6,7 +6,7 @@ use entity::enums::{ThematicArea, UserRole, join_values};
 use entity::{state, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -17,7 +17,7 @@ use crate::auth::{password, tokens};
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::pagination::{self, Direction, Page, PageRequest};
-use crate::kernel::uow::{Change, record};
+use crate::kernel::uow::{Audited, Uow};
 
 /// JSON of a user for the audit log; the password hash never goes there.
 pub fn audit_json(u: &user::Model) -> serde_json::Value {
@@ -29,6 +29,16 @@ pub fn audit_json(u: &user::Model) -> serde_json::Value {
         "thematicAreas": u.thematic_areas.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>(),
         "active": u.active,
     })
+}
+
+impl Audited for user::Model {
+    const ENTITY_TYPE: &'static str = "User";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        audit_json(self)
+    }
 }
 
 /// A user to create, as given by an administrator or the command line.
@@ -102,7 +112,7 @@ pub async fn create_user(
     areas.dedup();
     let hash = password::hash(new.password).await?;
     let t = now();
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, actor, action).await?;
     let inserted = user::ActiveModel {
         id: Set(Uuid::now_v7()),
         email: Set(email),
@@ -114,7 +124,7 @@ pub async fn create_user(
         created_at: Set(t),
         updated_at: Set(t),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await
     .map_err(ServiceError::from);
     let created = match inserted {
@@ -127,19 +137,8 @@ pub async fn create_user(
         }
         other => other?,
     };
-    record(
-        &txn,
-        Change {
-            actor,
-            action,
-            entity_type: "User",
-            entity_id: created.id.to_string(),
-            before: None,
-            after: Some(audit_json(&created)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.created(&created).await?;
+    uow.commit().await?;
     Ok(created)
 }
 
@@ -190,28 +189,23 @@ pub async fn change_password(
         ));
     }
     let hash = password::hash(new_password).await?;
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(me.user_id), "changePassword").await?;
     let before = audit_json(&u);
     let mut am: user::ActiveModel = u.into();
     am.password_hash = Set(hash);
     am.updated_at = Set(now());
-    let updated = am.update(&txn).await?;
-    end_sessions(&txn, me.user_id, Some(me.session_id)).await?;
+    let updated = am.update(uow.txn()).await?;
+    end_sessions(uow.txn(), me.user_id, Some(me.session_id)).await?;
     let mut after = audit_json(&updated);
     after["passwordChanged"] = json!(true);
-    record(
-        &txn,
-        Change {
-            actor: Some(me.user_id),
-            action: "changePassword",
-            entity_type: "User",
-            entity_id: updated.id.to_string(),
-            before: Some(before),
-            after: Some(after),
-        },
+    uow.record(
+        user::Model::ENTITY_TYPE,
+        updated.audit_id(),
+        Some(before),
+        Some(after),
     )
     .await?;
-    txn.commit().await?;
+    uow.commit().await?;
     Ok(())
 }
 
@@ -244,26 +238,15 @@ pub async fn deactivate_user(
             "This user is already deactivated.",
         ));
     }
-    let txn = db.begin().await?;
-    let before = audit_json(&u);
+    let uow = Uow::begin(db, Some(admin.user_id), "deactivateUser").await?;
+    let before = u.clone();
     let mut am: user::ActiveModel = u.into();
     am.active = Set(false);
     am.updated_at = Set(now());
-    let updated = am.update(&txn).await?;
-    end_sessions(&txn, id, None).await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(admin.user_id),
-            action: "deactivateUser",
-            entity_type: "User",
-            entity_id: id.to_string(),
-            before: Some(before),
-            after: Some(audit_json(&updated)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = am.update(uow.txn()).await?;
+    end_sessions(uow.txn(), id, None).await?;
+    uow.changed(&before, &updated).await?;
+    uow.commit().await?;
     Ok(updated)
 }
 

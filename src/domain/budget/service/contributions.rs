@@ -9,7 +9,7 @@ use entity::{budget_line, expenditure, invoice, payment, state, workplan};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::{Expr, ExprTrait},
 };
 use serde_json::json;
@@ -21,7 +21,7 @@ use crate::domain::budget::BudgetConfig;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
-use crate::kernel::uow::{Change, bounded_add, record};
+use crate::kernel::uow::{Audited, Uow, bounded_add};
 use crate::rules::sharing;
 
 /// One State's contribution for a year.
@@ -189,6 +189,23 @@ async fn sum_of<E: EntityTrait>(
     Ok(row.and_then(|r| r.total).unwrap_or(0))
 }
 
+fn payment_json(p: &payment::Model) -> serde_json::Value {
+    json!({
+        "id": p.id, "stateCode": p.state_code, "year": p.year,
+        "amountCents": p.amount_cents, "receivedOn": p.received_on,
+    })
+}
+
+impl Audited for payment::Model {
+    const ENTITY_TYPE: &'static str = "Payment";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        payment_json(self)
+    }
+}
+
 /// `recordPayment`'s input.
 #[derive(Debug, Clone)]
 pub struct NewPayment {
@@ -244,10 +261,10 @@ pub async fn record_payment(
     }
     r.finish()?;
     let cents = cents.unwrap_or(0);
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "recordPayment").await?;
     use invoice::Column as I;
     if !bounded_add(
-        &txn,
+        uow.txn(),
         I::Id,
         inv.id,
         I::ReceivedCents,
@@ -257,7 +274,7 @@ pub async fn record_payment(
     )
     .await?
     {
-        txn.rollback().await?;
+        uow.rollback().await?;
         return Err(refused(
             Code::InvalidInput,
             &["input", "amount"],
@@ -277,24 +294,10 @@ pub async fn record_payment(
         recorded_by: Set(Some(actor)),
         created_at: Set(now()),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "recordPayment",
-            entity_type: "Payment",
-            entity_id: p.id.to_string(),
-            before: None,
-            after: Some(json!({
-                "id": p.id, "stateCode": p.state_code, "year": p.year,
-                "amountCents": p.amount_cents, "receivedOn": p.received_on,
-            })),
-        },
-    )
-    .await?;
-    let status = status_of(&txn, cfg, new.year).await?;
-    txn.commit().await?;
+    uow.created(&p).await?;
+    let status = status_of(uow.txn(), cfg, new.year).await?;
+    uow.commit().await?;
     Ok(status)
 }

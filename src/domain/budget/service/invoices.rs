@@ -7,7 +7,7 @@ use entity::{invoice, payment, state};
 use rust_decimal::Decimal;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait, sea_query::Expr,
+    Set, sea_query::Expr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -19,7 +19,7 @@ use crate::domain::budget::BudgetConfig;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
-use crate::kernel::uow::{Change, record};
+use crate::kernel::uow::Uow;
 use crate::rules::sharing::{self, Rate, SharingError};
 
 /// `issueInvoices`' input.
@@ -150,14 +150,14 @@ pub async fn issue_invoices(
     if paid > 0 {
         return Err(paid_refusal(new.year));
     }
-    let txn = db.begin().await?;
-    match replace_invoices(&txn, cfg, actor, new.year, total, &scale, &shares).await {
-        Ok(status) => match txn.commit().await {
+    let uow = Uow::begin(db, Some(actor), "issueInvoices").await?;
+    match replace_invoices(&uow, cfg, new.year, total, &scale, &shares).await {
+        Ok(status) => match uow.commit().await {
             Ok(()) => Ok(status),
             Err(e) => Err(contention_or(e, new.year)),
         },
         Err(e) => {
-            let _ = txn.rollback().await;
+            let _ = uow.rollback().await;
             Err(match e {
                 ServiceError::Db(e) => contention_or(e, new.year),
                 other => other,
@@ -205,18 +205,18 @@ fn contention_or(e: DbErr, year: i32) -> ServiceError {
     }
 }
 
-/// Replaces a year's invoices in `txn`. The first statement writes, so that concurrent
+/// Replaces a year's invoices in `uow`. The first statement writes, so that concurrent
 /// reissues and payments of the year queue behind it (PostgreSQL row locks, SQLite's
 /// write lock) instead of interleaving.
 async fn replace_invoices(
-    txn: &sea_orm::DatabaseTransaction,
+    uow: &Uow,
     cfg: &BudgetConfig,
-    actor: Uuid,
     year: i32,
     total: i64,
     scale: &[Rate],
     shares: &[i64],
 ) -> Result<FinancialStatus, ServiceError> {
+    let txn = uow.txn();
     invoice::Entity::update_many()
         .col_expr(invoice::Column::Year, Expr::col(invoice::Column::Year))
         .filter(invoice::Column::Year.eq(year))
@@ -271,16 +271,11 @@ async fn replace_invoices(
         .zip(shares)
         .map(|(r, c)| (r.state_code.clone(), r.rate.to_string(), *c))
         .collect();
-    record(
-        txn,
-        Change {
-            actor: Some(actor),
-            action: "issueInvoices",
-            entity_type: "Invoices",
-            entity_id: year.to_string(),
-            before: had_any.then(|| json!({"year": year, "invoices": summary(old)})),
-            after: Some(json!({"year": year, "totalCents": total, "invoices": summary(new_rows)})),
-        },
+    uow.record(
+        "Invoices",
+        year,
+        had_any.then(|| json!({"year": year, "invoices": summary(old)})),
+        Some(json!({"year": year, "totalCents": total, "invoices": summary(new_rows)})),
     )
     .await?;
     status_of(txn, cfg, year).await

@@ -7,7 +7,7 @@ use entity::enums::{BudgetCategory, WorkplanStatus};
 use entity::{budget_line, expenditure, workplan, workplan_activity};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
     sea_query::{Expr, ExprTrait},
 };
 use serde_json::json;
@@ -22,7 +22,7 @@ use crate::auth::Viewer;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
-use crate::kernel::uow::{Change, bounded_add, record};
+use crate::kernel::uow::{Audited, Uow, bounded_add};
 
 fn activity_json(a: &workplan_activity::Model) -> serde_json::Value {
     json!({
@@ -38,6 +38,43 @@ fn line_json(l: &budget_line::Model) -> serde_json::Value {
         "category": l.category, "description": l.description, "amountCents": l.amount_cents,
         "spentCents": l.spent_cents,
     })
+}
+
+fn expenditure_json(e: &expenditure::Model) -> serde_json::Value {
+    json!({
+        "id": e.id, "budgetLineId": e.budget_line_id, "amountCents": e.amount_cents,
+        "spentOn": e.spent_on, "description": e.description,
+    })
+}
+
+impl Audited for workplan_activity::Model {
+    const ENTITY_TYPE: &'static str = "WorkplanActivity";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        activity_json(self)
+    }
+}
+
+impl Audited for budget_line::Model {
+    const ENTITY_TYPE: &'static str = "BudgetLine";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        line_json(self)
+    }
+}
+
+impl Audited for expenditure::Model {
+    const ENTITY_TYPE: &'static str = "Expenditure";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        expenditure_json(self)
+    }
 }
 
 /// The workplan of an ID, for a change that is allowed in DRAFT only.
@@ -137,9 +174,9 @@ pub async fn add_activity(
         &["input", "actionPlanReference"],
     );
     r.finish()?;
-    let txn = db.begin().await?;
-    if !touch_draft(&txn, w.id).await? {
-        txn.rollback().await?;
+    let uow = Uow::begin(db, Some(actor), "addWorkplanActivity").await?;
+    if !touch_draft(uow.txn(), w.id).await? {
+        uow.rollback().await?;
         return Err(frozen(WorkplanStatus::Submitted));
     }
     let created = workplan_activity::ActiveModel {
@@ -152,21 +189,10 @@ pub async fn add_activity(
         action_plan_reference: Set(reference),
         created_at: Set(now()),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "addWorkplanActivity",
-            entity_type: "WorkplanActivity",
-            entity_id: created.id.to_string(),
-            before: None,
-            after: Some(activity_json(&created)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.created(&created).await?;
+    uow.commit().await?;
     Ok(created)
 }
 
@@ -229,9 +255,9 @@ pub async fn add_line(
         },
     };
     r.finish()?;
-    let txn = db.begin().await?;
-    if !touch_draft(&txn, w.id).await? {
-        txn.rollback().await?;
+    let uow = Uow::begin(db, Some(actor), "addBudgetLine").await?;
+    if !touch_draft(uow.txn(), w.id).await? {
+        uow.rollback().await?;
         return Err(frozen(WorkplanStatus::Submitted));
     }
     let created = budget_line::ActiveModel {
@@ -244,21 +270,10 @@ pub async fn add_line(
         spent_cents: Set(0),
         created_at: Set(now()),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "addBudgetLine",
-            entity_type: "BudgetLine",
-            entity_id: created.id.to_string(),
-            before: None,
-            after: Some(line_json(&created)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.created(&created).await?;
+    uow.commit().await?;
     Ok(LineView {
         line: created,
         currency: w.currency,
@@ -336,10 +351,10 @@ pub async fn record_expenditure(
     }
     r.finish()?;
     let cents = cents.unwrap_or(0);
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "recordExpenditure").await?;
     use budget_line::Column as L;
     if !bounded_add(
-        &txn,
+        uow.txn(),
         L::Id,
         line.id,
         L::SpentCents,
@@ -349,7 +364,7 @@ pub async fn record_expenditure(
     )
     .await?
     {
-        txn.rollback().await?;
+        uow.rollback().await?;
         let current = budget_line::Entity::find_by_id(line.id)
             .one(db)
             .await?
@@ -374,28 +389,14 @@ pub async fn record_expenditure(
         recorded_by: Set(Some(actor)),
         created_at: Set(now()),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "recordExpenditure",
-            entity_type: "Expenditure",
-            entity_id: e.id.to_string(),
-            before: None,
-            after: Some(json!({
-                "id": e.id, "budgetLineId": e.budget_line_id, "amountCents": e.amount_cents,
-                "spentOn": e.spent_on, "description": e.description,
-            })),
-        },
-    )
-    .await?;
+    uow.created(&e).await?;
     let updated = budget_line::Entity::find_by_id(line.id)
-        .one(&txn)
+        .one(uow.txn())
         .await?
         .ok_or_else(|| ServiceError::Internal("line vanished".into()))?;
-    let v = line_view(&txn, updated).await?;
-    txn.commit().await?;
+    let v = line_view(uow.txn(), updated).await?;
+    uow.commit().await?;
     Ok(v)
 }

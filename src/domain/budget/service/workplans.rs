@@ -5,7 +5,7 @@ use entity::enums::{UserRole, WorkplanStatus};
 use entity::{budget_line, workplan};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
     sea_query::{Expr, ExprTrait},
 };
 use serde_json::json;
@@ -20,7 +20,7 @@ use crate::auth::Viewer;
 use crate::domain::budget::BudgetConfig;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
-use crate::kernel::uow::{Change, record};
+use crate::kernel::uow::{Audited, Uow};
 
 /// The lifecycle (docs/domain.md §7): one step at a time, and the Coordination Committee may
 /// send a submitted plan back to DRAFT for revision.
@@ -50,6 +50,16 @@ pub fn workplan_json(w: &workplan::Model) -> serde_json::Value {
         "id": w.id, "year": w.year, "title": w.title, "currency": w.currency,
         "status": w.status, "version": w.version,
     })
+}
+
+impl Audited for workplan::Model {
+    const ENTITY_TYPE: &'static str = "Workplan";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        workplan_json(self)
+    }
 }
 
 /// `createWorkplan`'s input.
@@ -99,7 +109,7 @@ pub async fn create_workplan(
     }
     r.finish()?;
     let t = now();
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "createWorkplan").await?;
     let inserted = workplan::ActiveModel {
         id: Set(Uuid::now_v7()),
         year: Set(new.year),
@@ -110,13 +120,13 @@ pub async fn create_workplan(
         created_at: Set(t),
         updated_at: Set(t),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await
     .map_err(ServiceError::from);
     let created = match inserted {
         Ok(w) => w,
         Err(e) if e.is_unique_violation() => {
-            txn.rollback().await?;
+            uow.rollback().await?;
             return Err(refused(
                 Code::AlreadyExists,
                 &["input", "year"],
@@ -125,19 +135,8 @@ pub async fn create_workplan(
         }
         Err(e) => return Err(e),
     };
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "createWorkplan",
-            entity_type: "Workplan",
-            entity_id: created.id.to_string(),
-            before: None,
-            after: Some(workplan_json(&created)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.created(&created).await?;
+    uow.commit().await?;
     Ok(WorkplanView {
         workplan: created,
         activities: vec![],
@@ -210,7 +209,7 @@ pub async fn transition(
         );
     }
     r.finish()?;
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "transitionWorkplan").await?;
     let moved = workplan::Entity::update_many()
         .col_expr(workplan::Column::Status, Expr::value(t.to))
         .col_expr(
@@ -220,10 +219,10 @@ pub async fn transition(
         .col_expr(workplan::Column::UpdatedAt, Expr::value(now()))
         .filter(workplan::Column::Id.eq(w.id))
         .filter(workplan::Column::Version.eq(t.expected_version))
-        .exec(&txn)
+        .exec(uow.txn())
         .await?;
     if moved.rows_affected != 1 {
-        txn.rollback().await?;
+        uow.rollback().await?;
         let current = workplan::Entity::find_by_id(w.id)
             .one(db)
             .await?
@@ -231,25 +230,20 @@ pub async fn transition(
         return Err(stale(current));
     }
     let updated = workplan::Entity::find_by_id(w.id)
-        .one(&txn)
+        .one(uow.txn())
         .await?
         .ok_or_else(|| ServiceError::Internal("workplan vanished".into()))?;
     let mut after = workplan_json(&updated);
     after["note"] = json!(note);
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "transitionWorkplan",
-            entity_type: "Workplan",
-            entity_id: w.id.to_string(),
-            before: Some(workplan_json(&w)),
-            after: Some(after),
-        },
+    uow.record(
+        workplan::Model::ENTITY_TYPE,
+        w.audit_id(),
+        Some(workplan_json(&w)),
+        Some(after),
     )
     .await?;
-    let v = view(&txn, updated).await?;
-    txn.commit().await?;
+    let v = view(uow.txn(), updated).await?;
+    uow.commit().await?;
     Ok(v)
 }
 

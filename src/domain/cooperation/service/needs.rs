@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use entity::enums::{AssistanceType, NeedStatus, ThematicArea, join_values};
 use entity::{assistance_need, transparency_report};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -13,7 +13,7 @@ use crate::domain::cooperation::rates;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
-use crate::kernel::uow::{Change, record};
+use crate::kernel::uow::{Audited, Uow};
 
 use super::{check_period, check_text, checked_amount, get_need, not_found};
 
@@ -39,6 +39,16 @@ pub fn need_json(n: &assistance_need::Model) -> serde_json::Value {
         "currency": n.currency, "coveredCents": n.covered_cents, "periodStart": n.period_start,
         "periodEnd": n.period_end, "status": n.status, "sourceReportId": n.source_report_id,
     })
+}
+
+impl Audited for assistance_need::Model {
+    const ENTITY_TYPE: &'static str = "AssistanceNeed";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        need_json(self)
+    }
 }
 
 /// `createAssistanceNeed`: the State's delegation or ISU staff.
@@ -105,7 +115,7 @@ pub async fn create_need(
     let mut types = new.types;
     types.dedup();
     let t = now();
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "createAssistanceNeed").await?;
     let need = assistance_need::ActiveModel {
         id: Set(Uuid::now_v7()),
         state_code: Set(code),
@@ -123,21 +133,10 @@ pub async fn create_need(
         created_at: Set(t),
         updated_at: Set(t),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "createAssistanceNeed",
-            entity_type: "AssistanceNeed",
-            entity_id: need.id.to_string(),
-            before: None,
-            after: Some(need_json(&need)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.created(&need).await?;
+    uow.commit().await?;
     Ok(need)
 }
 
@@ -159,23 +158,12 @@ pub async fn withdraw_need(
             "Only an open need can be withdrawn.",
         ));
     }
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "withdrawAssistanceNeed").await?;
     let mut am: assistance_need::ActiveModel = need.clone().into();
     am.status = Set(NeedStatus::Withdrawn);
     am.updated_at = Set(now());
-    let updated = am.update(&txn).await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "withdrawAssistanceNeed",
-            entity_type: "AssistanceNeed",
-            entity_id: id.to_string(),
-            before: Some(need_json(&need)),
-            after: Some(need_json(&updated)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = am.update(uow.txn()).await?;
+    uow.changed(&need, &updated).await?;
+    uow.commit().await?;
     Ok(updated)
 }

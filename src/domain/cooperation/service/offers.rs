@@ -5,10 +5,7 @@ use entity::enums::{
     AssistanceType, OfferStatus, RegionalGroup, ThematicArea, UserRole, join_values,
 };
 use entity::{assistance_offer, state};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -18,7 +15,7 @@ use crate::domain::cooperation::rates;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
-use crate::kernel::uow::{Change, record};
+use crate::kernel::uow::{Audited, Uow};
 
 use super::{MAX_TITLE, check_period, check_text, checked_amount, get_offer, not_found};
 
@@ -47,6 +44,16 @@ pub fn offer_json(o: &assistance_offer::Model) -> serde_json::Value {
         "targetRegions": o.target_regions, "targetStateCodes": o.target_state_codes,
         "periodStart": o.period_start, "periodEnd": o.period_end, "status": o.status,
     })
+}
+
+impl Audited for assistance_offer::Model {
+    const ENTITY_TYPE: &'static str = "AssistanceOffer";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        offer_json(self)
+    }
 }
 
 /// `createAssistanceOffer`: a State's delegation for its State; ISU staff for any State or
@@ -162,7 +169,7 @@ pub async fn create_offer(
     types.dedup();
     regions.dedup();
     let t = now();
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "createAssistanceOffer").await?;
     let offer = assistance_offer::ActiveModel {
         id: Set(Uuid::now_v7()),
         provider_state_code: Set(provider_state),
@@ -182,21 +189,10 @@ pub async fn create_offer(
         created_at: Set(t),
         updated_at: Set(t),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "createAssistanceOffer",
-            entity_type: "AssistanceOffer",
-            entity_id: offer.id.to_string(),
-            before: None,
-            after: Some(offer_json(&offer)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.created(&offer).await?;
+    uow.commit().await?;
     Ok(offer)
 }
 
@@ -228,23 +224,12 @@ pub async fn withdraw_offer(
             "Only an open offer can be withdrawn.",
         ));
     }
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "withdrawAssistanceOffer").await?;
     let mut am: assistance_offer::ActiveModel = offer.clone().into();
     am.status = Set(OfferStatus::Withdrawn);
     am.updated_at = Set(now());
-    let updated = am.update(&txn).await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "withdrawAssistanceOffer",
-            entity_type: "AssistanceOffer",
-            entity_id: id.to_string(),
-            before: Some(offer_json(&offer)),
-            after: Some(offer_json(&updated)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = am.update(uow.txn()).await?;
+    uow.changed(&offer, &updated).await?;
+    uow.commit().await?;
     Ok(updated)
 }

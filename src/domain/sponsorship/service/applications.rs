@@ -8,7 +8,7 @@ use entity::enums::{ApplicationStatus, Gender, UserRole};
 use entity::{meeting, sponsorship_application as application, state};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -23,7 +23,7 @@ use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
 use crate::kernel::pagination::{self, Direction, Page, PageRequest};
-use crate::kernel::uow::{Change, record};
+use crate::kernel::uow::{Audited, Uow};
 use crate::rules::eligibility::{self, Eligibility, Pending};
 use crate::rules::obligations::{ObligationKind, ObligationStatus};
 
@@ -357,6 +357,16 @@ pub fn application_json(a: &application::Model) -> serde_json::Value {
     })
 }
 
+impl Audited for application::Model {
+    const ENTITY_TYPE: &'static str = "SponsorshipApplication";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        application_json(self)
+    }
+}
+
 /// `applyForSponsorship`: a delegation for its own State, ISU staff for any State, up to
 /// the application deadline (or the day before the meeting when it sets none).
 pub async fn apply(
@@ -469,7 +479,7 @@ pub async fn apply(
     r.finish()?;
     let travel = travel.unwrap_or(0);
     let t = now();
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "applyForSponsorship").await?;
     let created = application::ActiveModel {
         id: Set(Uuid::now_v7()),
         meeting_id: Set(meeting.id),
@@ -490,21 +500,10 @@ pub async fn apply(
         decided_by: Set(None),
         updated_at: Set(t),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "applyForSponsorship",
-            entity_type: "SponsorshipApplication",
-            entity_id: created.id.to_string(),
-            before: None,
-            after: Some(application_json(&created)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.created(&created).await?;
+    uow.commit().await?;
     wrap_all(db, cfg, &Arc::new(meeting), vec![created], today)
         .await?
         .pop()

@@ -7,20 +7,20 @@ use entity::enums::{ApplicationStatus, UserRole};
 use entity::{meeting, sponsorship_application as application};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
 use super::{
-    Application, ISU, MAX_NOTE, application_json, can_decide, can_withdraw, checked_cents,
-    get_application, get_meeting, refused, too_long,
+    Application, ISU, MAX_NOTE, can_decide, can_withdraw, checked_cents, get_application,
+    get_meeting, refused, too_long,
 };
 use crate::auth::Viewer;
 use crate::domain::sponsorship::SponsorshipConfig;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::{Money, from_cents};
-use crate::kernel::uow::{Change, bounded_add, record};
+use crate::kernel::uow::{Uow, bounded_add};
 
 /// `decideSponsorshipApplication`'s input; `application_id` is None when it was not an
 /// application's ID.
@@ -159,7 +159,7 @@ pub async fn decide(
     r.finish()?;
 
     let t = now();
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "decideSponsorshipApplication").await?;
     // Only the status it was read in may change: a concurrent decision wins, this one
     // conflicts.
     let mut update = application::Entity::update_many()
@@ -174,10 +174,10 @@ pub async fn decide(
     let moved = update
         .filter(application::Column::Id.eq(app.row.id))
         .filter(application::Column::Status.eq(from))
-        .exec(&txn)
+        .exec(uow.txn())
         .await?;
     if moved.rows_affected != 1 {
-        txn.rollback().await?;
+        uow.rollback().await?;
         return Err(refused(
             Code::Conflict,
             &["input", "applicationId"],
@@ -185,9 +185,9 @@ pub async fn decide(
         ));
     }
     if let Some(cents) = approved
-        && !commit_funds(&txn, app.meeting.id, cents).await?
+        && !commit_funds(uow.txn(), app.meeting.id, cents).await?
     {
-        txn.rollback().await?;
+        uow.rollback().await?;
         let remaining = get_meeting(db, app.meeting.id)
             .await?
             .map(|m| m.sponsorship_budget_cents.unwrap_or(0) - m.committed_cents)
@@ -203,22 +203,11 @@ pub async fn decide(
         ));
     }
     let updated = application::Entity::find_by_id(app.row.id)
-        .one(&txn)
+        .one(uow.txn())
         .await?
         .ok_or_else(|| ServiceError::Internal("application vanished".into()))?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "decideSponsorshipApplication",
-            entity_type: "SponsorshipApplication",
-            entity_id: app.row.id.to_string(),
-            before: Some(application_json(&app.row)),
-            after: Some(application_json(&updated)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.changed(&app.row, &updated).await?;
+    uow.commit().await?;
     let meeting = get_meeting(db, app.meeting.id)
         .await?
         .ok_or_else(|| ServiceError::Internal("meeting vanished".into()))?;
@@ -264,7 +253,7 @@ pub async fn withdraw(
         ));
     }
     let t = now();
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "withdrawSponsorshipApplication").await?;
     let moved = application::Entity::update_many()
         .col_expr(
             application::Column::Status,
@@ -274,10 +263,10 @@ pub async fn withdraw(
         .col_expr(application::Column::UpdatedAt, Expr::value(t))
         .filter(application::Column::Id.eq(app.row.id))
         .filter(application::Column::Status.eq(from))
-        .exec(&txn)
+        .exec(uow.txn())
         .await?;
     if moved.rows_affected != 1 {
-        txn.rollback().await?;
+        uow.rollback().await?;
         return Err(refused(
             Code::Conflict,
             &["input", "id"],
@@ -286,30 +275,19 @@ pub async fn withdraw(
     }
     if from == ApplicationStatus::Approved
         && let Some(cents) = app.row.approved_cents
-        && !commit_funds(&txn, app.meeting.id, -cents).await?
+        && !commit_funds(uow.txn(), app.meeting.id, -cents).await?
     {
-        txn.rollback().await?;
+        uow.rollback().await?;
         return Err(ServiceError::Internal(
             "committed sponsorship funds below zero".into(),
         ));
     }
     let updated = application::Entity::find_by_id(app.row.id)
-        .one(&txn)
+        .one(uow.txn())
         .await?
         .ok_or_else(|| ServiceError::Internal("application vanished".into()))?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "withdrawSponsorshipApplication",
-            entity_type: "SponsorshipApplication",
-            entity_id: app.row.id.to_string(),
-            before: Some(application_json(&app.row)),
-            after: Some(application_json(&updated)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.changed(&app.row, &updated).await?;
+    uow.commit().await?;
     let meeting = get_meeting(db, app.meeting.id)
         .await?
         .ok_or_else(|| ServiceError::Internal("meeting vanished".into()))?;

@@ -5,7 +5,6 @@ use entity::enums::MeetingKind;
 use entity::meeting;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -16,7 +15,7 @@ use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
 use crate::kernel::pagination::{self, Direction, Page, PageRequest};
-use crate::kernel::uow::{Change, record};
+use crate::kernel::uow::{Audited, Uow};
 
 /// `createMeeting`'s input, in service terms.
 #[derive(Debug, Clone)]
@@ -38,6 +37,16 @@ pub fn meeting_json(m: &meeting::Model) -> serde_json::Value {
         "sponsorshipBudgetCents": m.sponsorship_budget_cents, "dsaCents": m.dsa_cents,
         "currency": m.currency, "committedCents": m.committed_cents,
     })
+}
+
+impl Audited for meeting::Model {
+    const ENTITY_TYPE: &'static str = "Meeting";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn audit_json(&self) -> serde_json::Value {
+        meeting_json(self)
+    }
 }
 
 /// `createMeeting`: ISU staff.
@@ -102,7 +111,7 @@ pub async fn create_meeting(
     }
     r.finish()?;
     let t = now();
-    let txn = db.begin().await?;
+    let uow = Uow::begin(db, Some(actor), "createMeeting").await?;
     let created = meeting::ActiveModel {
         id: Set(Uuid::now_v7()),
         kind: Set(new.kind),
@@ -118,21 +127,10 @@ pub async fn create_meeting(
         created_at: Set(t),
         updated_at: Set(t),
     }
-    .insert(&txn)
+    .insert(uow.txn())
     .await?;
-    record(
-        &txn,
-        Change {
-            actor: Some(actor),
-            action: "createMeeting",
-            entity_type: "Meeting",
-            entity_id: created.id.to_string(),
-            before: None,
-            after: Some(meeting_json(&created)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    uow.created(&created).await?;
+    uow.commit().await?;
     Ok(created)
 }
 
