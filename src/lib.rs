@@ -10,7 +10,8 @@
 //!   the pool ([`kernel::db`]), [`kernel::error::ServiceError`], keyset pages
 //!   ([`kernel::pagination`]), money, the unit of work ([`kernel::uow`]: a mutation's
 //!   transaction, which writes its audit entry and the idempotency claim; `Audited`, how an
-//!   entity shows in the log; `bounded_add` for capped counters), the treaty vocabulary the
+//!   entity shows in the log; `bounded_add` for capped counters), global IDs
+//!   ([`kernel::ids`]: the format and the one typed decoder), the treaty vocabulary the
 //!   rules share with the tables, logs.
 //! - [`rules`]: pure functions over plain data, table-tested: treaty deadlines
 //!   ([`rules::obligations`]), matching, allocation, sponsorship eligibility and suggestion,

@@ -17,7 +17,8 @@ use entity::{
 };
 use uuid::Uuid;
 
-use super::{ids, loaders::loaders};
+use super::ids::IdKey;
+use super::loaders::loaders;
 use crate::api::audit::types::AuditEntry;
 use crate::api::auth::types::User;
 use crate::api::budget::types::{BudgetLine, Workplan, WorkplanActivity};
@@ -70,11 +71,11 @@ pub enum NodeRef {
 impl NodeRef {
     /// The ref inside a global ID, when it is one.
     pub fn from_id(id: &str) -> Option<Self> {
-        let (kind, key) = ids::decode_key(id)?;
+        let (kind, key) = crate::kernel::ids::decode_parts(id)?;
         if kind == Obligation::KIND {
-            return ObligationKey::parse(&key).map(Self::Obligation);
+            return ObligationKey::from_key(&key).map(Self::Obligation);
         }
-        Some(Self::Row(kind, Uuid::parse_str(&key).ok()?))
+        Some(Self::Row(kind, Uuid::from_key(&key)?))
     }
 
     /// The entity an audit entry names: a row by UUID, or a State by code.

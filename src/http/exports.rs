@@ -172,9 +172,10 @@ pub(super) async fn sponsorship_csv(
             "Ask for /exports/sponsorship/{meetingId}.csv with the meeting's ID.",
         )
     };
-    let Some(id) = file.strip_suffix(".csv").and_then(|id| {
-        crate::api::ids::decode_as(id, crate::api::sponsorship::types::Meeting::KIND)
-    }) else {
+    let Some(id) = file
+        .strip_suffix(".csv")
+        .and_then(crate::api::ids::key::<crate::api::sponsorship::types::Meeting>)
+    else {
         return not_found();
     };
     let ctx = &state.ctx;

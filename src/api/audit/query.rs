@@ -26,7 +26,7 @@ impl AuditQuery {
         let page = page_request(first, after)?;
         let f = filter.unwrap_or_default();
         let actor_id = match f.actor_id {
-            Some(id) => Some(ids::decode_as(&id, User::KIND).ok_or_else(|| {
+            Some(id) => Some(ids::key::<User>(&id).ok_or_else(|| {
                 ApiError::BadUserInput("`actorId` is not the ID of a user.".into())
             })?),
             None => None,

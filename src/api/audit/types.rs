@@ -11,6 +11,11 @@ use crate::api::node::{Node, NodeRef};
 /// One change: who, what, when, and the entity before and after.
 pub struct AuditEntry(pub audit_entry::Model);
 
+impl ids::Kind for AuditEntry {
+    const NAME: &'static str = Self::KIND;
+    type Key = uuid::Uuid;
+}
+
 impl AuditEntry {
     pub const KIND: &'static str = "AuditEntry";
 }

@@ -97,7 +97,7 @@ impl AuthMutation {
         #[graphql(desc = "The account to deactivate.")] input: DeactivateUserInput,
     ) -> async_graphql::Result<UserPayload> {
         let viewer = viewer(ctx);
-        let result = match ids::decode_as(&input.id, super::types::User::KIND) {
+        let result = match ids::key::<super::types::User>(&input.id) {
             Some(id) => service::deactivate_user(&app(ctx)?.db, viewer, id).await,
             None => viewer
                 .require_role(&[entity::enums::UserRole::IsuAdmin])

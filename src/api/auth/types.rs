@@ -14,6 +14,11 @@ use crate::auth::sessions::Session;
 /// An account of ISU staff, a delegation or a coordinator.
 pub struct User(pub user::Model);
 
+impl ids::Kind for User {
+    const NAME: &'static str = Self::KIND;
+    type Key = uuid::Uuid;
+}
+
 impl User {
     pub const KIND: &'static str = "User";
 }

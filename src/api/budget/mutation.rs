@@ -44,7 +44,7 @@ impl BudgetMutation {
         #[graphql(desc = "The workplan and the new activity.")] input: AddWorkplanActivityInput,
     ) -> async_graphql::Result<WorkplanActivityPayload> {
         let new = NewActivity {
-            workplan_id: ids::decode_as(&input.workplan_id, Workplan::KIND),
+            workplan_id: ids::key::<Workplan>(&input.workplan_id),
             title: input.title,
             output: input.output,
             indicator: input.indicator,
@@ -65,13 +65,13 @@ impl BudgetMutation {
         #[graphql(desc = "The workplan and the new line.")] input: AddBudgetLineInput,
     ) -> async_graphql::Result<BudgetLinePayload> {
         let new = NewLine {
-            workplan_id: ids::decode_as(&input.workplan_id, Workplan::KIND),
+            workplan_id: ids::key::<Workplan>(&input.workplan_id),
             category: input.category.into(),
             description: input.description,
             amount: input.amount.into(),
             activity_id: input
                 .activity_id
-                .map(|id| ids::decode_as(&id, WorkplanActivity::KIND).ok_or(id.0)),
+                .map(|id| ids::key::<WorkplanActivity>(&id).ok_or(id.0)),
         };
         respond(service::add_line(&app(ctx)?.db, viewer(ctx), new).await)
     }
@@ -86,7 +86,7 @@ impl BudgetMutation {
     ) -> async_graphql::Result<WorkplanPayload> {
         let app = app(ctx)?;
         let t = Transition {
-            id: ids::decode_as(&input.id, Workplan::KIND),
+            id: ids::key::<Workplan>(&input.id),
             to: input.to.into(),
             expected_version: input.expected_version,
             note: input.note,
@@ -103,7 +103,7 @@ impl BudgetMutation {
     ) -> async_graphql::Result<BudgetLinePayload> {
         let app = app(ctx)?;
         let new = NewExpenditure {
-            line_id: ids::decode_as(&input.budget_line_id, BudgetLine::KIND),
+            line_id: ids::key::<BudgetLine>(&input.budget_line_id),
             amount: input.amount.into(),
             spent_on: input.spent_on.0,
             description: input.description,

@@ -58,6 +58,11 @@ fn money(cents: i64, currency: &str) -> Money {
 /// An activity of the workplan, with its expected result.
 pub struct WorkplanActivity(pub Arc<workplan_activity::Model>);
 
+impl ids::Kind for WorkplanActivity {
+    const NAME: &'static str = Self::KIND;
+    type Key = uuid::Uuid;
+}
+
 impl WorkplanActivity {
     pub const KIND: &'static str = "WorkplanActivity";
 }
@@ -93,6 +98,11 @@ impl WorkplanActivity {
 
 /// A line of the budget, with what has been spent against it.
 pub struct BudgetLine(pub LineView);
+
+impl ids::Kind for BudgetLine {
+    const NAME: &'static str = Self::KIND;
+    type Key = uuid::Uuid;
+}
 
 impl BudgetLine {
     pub const KIND: &'static str = "BudgetLine";
@@ -148,6 +158,11 @@ pub struct CategoryTotal {
 
 /// The ISU's results-based workplan and budget for one year. For logged-in users.
 pub struct Workplan(pub WorkplanView);
+
+impl ids::Kind for Workplan {
+    const NAME: &'static str = Self::KIND;
+    type Key = uuid::Uuid;
+}
 
 impl Workplan {
     pub const KIND: &'static str = "Workplan";

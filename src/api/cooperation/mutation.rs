@@ -15,8 +15,9 @@ use crate::api::{app, ids, viewer};
 use crate::domain::cooperation::service::{self, NewNeed, NewOffer};
 use crate::kernel::error::{Code, ServiceError};
 
-fn id_of(id: &ID, kind: &str, what: &str) -> Result<Uuid, ServiceError> {
-    ids::decode_as(id, kind).ok_or_else(|| {
+/// The UUID inside `id` when it is a global ID of kind `K`, else NOT_FOUND for `what`.
+fn id_of<K: ids::Kind<Key = Uuid>>(id: &ID, what: &str) -> Result<Uuid, ServiceError> {
+    ids::key::<K>(id).ok_or_else(|| {
         ServiceError::refused(Code::NotFound, &["input", "id"], format!("No such {what}."))
     })
 }
@@ -44,7 +45,7 @@ impl CooperationMutation {
             period_end: input.period_end.map(|d| d.0),
             source_report: input
                 .source_report_id
-                .map(|id| ids::decode_as(&id, TransparencyReport::KIND).ok_or(id.0)),
+                .map(|id| ids::key::<TransparencyReport>(&id).ok_or(id.0)),
         };
         respond(
             service::create_need(
@@ -65,7 +66,7 @@ impl CooperationMutation {
         #[graphql(desc = "The need to withdraw.")] input: WithdrawInput,
     ) -> async_graphql::Result<AssistanceNeedPayload> {
         let db = &app(ctx)?.db;
-        let result = match id_of(&input.id, AssistanceNeed::KIND, "need") {
+        let result = match id_of::<AssistanceNeed>(&input.id, "need") {
             Ok(id) => service::withdraw_need(db, viewer(ctx), id).await,
             Err(e) => Err(e),
         };
@@ -116,7 +117,7 @@ impl CooperationMutation {
         #[graphql(desc = "The offer to withdraw.")] input: WithdrawInput,
     ) -> async_graphql::Result<AssistanceOfferPayload> {
         let db = &app(ctx)?.db;
-        let result = match id_of(&input.id, AssistanceOffer::KIND, "offer") {
+        let result = match id_of::<AssistanceOffer>(&input.id, "offer") {
             Ok(id) => service::withdraw_offer(db, viewer(ctx), id).await,
             Err(e) => Err(e),
         };
@@ -136,8 +137,8 @@ impl CooperationMutation {
                 &app.cooperation,
                 viewer(ctx),
                 crate::domain::cooperation::proposals::NewProposal {
-                    need_id: ids::decode_as(&input.need_id, AssistanceNeed::KIND),
-                    offer_id: ids::decode_as(&input.offer_id, AssistanceOffer::KIND),
+                    need_id: ids::key::<AssistanceNeed>(&input.need_id),
+                    offer_id: ids::key::<AssistanceOffer>(&input.offer_id),
                     amount: input.amount.map(Into::into),
                     note: input.note,
                 },
@@ -155,7 +156,7 @@ impl CooperationMutation {
         #[graphql(desc = "The proposal and its next status.")] input: UpdateMatchStatusInput,
     ) -> async_graphql::Result<MatchProposalPayload> {
         let db = &app(ctx)?.db;
-        let result = match id_of(&input.id, MatchProposal::KIND, "proposal") {
+        let result = match id_of::<MatchProposal>(&input.id, "proposal") {
             Ok(id) => {
                 crate::domain::cooperation::proposals::move_to(
                     db,

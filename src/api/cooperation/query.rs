@@ -24,7 +24,7 @@ impl CooperationQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The need's global ID.")] id: ID,
     ) -> async_graphql::Result<Option<AssistanceNeed>> {
-        let Some(uuid) = ids::decode_as(&id, AssistanceNeed::KIND) else {
+        let Some(uuid) = ids::key::<AssistanceNeed>(&id) else {
             return Ok(None);
         };
         Ok(service::get_need(&app(ctx)?.db, viewer(ctx), uuid)
@@ -63,7 +63,7 @@ impl CooperationQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The offer's global ID.")] id: ID,
     ) -> async_graphql::Result<Option<AssistanceOffer>> {
-        let Some(uuid) = ids::decode_as(&id, AssistanceOffer::KIND) else {
+        let Some(uuid) = ids::key::<AssistanceOffer>(&id) else {
             return Ok(None);
         };
         Ok(service::get_offer(&app(ctx)?.db, viewer(ctx), uuid)

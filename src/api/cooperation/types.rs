@@ -55,6 +55,11 @@ pub fn money_of(cents: Option<i64>, currency: Option<&str>) -> Option<Money> {
 /// A need for assistance declared by a State.
 pub struct AssistanceNeed(pub assistance_need::Model);
 
+impl ids::Kind for AssistanceNeed {
+    const NAME: &'static str = Self::KIND;
+    type Key = uuid::Uuid;
+}
+
 impl AssistanceNeed {
     pub const KIND: &'static str = "AssistanceNeed";
 
@@ -244,6 +249,11 @@ pub struct Provider {
 
 /// An offer of assistance by a State or an organisation.
 pub struct AssistanceOffer(pub assistance_offer::Model);
+
+impl ids::Kind for AssistanceOffer {
+    const NAME: &'static str = Self::KIND;
+    type Key = uuid::Uuid;
+}
 
 impl AssistanceOffer {
     pub const KIND: &'static str = "AssistanceOffer";
@@ -509,6 +519,11 @@ impl CooperationAllocation {
 
 /// A proposal to meet a need with an offer.
 pub struct MatchProposal(pub match_proposal::Model);
+
+impl ids::Kind for MatchProposal {
+    const NAME: &'static str = Self::KIND;
+    type Key = uuid::Uuid;
+}
 
 impl MatchProposal {
     pub const KIND: &'static str = "MatchProposal";

@@ -14,7 +14,7 @@ use crate::kernel::error::{Code, ServiceError};
 
 /// The report's UUID, or NOT_FOUND for an ID that is not a report's.
 fn report_id(id: &ID) -> Result<Uuid, ServiceError> {
-    ids::decode_as(id, TransparencyReport::KIND)
+    ids::key::<TransparencyReport>(id)
         .ok_or_else(|| ServiceError::refused(Code::NotFound, &["input", "id"], "No such report."))
 }
 

@@ -19,7 +19,7 @@ impl ReportsQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The report's global ID.")] id: ID,
     ) -> async_graphql::Result<Option<TransparencyReport>> {
-        let Some(uuid) = ids::decode_as(&id, TransparencyReport::KIND) else {
+        let Some(uuid) = ids::key::<TransparencyReport>(&id) else {
             return Ok(None);
         };
         Ok(service::get(&app(ctx)?.db, viewer(ctx), uuid)

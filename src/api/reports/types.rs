@@ -38,6 +38,11 @@ pub enum ReportStatus {
 /// An Article 7 transparency report.
 pub struct TransparencyReport(pub transparency_report::Model);
 
+impl ids::Kind for TransparencyReport {
+    const NAME: &'static str = Self::KIND;
+    type Key = uuid::Uuid;
+}
+
 impl TransparencyReport {
     pub const KIND: &'static str = "TransparencyReport";
 }

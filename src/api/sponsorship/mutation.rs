@@ -47,7 +47,7 @@ impl SponsorshipMutation {
     ) -> async_graphql::Result<SponsorshipApplicationPayload> {
         let app = app(ctx)?;
         let new = NewApplication {
-            meeting_id: ids::decode_as(&input.meeting_id, Meeting::KIND),
+            meeting_id: ids::key::<Meeting>(&input.meeting_id),
             state_code: input.state_code,
             delegate: NewDelegate {
                 full_name: input.delegate.full_name,
@@ -80,7 +80,7 @@ impl SponsorshipMutation {
     ) -> async_graphql::Result<SponsorshipApplicationPayload> {
         let app = app(ctx)?;
         let decision = Decision {
-            application_id: ids::decode_as(&input.application_id, SponsorshipApplication::KIND),
+            application_id: ids::key::<SponsorshipApplication>(&input.application_id),
             decision: input.decision.into(),
             approved: input.approved_amount.map(Into::into),
             note: input.note,
@@ -109,7 +109,7 @@ impl SponsorshipMutation {
                 &app.db,
                 &app.sponsorship,
                 viewer(ctx),
-                ids::decode_as(&input.id, SponsorshipApplication::KIND),
+                ids::key::<SponsorshipApplication>(&input.id),
                 app.clock.today(),
             )
             .await,

@@ -19,7 +19,7 @@ impl SponsorshipQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The meeting's global ID.")] id: ID,
     ) -> async_graphql::Result<Option<Meeting>> {
-        let Some(uuid) = ids::decode_as(&id, Meeting::KIND) else {
+        let Some(uuid) = ids::key::<Meeting>(&id) else {
             return Ok(None);
         };
         Ok(service::get_meeting(&app(ctx)?.db, uuid)

@@ -73,6 +73,11 @@ fn money(cents: i64, currency: &str) -> Money {
 /// and its applications follow the privacy rules of the programme.
 pub struct Meeting(pub meeting::Model);
 
+impl ids::Kind for Meeting {
+    const NAME: &'static str = Self::KIND;
+    type Key = uuid::Uuid;
+}
+
 impl Meeting {
     pub const KIND: &'static str = "Meeting";
 }
@@ -213,6 +218,11 @@ pub struct Delegate {
 
 /// An application for sponsorship of one delegate to one meeting.
 pub struct SponsorshipApplication(pub Application);
+
+impl ids::Kind for SponsorshipApplication {
+    const NAME: &'static str = Self::KIND;
+    type Key = uuid::Uuid;
+}
 
 impl SponsorshipApplication {
     pub const KIND: &'static str = "SponsorshipApplication";

@@ -20,6 +20,11 @@ use crate::rules::obligations;
 /// A State in the registry: State party, signatory, withdrawn or not party.
 pub struct StateParty(pub state::Model);
 
+impl ids::Kind for StateParty {
+    const NAME: &'static str = Self::KIND;
+    type Key = uuid::Uuid;
+}
+
 impl StateParty {
     pub const KIND: &'static str = "StateParty";
 }
@@ -275,22 +280,9 @@ pub struct ObligationKey {
     pub reporting_year: Option<i32>,
 }
 
-impl ObligationKey {
-    /// `LAO:ANNUAL_TRANSPARENCY_REPORT:2024`; the year is empty for other kinds.
-    pub fn to_key(&self) -> String {
-        let kind = KIND_KEYS
-            .iter()
-            .find(|(k, _)| *k == self.kind)
-            .map_or("", |(_, name)| name);
-        let year = self
-            .reporting_year
-            .map(|y| y.to_string())
-            .unwrap_or_default();
-        format!("{}:{kind}:{year}", self.state_code)
-    }
-
+impl ids::IdKey for ObligationKey {
     /// The key of an obligation ID, when it is one.
-    pub fn parse(key: &str) -> Option<Self> {
+    fn from_key(key: &str) -> Option<Self> {
         let mut parts = key.split(':');
         let (code, kind, year) = (parts.next()?, parts.next()?, parts.next()?);
         if parts.next().is_some()
@@ -310,11 +302,31 @@ impl ObligationKey {
             reporting_year,
         })
     }
+}
+
+impl ObligationKey {
+    /// `LAO:ANNUAL_TRANSPARENCY_REPORT:2024`; the year is empty for other kinds.
+    pub fn to_key(&self) -> String {
+        let kind = KIND_KEYS
+            .iter()
+            .find(|(k, _)| *k == self.kind)
+            .map_or("", |(_, name)| name);
+        let year = self
+            .reporting_year
+            .map(|y| y.to_string())
+            .unwrap_or_default();
+        format!("{}:{kind}:{year}", self.state_code)
+    }
 
     /// Whether `o` is the obligation this key names.
     pub fn names(&self, o: &obligations::Obligation) -> bool {
         o.kind == self.kind && o.reporting_year == self.reporting_year
     }
+}
+
+impl ids::Kind for Obligation {
+    const NAME: &'static str = Self::KIND;
+    type Key = ObligationKey;
 }
 
 impl Obligation {
@@ -382,6 +394,11 @@ impl Obligation {
 
 /// An extension of an Article 3 or Article 4 deadline.
 pub struct DeadlineExtension(pub deadline_extension::Model);
+
+impl ids::Kind for DeadlineExtension {
+    const NAME: &'static str = Self::KIND;
+    type Key = uuid::Uuid;
+}
 
 impl DeadlineExtension {
     pub const KIND: &'static str = "DeadlineExtension";
