@@ -10,4 +10,5 @@ pub mod money;
 pub mod pagination;
 pub mod telemetry;
 pub mod uow;
+pub mod validate;
 pub mod vocabulary;

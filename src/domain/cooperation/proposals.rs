@@ -17,8 +17,9 @@ use super::service::{MatchContext, get_need, get_offer, need_visible, offer_visi
 use crate::auth::Viewer;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
-use crate::kernel::money::{self, Money};
+use crate::kernel::money::Money;
 use crate::kernel::uow::{Audited, Uow, bounded_add};
+use crate::kernel::validate::{self, Lines, TEXT};
 use crate::rules::matching;
 
 /// Statuses in which a proposal is still open.
@@ -200,28 +201,20 @@ pub async fn propose(
         ));
     }
     let mut r = Refusals::default();
-    if note.as_ref().is_some_and(|n| n.chars().count() > 10_000) {
-        r.push(
-            Code::InvalidInput,
-            &["input", "note"],
-            "At most 10 000 characters.",
-        );
-    }
+    validate::optional(
+        &mut r,
+        &["input", "note"],
+        note.as_deref(),
+        TEXT,
+        Lines::Many,
+    );
     let (amount_cents, offer_cents) = match &amount {
         None => (None, None),
         Some(m) => {
-            let mut given = None;
-            if let Err(msg) = money::check(m, false) {
-                r.push(Code::InvalidInput, &["input", "amount"], msg);
-            } else {
-                given = Some((
-                    (m.amount * rust_decimal::Decimal::from(100)).trunc(),
-                    m.currency.clone(),
-                ));
-            }
+            let given = validate::amount(&mut r, &["input", "amount"], m, false)
+                .map(|cents| (cents, m.currency.clone()));
             match (given, need.currency.as_deref(), offer.currency.as_deref()) {
                 (Some((cents, cur)), Some(need_cur), offer_cur) => {
-                    let cents = i64::try_from(cents.mantissa()).unwrap_or(i64::MAX);
                     let in_need = ctx.rates.convert(cents, &cur, need_cur, today);
                     let in_offer = offer_cur.map(|oc| ctx.rates.convert(cents, &cur, oc, today));
                     match (in_need, in_offer) {
@@ -387,13 +380,15 @@ pub async fn move_to(
             format!("A {:?} proposal cannot become {:?}.", p.status, to),
         ));
     }
-    if note.as_ref().is_some_and(|n| n.chars().count() > 10_000) {
-        return Err(ServiceError::refused(
-            Code::InvalidInput,
-            &["input", "note"],
-            "At most 10 000 characters.",
-        ));
-    }
+    let mut r = Refusals::default();
+    validate::optional(
+        &mut r,
+        &["input", "note"],
+        note.as_deref(),
+        TEXT,
+        Lines::Many,
+    );
+    r.finish()?;
     let uow = Uow::begin(db, Some(actor), "updateMatchStatus").await?;
     // Only the status it was read in may change: a concurrent move wins, this one conflicts.
     let moved = match_proposal::Entity::update_many()

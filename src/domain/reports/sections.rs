@@ -7,14 +7,11 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::kernel::error::{Code, Refusals};
-use crate::kernel::money::{self, Money};
+use crate::kernel::money::Money;
+use crate::kernel::validate::{self, ENTRY_TEXT, LONG_TEXT, Lines};
 
 /// The current storage format.
 pub const FORMAT: u32 = 1;
-/// Longest free text in a section.
-pub const MAX_TEXT: usize = 100_000;
-/// Longest short text (a location, a munition type, a recipient).
-pub const MAX_SHORT_TEXT: usize = 500;
 /// Most entries in one list section.
 pub const MAX_ENTRIES: usize = 1_000;
 
@@ -165,9 +162,22 @@ fn path(parts: &[&str]) -> Vec<String> {
     parts.iter().map(|s| (*s).to_owned()).collect()
 }
 
+fn refs(p: &[String]) -> Vec<&str> {
+    p.iter().map(String::as_str).collect()
+}
+
 fn push(r: &mut Refusals, p: Vec<String>, message: impl Into<String>) {
-    let refs: Vec<&str> = p.iter().map(String::as_str).collect();
-    r.push(Code::InvalidInput, &refs, message);
+    r.push(Code::InvalidInput, &refs(&p), message);
+}
+
+/// An entry's short text: a location, a type of munition, a recipient.
+fn short(r: &mut Refusals, p: Vec<String>, text: &str) {
+    validate::required(r, &refs(&p), text, ENTRY_TEXT, Lines::One);
+}
+
+/// A section's free text, or an entry's description.
+fn long(r: &mut Refusals, p: Vec<String>, text: Option<&str>) {
+    validate::optional(r, &refs(&p), text, LONG_TEXT, Lines::Many);
 }
 
 fn area_ok(a: &Decimal) -> Result<(), &'static str> {
@@ -199,13 +209,7 @@ pub fn validate(s: &Sections, refusals: &mut Refusals) {
         ("victimAssistance", &s.victim_assistance),
         ("nationalContact", &s.national_contact),
     ] {
-        if text.as_ref().is_some_and(|t| t.chars().count() > MAX_TEXT) {
-            push(
-                refusals,
-                at(&[name]),
-                format!("At most {MAX_TEXT} characters."),
-            );
-        }
+        long(refusals, at(&[name]), text.as_deref());
     }
     for (name, len) in [
         ("stockpiles", s.stockpiles.len()),
@@ -221,15 +225,6 @@ pub fn validate(s: &Sections, refusals: &mut Refusals) {
             );
         }
     }
-    let short = |refusals: &mut Refusals, p: Vec<String>, t: &str| {
-        if t.trim().is_empty() || t.chars().count() > MAX_SHORT_TEXT {
-            push(
-                refusals,
-                p,
-                format!("Give 1 to {MAX_SHORT_TEXT} characters."),
-            );
-        }
-    };
     for (i, e) in s.stockpiles.iter().enumerate() {
         let i = i.to_string();
         short(
@@ -285,10 +280,8 @@ pub fn validate(s: &Sections, refusals: &mut Refusals) {
             );
         }
     }
-    if let Some(m) = &s.national_resources
-        && let Err(msg) = money::check(m, true)
-    {
-        push(refusals, at(&["nationalResources"]), msg);
+    if let Some(m) = &s.national_resources {
+        validate::money(refusals, &refs(&at(&["nationalResources"])), m, true);
     }
     for (i, c) in s.cooperation_provided.iter().enumerate() {
         let i = i.to_string();
@@ -297,21 +290,15 @@ pub fn validate(s: &Sections, refusals: &mut Refusals) {
             at(&["cooperationProvided", &i, "recipient"]),
             &c.recipient,
         );
-        if let Some(m) = &c.amount
-            && let Err(msg) = money::check(m, true)
-        {
-            push(refusals, at(&["cooperationProvided", &i, "amount"]), msg);
+        if let Some(m) = &c.amount {
+            let p = at(&["cooperationProvided", &i, "amount"]);
+            validate::money(refusals, &refs(&p), m, true);
         }
-        if c.description
-            .as_ref()
-            .is_some_and(|d| d.chars().count() > MAX_TEXT)
-        {
-            push(
-                refusals,
-                at(&["cooperationProvided", &i, "description"]),
-                format!("At most {MAX_TEXT} characters."),
-            );
-        }
+        long(
+            refusals,
+            at(&["cooperationProvided", &i, "description"]),
+            c.description.as_deref(),
+        );
     }
 }
 

@@ -18,6 +18,7 @@ use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::pagination::{self, Direction, Page, PageRequest};
 use crate::kernel::uow::{Audited, Uow};
+use crate::kernel::validate::{self, BRIEF_TEXT, Lines, SHORT_TEXT};
 use crate::rules::obligations::{self, ExtensionRefusal, ObligationKind, Rules};
 
 #[derive(Debug, Default)]
@@ -196,13 +197,7 @@ pub const OPENED_FOR_SIGNATURE: NaiveDate = match NaiveDate::from_ymd_opt(2008, 
 pub fn validate_state(s: &state::Model, today: NaiveDate) -> Result<(), ServiceError> {
     let mut r = Refusals::default();
     let field = |f: &'static str| ["input", f];
-    if s.name.trim().is_empty() || s.name.len() > 200 {
-        r.push(
-            Code::InvalidInput,
-            &field("name"),
-            "The name must have 1 to 200 characters.",
-        );
-    }
+    validate::required(&mut r, &field("name"), &s.name, SHORT_TEXT, Lines::One);
     if let Some(sig) = s.signature_date {
         if sig < OPENED_FOR_SIGNATURE {
             r.push(
@@ -441,13 +436,13 @@ pub async fn add_extension(
         .granted_at
         .map(|g| g.trim().to_owned())
         .filter(|g| !g.is_empty());
-    if granted_at.as_ref().is_some_and(|g| g.len() > 100) {
-        r.push(
-            Code::InvalidInput,
-            &["input", "grantedAt"],
-            "At most 100 characters.",
-        );
-    }
+    validate::optional(
+        &mut r,
+        &["input", "grantedAt"],
+        granted_at.as_deref(),
+        BRIEF_TEXT,
+        Lines::One,
+    );
     r.finish()?;
 
     let existing = crate::domain::states::obligations::extensions_of(db, &s.code).await?;

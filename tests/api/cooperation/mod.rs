@@ -203,6 +203,49 @@ async fn bad_needs_and_offers_are_refused_with_their_field_and_write_nothing() {
 }
 
 #[tokio::test]
+async fn a_control_character_in_a_need_title_is_refused_and_nothing_is_written() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let w = world().await;
+    let audit = w.app.audit_entries().await;
+    let needs = || async {
+        entity::assistance_need::Entity::find()
+            .count(&w.app.db)
+            .await
+            .expect("count")
+    };
+    let before = needs().await;
+    for title in [
+        "Clearance\u{0007} support",
+        "Clearance\nsupport",
+        "Clear\tance",
+    ] {
+        let mut vars = need_input("LAO", "10", "USD");
+        vars["input"]["title"] = json!(title);
+        let body = w.app.graphql_as(&w.lao, NEED, vars).await;
+        let p = &body["data"]["createAssistanceNeed"];
+        assert_eq!(p["need"], Value::Null, "{body}");
+        assert_eq!(codes(p), vec!["INVALID_INPUT"], "{body}");
+        assert_eq!(
+            p["userErrors"][0]["field"],
+            json!(["input", "title"]),
+            "{body}"
+        );
+    }
+    assert_eq!(needs().await, before);
+    assert_eq!(w.app.audit_entries().await, audit);
+    // A description may span lines; the same need with a clean title is declared.
+    let mut vars = need_input("LAO", "10", "USD");
+    vars["input"]["description"] = json!("First line.\r\n\tSecond line.");
+    let body = w.app.graphql_as(&w.lao, NEED, vars).await;
+    assert_eq!(
+        body["data"]["createAssistanceNeed"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    assert_eq!(needs().await, before + 1);
+}
+
+#[tokio::test]
 async fn exchange_rates_are_for_administrators_to_set() {
     let w = world().await;
     for (token, input, code, field) in [

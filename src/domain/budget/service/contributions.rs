@@ -15,13 +15,14 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{ISU, check_year, checked_amount, money_text, refused, require_reader};
+use super::{ISU, checked_amount, money_text, refused, require_reader};
 use crate::auth::Viewer;
 use crate::domain::budget::BudgetConfig;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
 use crate::kernel::uow::{Audited, Uow, bounded_add};
+use crate::kernel::validate;
 use crate::rules::sharing;
 
 /// One State's contribution for a year.
@@ -74,7 +75,9 @@ pub async fn financial_status(
     year: i32,
 ) -> Result<FinancialStatus, ServiceError> {
     require_reader(viewer)?;
-    check_year(year, &["year"])?;
+    let mut r = Refusals::default();
+    validate::year(&mut r, &["year"], year);
+    r.finish()?;
     status_of(db, cfg, year).await
 }
 

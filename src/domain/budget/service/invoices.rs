@@ -13,13 +13,14 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::contributions::{in_force, status_of};
-use super::{FinancialStatus, check_year, checked_amount, refused};
+use super::{FinancialStatus, checked_amount, refused};
 use crate::auth::Viewer;
 use crate::domain::budget::BudgetConfig;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
 use crate::kernel::uow::Uow;
+use crate::kernel::validate;
 use crate::rules::sharing::{self, Rate, SharingError};
 
 /// `issueInvoices`' input.
@@ -40,7 +41,9 @@ pub async fn issue_invoices(
     new: NewInvoices,
 ) -> Result<FinancialStatus, ServiceError> {
     let actor = viewer.require_role(&[UserRole::IsuAdmin])?.user_id;
-    check_year(new.year, &["input", "year"])?;
+    let mut r = Refusals::default();
+    validate::year(&mut r, &["input", "year"], new.year);
+    r.finish()?;
     let mut r = Refusals::default();
     let total = checked_amount(&new.total, &cfg.currency, &["input", "total"], &mut r);
     let bound: HashMap<String, state::Model> = in_force(db, new.year)

@@ -14,15 +14,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::views::line_view;
-use super::{
-    ISU, LineView, MAX_SHORT_TEXT, MAX_TEXT, check_optional, check_text, checked_amount,
-    money_text, refused, trimmed,
-};
+use super::{ISU, LineView, checked_amount, money_text, refused, trimmed};
 use crate::auth::Viewer;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
 use crate::kernel::uow::{Audited, Uow, bounded_add};
+use crate::kernel::validate::{self, Lines, SHORT_TEXT, TEXT};
 
 fn activity_json(a: &workplan_activity::Model) -> serde_json::Value {
     json!({
@@ -143,35 +141,37 @@ pub async fn add_activity(
     let actor = viewer.require_role(&ISU)?.user_id;
     let w = draft_workplan(db, new.workplan_id).await?;
     let mut r = Refusals::default();
-    check_text(
+    validate::required(
         &mut r,
-        &new.title,
-        MAX_SHORT_TEXT,
         &["input", "title"],
-        "a title",
+        &new.title,
+        SHORT_TEXT,
+        Lines::One,
     );
-    check_text(
-        &mut r,
-        &new.output,
-        MAX_TEXT,
-        &["input", "output"],
-        "the expected output",
-    );
+    validate::required(&mut r, &["input", "output"], &new.output, TEXT, Lines::Many);
     let indicator = trimmed(new.indicator);
     let target = trimmed(new.target);
     let reference = trimmed(new.action_plan_reference);
-    check_optional(
+    validate::optional(
         &mut r,
-        indicator.as_deref(),
-        MAX_TEXT,
         &["input", "indicator"],
+        indicator.as_deref(),
+        TEXT,
+        Lines::Many,
     );
-    check_optional(&mut r, target.as_deref(), MAX_TEXT, &["input", "target"]);
-    check_optional(
+    validate::optional(
         &mut r,
-        reference.as_deref(),
-        MAX_SHORT_TEXT,
+        &["input", "target"],
+        target.as_deref(),
+        TEXT,
+        Lines::Many,
+    );
+    validate::optional(
+        &mut r,
         &["input", "actionPlanReference"],
+        reference.as_deref(),
+        SHORT_TEXT,
+        Lines::One,
     );
     r.finish()?;
     let uow = Uow::begin(db, Some(actor), "addWorkplanActivity").await?;
@@ -216,12 +216,12 @@ pub async fn add_line(
     let actor = viewer.require_role(&ISU)?.user_id;
     let w = draft_workplan(db, new.workplan_id).await?;
     let mut r = Refusals::default();
-    check_text(
+    validate::required(
         &mut r,
-        &new.description,
-        MAX_SHORT_TEXT,
         &["input", "description"],
-        "a description",
+        &new.description,
+        SHORT_TEXT,
+        Lines::One,
     );
     let amount = checked_amount(&new.amount, &w.currency, &["input", "amount"], &mut r);
     let activity = match new.activity_id {
@@ -325,12 +325,12 @@ pub async fn record_expenditure(
         ));
     }
     let mut r = Refusals::default();
-    check_text(
+    validate::required(
         &mut r,
-        &new.description,
-        MAX_SHORT_TEXT,
         &["input", "description"],
-        "a description",
+        &new.description,
+        SHORT_TEXT,
+        Lines::One,
     );
     let cents = checked_amount(&new.amount, &w.currency, &["input", "amount"], &mut r);
     if chrono::Datelike::year(&new.spent_on) != w.year {

@@ -42,50 +42,12 @@ use entity::enums::UserRole;
 
 use crate::auth::Viewer;
 use crate::kernel::error::{Code, Refusals, ServiceError};
-use crate::kernel::money::{self, Money, from_cents, to_cents};
+use crate::kernel::money::{Money, from_cents};
+use crate::kernel::validate;
 
 const ISU: [UserRole; 2] = [UserRole::IsuAdmin, UserRole::IsuStaff];
-/// Longest title or description.
-pub const MAX_SHORT_TEXT: usize = 200;
-/// Longest output, indicator, target or note.
-pub const MAX_TEXT: usize = 10_000;
-/// Years a workplan or invoice may be for.
-pub const YEARS: std::ops::RangeInclusive<i32> = 2010..=2100;
-
 fn refused(code: Code, field: &[&str], message: impl Into<String>) -> ServiceError {
     ServiceError::refused(code, field, message)
-}
-
-fn check_year(year: i32, field: &[&str]) -> Result<(), ServiceError> {
-    if YEARS.contains(&year) {
-        Ok(())
-    } else {
-        Err(refused(
-            Code::InvalidInput,
-            field,
-            format!("Give a year from {} to {}.", YEARS.start(), YEARS.end()),
-        ))
-    }
-}
-
-fn check_text(r: &mut Refusals, text: &str, max: usize, field: &[&str], what: &str) {
-    if text.trim().is_empty() || text.chars().count() > max {
-        r.push(
-            Code::InvalidInput,
-            field,
-            format!("Give {what} of 1 to {max} characters."),
-        );
-    }
-}
-
-fn check_optional(r: &mut Refusals, text: Option<&str>, max: usize, field: &[&str]) {
-    if text.is_some_and(|t| t.chars().count() > max) {
-        r.push(
-            Code::InvalidInput,
-            field,
-            format!("At most {max} characters."),
-        );
-    }
 }
 
 fn trimmed(text: Option<String>) -> Option<String> {
@@ -94,10 +56,7 @@ fn trimmed(text: Option<String>) -> Option<String> {
 
 /// A positive amount in `currency`, as cents.
 fn checked_amount(m: &Money, currency: &str, field: &[&str], r: &mut Refusals) -> Option<i64> {
-    if let Err(msg) = money::check(m, false) {
-        r.push(Code::InvalidInput, field, msg);
-        return None;
-    }
+    let cents = validate::amount(r, field, m, false)?;
     if m.currency != currency {
         let mut f: Vec<&str> = field.to_vec();
         f.push("currency");
@@ -108,11 +67,7 @@ fn checked_amount(m: &Money, currency: &str, field: &[&str], r: &mut Refusals) -
         );
         return None;
     }
-    let cents = to_cents(m.amount);
-    if cents.is_none() {
-        r.push(Code::InvalidInput, field, "The amount is too large.");
-    }
-    cents
+    Some(cents)
 }
 
 fn money_text(cents: i64, currency: &str) -> String {

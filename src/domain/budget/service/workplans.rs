@@ -12,15 +12,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::views::view;
-use super::{
-    ISU, MAX_SHORT_TEXT, MAX_TEXT, WorkplanView, YEARS, check_optional, check_text, refused,
-    trimmed,
-};
+use super::{ISU, WorkplanView, refused, trimmed};
 use crate::auth::Viewer;
 use crate::domain::budget::BudgetConfig;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::uow::{Audited, Uow};
+use crate::kernel::validate::{self, Lines, SHORT_TEXT, TEXT};
 
 /// The lifecycle (docs/domain.md §7): one step at a time, and the Coordination Committee may
 /// send a submitted plan back to DRAFT for revision.
@@ -79,19 +77,13 @@ pub async fn create_workplan(
 ) -> Result<WorkplanView, ServiceError> {
     let actor = viewer.require_role(&ISU)?.user_id;
     let mut r = Refusals::default();
-    if !YEARS.contains(&new.year) {
-        r.push(
-            Code::InvalidInput,
-            &["input", "year"],
-            format!("Give a year from {} to {}.", YEARS.start(), YEARS.end()),
-        );
-    }
-    check_text(
+    validate::year(&mut r, &["input", "year"], new.year);
+    validate::required(
         &mut r,
-        &new.title,
-        MAX_SHORT_TEXT,
         &["input", "title"],
-        "a title",
+        &new.title,
+        SHORT_TEXT,
+        Lines::One,
     );
     let currency = new
         .currency
@@ -187,7 +179,13 @@ pub async fn transition(
     }
     let note = trimmed(t.note);
     let mut r = Refusals::default();
-    check_optional(&mut r, note.as_deref(), MAX_TEXT, &["input", "note"]);
+    validate::optional(
+        &mut r,
+        &["input", "note"],
+        note.as_deref(),
+        TEXT,
+        Lines::Many,
+    );
     if t.to == WorkplanStatus::Closed && chrono::Datelike::year(&today) <= w.year {
         r.push(
             Code::InvalidInput,

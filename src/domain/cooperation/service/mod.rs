@@ -31,11 +31,8 @@ use entity::{assistance_need, assistance_offer};
 use super::rates::Rates;
 use crate::auth::Viewer;
 use crate::kernel::error::{Code, Refusals, ServiceError};
-use crate::kernel::money::{self, Money};
-
-/// Longest title; longest description.
-pub const MAX_TITLE: usize = 200;
-pub const MAX_DESCRIPTION: usize = 100_000;
+use crate::kernel::money::Money;
+use crate::kernel::validate::{self, LONG_TEXT, Lines, SHORT_TEXT};
 
 /// ISU staff and coordinators see every need; a delegation its own State's.
 pub fn need_visible(viewer: &Viewer, need: &assistance_need::Model) -> bool {
@@ -57,7 +54,7 @@ fn sees_state(viewer: &Viewer, code: Option<&str>) -> bool {
     }
 }
 
-/// A money input checked for cooperation: > 0, at most 2 decimals, ISO 4217, and a rate on
+/// A money input checked for cooperation: as `validate::amount` wants it, > 0, and a rate on
 /// `today`. Returns cents and the currency.
 fn checked_amount(
     m: &Money,
@@ -66,10 +63,7 @@ fn checked_amount(
     field: &[&str],
     r: &mut Refusals,
 ) -> Option<(i64, String)> {
-    if let Err(msg) = money::check(m, false) {
-        r.push(Code::InvalidInput, field, msg);
-        return None;
-    }
+    let cents = validate::amount(r, field, m, false)?;
     if rates.rate_on(&m.currency, today).is_none() {
         r.push(
             Code::InvalidInput,
@@ -81,43 +75,29 @@ fn checked_amount(
         );
         return None;
     }
-    let cents = (m.amount * rust_decimal::Decimal::from(100)).trunc();
-    match i64::try_from(cents.mantissa()) {
-        Ok(c) if cents.scale() == 0 => Some((c, m.currency.clone())),
-        _ => {
-            r.push(Code::InvalidInput, field, "The amount is too large.");
-            None
-        }
-    }
+    Some((cents, m.currency.clone()))
 }
 
+/// A need's or an offer's title and description.
 fn check_text(r: &mut Refusals, title: &str, description: Option<&str>) {
-    if title.trim().is_empty() || title.chars().count() > MAX_TITLE {
-        r.push(
-            Code::InvalidInput,
-            &["input", "title"],
-            format!("Give a title of 1 to {MAX_TITLE} characters."),
-        );
-    }
-    if description.is_some_and(|d| d.chars().count() > MAX_DESCRIPTION) {
-        r.push(
-            Code::InvalidInput,
-            &["input", "description"],
-            format!("At most {MAX_DESCRIPTION} characters."),
-        );
-    }
+    validate::required(r, &["input", "title"], title, SHORT_TEXT, Lines::One);
+    validate::optional(
+        r,
+        &["input", "description"],
+        description,
+        LONG_TEXT,
+        Lines::Many,
+    );
 }
 
 fn check_period(r: &mut Refusals, start: Option<NaiveDate>, end: Option<NaiveDate>) {
-    if let (Some(s), Some(e)) = (start, end)
-        && e < s
-    {
-        r.push(
-            Code::InvalidInput,
-            &["input", "periodEnd"],
-            "The period ends before it starts.",
-        );
-    }
+    validate::period(
+        r,
+        &["input", "periodStart"],
+        &["input", "periodEnd"],
+        start,
+        end,
+    );
 }
 
 fn not_found(what: &str) -> ServiceError {

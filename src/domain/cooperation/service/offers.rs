@@ -16,8 +16,9 @@ use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
 use crate::kernel::uow::{Audited, Uow};
+use crate::kernel::validate::{self, Lines, SHORT_TEXT};
 
-use super::{MAX_TITLE, check_period, check_text, checked_amount, get_offer, not_found};
+use super::{check_period, check_text, checked_amount, get_offer, not_found};
 
 /// `createAssistanceOffer`'s input, in service terms.
 #[derive(Debug, Clone)]
@@ -101,16 +102,13 @@ pub async fn create_offer(
             format!("No State has the code {code}."),
         ));
     }
-    if organization
-        .as_ref()
-        .is_some_and(|o| o.chars().count() > MAX_TITLE)
-    {
-        r.push(
-            Code::InvalidInput,
-            &["input", "providerOrganization"],
-            format!("At most {MAX_TITLE} characters."),
-        );
-    }
+    validate::optional(
+        &mut r,
+        &["input", "providerOrganization"],
+        organization.as_deref(),
+        SHORT_TEXT,
+        Lines::One,
+    );
     let rates = rates::load(db, &cfg.base_currency).await?;
     check_text(&mut r, &new.title, new.description.as_deref());
     if new.areas.is_empty() {

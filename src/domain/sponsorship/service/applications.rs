@@ -13,10 +13,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{
-    MAX_NOTE, MAX_SHORT_TEXT, TRAVEL_DAYS, checked_cents, get_meeting, get_meetings,
-    looks_like_email, refused, too_long,
-};
+use super::{TRAVEL_DAYS, checked_cents, get_meeting, get_meetings, looks_like_email, refused};
 use crate::auth::Viewer;
 use crate::domain::sponsorship::SponsorshipConfig;
 use crate::kernel::clock::now;
@@ -24,6 +21,7 @@ use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
 use crate::kernel::pagination::{self, Direction, Page, PageRequest};
 use crate::kernel::uow::{Audited, Uow};
+use crate::kernel::validate::{self, Lines, SHORT_TEXT, TEXT};
 use crate::rules::eligibility::{self, Eligibility, Pending};
 use crate::rules::obligations::{ObligationKind, ObligationStatus};
 
@@ -419,25 +417,25 @@ pub async fn apply(
     }
     let d = &new.delegate;
     let name = d.full_name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > MAX_SHORT_TEXT {
-        r.push(
-            Code::InvalidInput,
-            &["input", "delegate", "fullName"],
-            format!("Give the delegate's full name, 1 to {MAX_SHORT_TEXT} characters."),
-        );
-    }
+    validate::required(
+        &mut r,
+        &["input", "delegate", "fullName"],
+        &name,
+        SHORT_TEXT,
+        Lines::One,
+    );
     let position = d
         .position
         .as_ref()
         .map(|p| p.trim().to_owned())
         .filter(|p| !p.is_empty());
-    if too_long(position.as_deref(), MAX_SHORT_TEXT) {
-        r.push(
-            Code::InvalidInput,
-            &["input", "delegate", "position"],
-            format!("At most {MAX_SHORT_TEXT} characters."),
-        );
-    }
+    validate::optional(
+        &mut r,
+        &["input", "delegate", "position"],
+        position.as_deref(),
+        SHORT_TEXT,
+        Lines::One,
+    );
     let email = d
         .email
         .as_ref()
@@ -469,13 +467,13 @@ pub async fn apply(
             ),
         );
     }
-    if too_long(new.justification.as_deref(), MAX_NOTE) {
-        r.push(
-            Code::InvalidInput,
-            &["input", "justification"],
-            format!("At most {MAX_NOTE} characters."),
-        );
-    }
+    validate::optional(
+        &mut r,
+        &["input", "justification"],
+        new.justification.as_deref(),
+        TEXT,
+        Lines::Many,
+    );
     r.finish()?;
     let travel = travel.unwrap_or(0);
     let t = now();

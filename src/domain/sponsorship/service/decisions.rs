@@ -12,8 +12,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    Application, ISU, MAX_NOTE, can_decide, can_withdraw, checked_cents, get_application,
-    get_meeting, refused, too_long,
+    Application, ISU, can_decide, can_withdraw, checked_cents, get_application, get_meeting,
+    refused,
 };
 use crate::auth::Viewer;
 use crate::domain::sponsorship::SponsorshipConfig;
@@ -21,6 +21,7 @@ use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::{Money, from_cents};
 use crate::kernel::uow::{Uow, bounded_add};
+use crate::kernel::validate::{self, Lines, TEXT};
 
 /// `decideSponsorshipApplication`'s input; `application_id` is None when it was not an
 /// application's ID.
@@ -90,13 +91,13 @@ pub async fn decide(
         .map(|n| n.trim().to_owned())
         .filter(|n| !n.is_empty());
     let mut r = Refusals::default();
-    if too_long(note.as_deref(), MAX_NOTE) {
-        r.push(
-            Code::InvalidInput,
-            &["input", "note"],
-            format!("At most {MAX_NOTE} characters."),
-        );
-    }
+    validate::optional(
+        &mut r,
+        &["input", "note"],
+        note.as_deref(),
+        TEXT,
+        Lines::Many,
+    );
     let currency = app.currency().to_owned();
     let requested = app.requested_total_cents();
     let approved = if d.decision == ApplicationStatus::Approved {

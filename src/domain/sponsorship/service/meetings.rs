@@ -9,13 +9,14 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{ISU, MAX_SHORT_TEXT, checked_cents, refused, too_long};
+use super::{ISU, checked_cents, refused};
 use crate::auth::Viewer;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
 use crate::kernel::pagination::{self, Direction, Page, PageRequest};
 use crate::kernel::uow::{Audited, Uow};
+use crate::kernel::validate::{self, Lines, SHORT_TEXT};
 
 /// `createMeeting`'s input, in service terms.
 #[derive(Debug, Clone)]
@@ -58,31 +59,25 @@ pub async fn create_meeting(
     let actor = viewer.require_role(&ISU)?.user_id;
     let mut r = Refusals::default();
     let title = new.title.trim().to_owned();
-    if title.is_empty() || title.chars().count() > MAX_SHORT_TEXT {
-        r.push(
-            Code::InvalidInput,
-            &["input", "title"],
-            format!("Give a title of 1 to {MAX_SHORT_TEXT} characters."),
-        );
-    }
+    validate::required(&mut r, &["input", "title"], &title, SHORT_TEXT, Lines::One);
     let venue = new
         .venue
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty());
-    if too_long(venue.as_deref(), MAX_SHORT_TEXT) {
-        r.push(
-            Code::InvalidInput,
-            &["input", "venue"],
-            format!("At most {MAX_SHORT_TEXT} characters."),
-        );
-    }
-    if new.ends_on < new.starts_on {
-        r.push(
-            Code::InvalidInput,
-            &["input", "endsOn"],
-            "The meeting ends before it starts.",
-        );
-    }
+    validate::optional(
+        &mut r,
+        &["input", "venue"],
+        venue.as_deref(),
+        SHORT_TEXT,
+        Lines::One,
+    );
+    validate::period(
+        &mut r,
+        &["input", "startsOn"],
+        &["input", "endsOn"],
+        Some(new.starts_on),
+        Some(new.ends_on),
+    );
     if new.application_deadline.is_some_and(|d| d > new.starts_on) {
         r.push(
             Code::InvalidInput,

@@ -31,14 +31,11 @@ pub use statistics::{Stats, SuggestionResult, export, stats, suggestion};
 use entity::enums::{ApplicationStatus, UserRole};
 
 use crate::kernel::error::{Code, Refusals, ServiceError};
-use crate::kernel::money::{self, Money, to_cents};
+use crate::kernel::money::Money;
+use crate::kernel::validate;
 
 /// ISU staff: they run meetings and decide applications.
 const ISU: [UserRole; 2] = [UserRole::IsuAdmin, UserRole::IsuStaff];
-/// Longest title, venue, name or position.
-pub const MAX_SHORT_TEXT: usize = 200;
-/// Longest justification or decision note.
-pub const MAX_NOTE: usize = 10_000;
 /// Days of travel a delegate may claim beyond the meeting's own days.
 pub const TRAVEL_DAYS: i64 = 2;
 
@@ -70,21 +67,9 @@ fn refused(code: Code, field: &[&str], message: impl Into<String>) -> ServiceErr
     ServiceError::refused(code, field, message)
 }
 
-fn too_long(text: Option<&str>, max: usize) -> bool {
-    text.is_some_and(|t| t.chars().count() > max)
-}
-
-/// Checks a budget or allowance: ≥ 0, at most 2 decimals, ISO 4217. Returns cents.
+/// Checks a budget or allowance: ≥ 0, as `validate::amount` wants it. Returns cents.
 fn checked_cents(m: &Money, field: &[&str], r: &mut Refusals) -> Option<i64> {
-    if let Err(msg) = money::check(m, true) {
-        r.push(Code::InvalidInput, field, msg);
-        return None;
-    }
-    let cents = to_cents(m.amount);
-    if cents.is_none() {
-        r.push(Code::InvalidInput, field, "The amount is too large.");
-    }
-    cents
+    validate::amount(r, field, m, true)
 }
 
 /// A plausible email address: one `@`, something before it, a dotted domain after it, no
