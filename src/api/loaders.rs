@@ -67,14 +67,6 @@ impl Loaders {
         self.plain.load_one(r).await
     }
 
-    /// The objects of `refs` the viewer may see, in one batch per kind.
-    pub async fn nodes(
-        &self,
-        refs: impl IntoIterator<Item = NodeRef>,
-    ) -> Result<HashMap<NodeRef, Found>, LoadError> {
-        self.plain.load_many(refs).await
-    }
-
     /// A State by code, from the request's cache when already read.
     pub async fn state(&self, code: &str) -> Result<Option<state::Model>, LoadError> {
         self.states.load_one(StateByCode(code.to_owned())).await

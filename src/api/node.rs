@@ -1,11 +1,12 @@
 //! The `Node` interface: every object with a global ID, resolvable by `node(id:)` and
 //! `nodes(ids:)`. Objects the viewer may not see resolve to null, as if they did not exist.
 //!
-//! Both go through one path: a global ID becomes a [`NodeRef`], the request's loader
-//! ([`super::loaders::Loaders::node`]) collects the refs asked for meanwhile and [`resolve`]
-//! reads each kind in one batch through the service that owns it, with that service's
-//! visibility rule. The audit log's `entity` goes the same way, so a row of the log is a
-//! link exactly when `node(id:)` would answer.
+//! Both go through one path: a global ID becomes a [`NodeRef`], and [`resolve`] reads each
+//! kind in one batch through the service that owns it, with that service's visibility rule.
+//! `node` and `nodes` know all their IDs at once and call it directly; the audit log's
+//! `entity`, asked once per row, goes through the request's loader
+//! ([`super::loaders::Loaders::node`]) to the same function, so a row of the log is a link
+//! exactly when `node(id:)` would answer.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use entity::{
 use uuid::Uuid;
 
 use super::ids::IdKey;
-use super::loaders::loaders;
+use super::{app, viewer};
 use crate::api::audit::types::AuditEntry;
 use crate::api::auth::types::User;
 use crate::api::budget::types::{BudgetLine, Workplan, WorkplanActivity};
@@ -283,7 +284,12 @@ impl NodeQuery {
         let Some(r) = NodeRef::from_id(&id) else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.node(r).await?.map(Node::from))
+        // Known at once, so read at once: the loader's batching window would only add
+        // latency to the API's most frequent lookup.
+        let found = resolve(app(ctx)?, viewer(ctx), std::slice::from_ref(&r))
+            .await
+            .map_err(ApiError::from)?;
+        Ok(found.get(&r).cloned().map(Node::from))
     }
 
     /// Many objects at once, in the order asked (at most 100 IDs): null for an ID that is
@@ -302,7 +308,11 @@ impl NodeQuery {
             .into());
         }
         let refs: Vec<Option<NodeRef>> = ids.iter().map(|id| NodeRef::from_id(id)).collect();
-        let found = loaders(ctx)?.nodes(refs.iter().flatten().cloned()).await?;
+        // Every ID is known at once: one read per kind, without the loader's window.
+        let wanted: Vec<NodeRef> = refs.iter().flatten().cloned().collect();
+        let found = resolve(app(ctx)?, viewer(ctx), &wanted)
+            .await
+            .map_err(ApiError::from)?;
         Ok(refs
             .into_iter()
             .map(|r| r.and_then(|r| found.get(&r).cloned()).map(Node::from))
