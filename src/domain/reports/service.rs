@@ -18,6 +18,7 @@ use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::pagination::{self, Direction, Page, PageRequest};
 use crate::kernel::uow::{Audited, Uow};
+use crate::kernel::validate;
 use crate::rules::obligations::{self, ObligationKind, Rules};
 
 /// Published reports are public; others only for their State and the ISU.
@@ -527,6 +528,9 @@ impl Compliance {
 
 /// Who owes the annual report for `year`, and who submitted it. Three queries.
 pub async fn compliance(db: &DatabaseConnection, year: i32) -> Result<Compliance, ServiceError> {
+    let mut refusals = Refusals::default();
+    validate::year(&mut refusals, &["year"], year);
+    refusals.finish()?;
     let Some(due) = NaiveDate::from_ymd_opt(year + 1, 4, 30) else {
         return Err(ServiceError::refused(
             Code::InvalidInput,

@@ -1,0 +1,31 @@
+//! Every required contract operation, run against the server, one part per area in the order a
+//! user meets them; each part hands on the IDs the node checks need.
+
+mod accounts;
+mod budget;
+mod cooperation;
+mod nodes;
+mod records;
+mod sponsorship;
+
+use super::*;
+
+/// Each required operation, exactly as the frontends send it, runs without errors.
+#[tokio::test]
+async fn required_contract_operations_run() {
+    let app = spawn_app().await;
+    let (admin, user_id) = accounts::run(&app).await;
+    let report = records::run(&app, admin.clone()).await;
+    let cooperation = cooperation::run(&app, admin.clone(), &report).await;
+    let sponsorship = sponsorship::run(&app, admin.clone()).await;
+    let (this_year, budget) = budget::run(&app, admin.clone()).await;
+    let created = nodes::Created {
+        user_id,
+        report,
+        cooperation,
+        sponsorship,
+        this_year,
+        budget,
+    };
+    nodes::run(&app, admin, created).await;
+}
