@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::helpers::*;
 
-pub(crate) fn cli(app: &TestApp, args: &[&str], password: Option<&str>) -> Output {
+fn cli(app: &TestApp, args: &[&str], password: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ccm-isu"));
     cmd.args(args)
         .env("DATABASE_URL", &app.url)

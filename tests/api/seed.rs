@@ -9,8 +9,20 @@ use entity::{
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
-use crate::cli::cli;
+use ccm_isu::kernel::config::Settings;
+use ccm_isu::kernel::error::ServiceError;
+
 use crate::helpers::*;
+
+/// The demo seed in this process (the command line's `seed --demo` calls the same), with
+/// the server's settings but for the base currency.
+async fn seed_demo(app: &TestApp, base_currency: &str) -> Result<(), ServiceError> {
+    let mut settings = Settings::for_database(&app.url);
+    settings.base_currency = base_currency.into();
+    ccm_isu::seed::demo(&app.db, &settings, PASSWORD)
+        .await
+        .map(|_| ())
+}
 
 /// How many audit entries `action` wrote, by `actor` (None: the system).
 async fn entries(app: &TestApp, action: &str, actor: Option<uuid::Uuid>) -> u64 {
@@ -27,12 +39,7 @@ async fn entries(app: &TestApp, action: &str, actor: Option<uuid::Uuid>) -> u64 
 #[tokio::test]
 async fn every_demo_row_is_written_by_the_mutation_that_writes_it_through_the_api() {
     let app = spawn_app().await;
-    let out = cli(&app, &["seed", "--demo"], Some(PASSWORD));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    seed_demo(&app, "CHF").await.expect("the demo loads");
     let staff = user::Entity::find()
         .filter(user::Column::Email.eq("isu.staff@demo.invalid"))
         .one(&app.db)
@@ -136,21 +143,14 @@ async fn the_demo_seed_is_refused_what_the_api_refuses_and_resumes_once_fixed() 
     // In GBP the demo's CHF rates give no rate for its USD, EUR and CHF amounts: the
     // service refuses its needs, as it would refuse them to a delegation.
     let app = spawn_app_with(|s| s.base_currency = "GBP".into()).await;
-    let seed = || {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ccm-isu"));
-        cmd.args(["seed", "--demo"])
-            .env("DATABASE_URL", &app.url)
-            .env("ISU_USER_PASSWORD", PASSWORD)
-            .env("ISU_BASE_CURRENCY", "GBP")
-            .env_remove("ISU_ENV")
-            .env_remove("ISU_JWT_SECRET")
-            .output()
-            .expect("ccm-isu runs")
+    let refused = match seed_demo(&app, "GBP").await {
+        Err(ServiceError::Refused(r)) => r,
+        other => panic!("the GBP demo is refused: {other:?}"),
     };
-    let out = seed();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("No exchange rate for USD"), "{stderr}");
+    assert!(
+        matches!(refused.as_slice(), [r] if r.message.starts_with("No exchange rate for USD")),
+        "{refused:?}"
+    );
     let needs = || assistance_need::Entity::find().count(&app.db);
     assert_eq!(needs().await.unwrap(), 0);
     let token = app.admin_token().await;
@@ -172,12 +172,9 @@ async fn the_demo_seed_is_refused_what_the_api_refuses_and_resumes_once_fixed() 
         .count(&app.db)
         .await
         .unwrap();
-    let out = seed();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    seed_demo(&app, "GBP")
+        .await
+        .expect("the demo loads once the rates are set");
     assert_eq!(needs().await.unwrap(), 5);
     assert_eq!(
         transparency_report::Entity::find()
