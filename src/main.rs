@@ -265,7 +265,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                     Ok(p) => (p, false),
                     Err(_) => (tokens::random_secret(12).map_err(refusal_text)?, true),
                 };
-                let r = seed::demo(&conn, &password).await.map_err(refusal_text)?;
+                let r = seed::demo(&conn, &settings, &password)
+                    .await
+                    .map_err(refusal_text)?;
                 for email in &r.users_created {
                     out(&format!("demo account created: {email}"));
                 }

@@ -1,12 +1,15 @@
 //! The budget part of the demo: an adopted workplan, its spending, invoices and payments.
 
-use sea_orm::DatabaseConnection;
-
 use chrono::NaiveDate;
 
-use super::DemoReport;
+use super::{Demo, DemoReport};
+use crate::domain::budget::service::{
+    NewActivity, NewExpenditure, NewInvoices, NewLine, NewPayment, NewWorkplan, Transition,
+    add_activity, add_line, create_workplan, issue_invoices_by, record_expenditure, record_payment,
+    transition, transition_by, workplan_by_id,
+};
 use crate::kernel::error::ServiceError;
-use crate::kernel::uow::Uow;
+use crate::kernel::money::{Money, from_cents};
 
 /// A demo budget line: category, description, CHF, the activity it funds (by index), and
 /// what was spent in which month (CHF).
@@ -23,15 +26,18 @@ pub const DEMO_WORKPLAN_YEAR: i32 = 2026;
 
 /// A results-based ISU work plan of CHF 600 000 for 2026, adopted, with activities tied to
 /// Lausanne Action Plan actions, spending through the year, invoices shared equally across
-/// the States parties in force, and some payments. Titles say DEMO.
+/// the States parties in force, and some payments. Titles say DEMO. ISU staff draft the
+/// plan, submit it, record spending and payments; endorsement, approval and invoicing are
+/// an administrator's (the system's here). Spending and payments are recorded on their day.
 pub(super) async fn demo_budget(
-    db: &DatabaseConnection,
+    demo: &Demo<'_>,
     report: &mut DemoReport,
 ) -> Result<(), ServiceError> {
     use entity::enums::{BudgetCategory as C, WorkplanStatus};
-    use entity::{budget_line, expenditure, invoice, payment, workplan, workplan_activity};
-    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+    use entity::workplan;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
+    let (db, cfg, staff) = (demo.db, &demo.budget, &demo.staff);
     let year = DEMO_WORKPLAN_YEAR;
     let exists = workplan::Entity::find()
         .filter(workplan::Column::Year.eq(year))
@@ -42,23 +48,13 @@ pub(super) async fn demo_budget(
         return Ok(());
     }
     let d = |m, day| NaiveDate::from_ymd_opt(year, m, day).unwrap_or_default();
-    let at = |date: NaiveDate| date.and_hms_opt(10, 0, 0).unwrap_or_default().and_utc();
-    let uow = Uow::begin(db, None, "seedDemo").await?;
-    let txn = uow.txn();
-    let adopted = at(NaiveDate::from_ymd_opt(year - 1, 9, 19).unwrap_or_default());
-    let w = workplan::ActiveModel {
-        id: Set(uuid::Uuid::now_v7()),
-        year: Set(year),
-        title: Set(format!("DEMO ISU work plan and budget {year}")),
-        currency: Set("CHF".into()),
-        status: Set(WorkplanStatus::Approved),
-        version: Set(23),
-        created_at: Set(adopted - chrono::Duration::days(120)),
-        updated_at: Set(adopted),
-    }
-    .insert(txn)
-    .await?;
-    uow.created(&w).await?;
+    let money = |cents: i64| Money::new(from_cents(cents), &cfg.currency);
+    let new = NewWorkplan {
+        year,
+        title: format!("DEMO ISU work plan and budget {year}"),
+        currency: None,
+    };
+    let plan = create_workplan(db, cfg, staff, new).await?.workplan;
     let activities = [
         (
             "Support Article 7 transparency reporting",
@@ -105,19 +101,15 @@ pub(super) async fn demo_budget(
     ];
     let mut ids = Vec::new();
     for (title, output, indicator, target, reference) in activities {
-        let a = workplan_activity::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            workplan_id: Set(w.id),
-            title: Set(format!("DEMO {title}")),
-            output: Set(output.into()),
-            indicator: Set(Some(indicator.into())),
-            target: Set(Some(target.into())),
-            action_plan_reference: Set(reference.map(str::to_owned)),
-            created_at: Set(w.created_at),
-        }
-        .insert(txn)
-        .await?;
-        ids.push(a.id);
+        let new = NewActivity {
+            workplan_id: Some(plan.id),
+            title: format!("DEMO {title}"),
+            output: output.into(),
+            indicator: Some(indicator.into()),
+            target: Some(target.into()),
+            action_plan_reference: reference.map(str::to_owned),
+        };
+        ids.push(add_activity(db, staff, new).await?.id);
     }
     // (category, description, CHF, activity index, spent so far in CHF by month)
     let lines: [DemoLine; 10] = [
@@ -210,99 +202,74 @@ pub(super) async fn demo_budget(
         ),
         (C::Other, "Contingency", 10_000, Some(4), &[]),
     ];
+    let mut spending_of = Vec::new();
     for (category, description, chf, activity, spending) in lines {
-        let spent: i64 = spending.iter().map(|(_, a)| a * 100).sum();
-        let l = budget_line::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            workplan_id: Set(w.id),
-            activity_id: Set(activity.and_then(|i| ids.get(i).copied())),
-            category: Set(category),
-            description: Set(format!("DEMO {description}")),
-            amount_cents: Set(chf * 100),
-            spent_cents: Set(spent),
-            created_at: Set(w.created_at),
-        }
-        .insert(txn)
-        .await?;
+        let new = NewLine {
+            workplan_id: Some(plan.id),
+            category,
+            description: format!("DEMO {description}"),
+            amount: money(chf * 100),
+            activity_id: activity.and_then(|i| ids.get(i).copied()).map(Ok),
+        };
+        let line = add_line(db, staff, new).await?.line;
+        spending_of.push((line.id, description, spending));
+    }
+    // Submitted by the ISU, endorsed by the Coordination Committee and approved by the
+    // Meeting of States Parties on 19 September of the year before.
+    let adopted = NaiveDate::from_ymd_opt(year - 1, 9, 19).unwrap_or_default();
+    let step = |to, expected_version| Transition {
+        id: Some(plan.id),
+        to,
+        expected_version,
+        note: None,
+    };
+    // Each activity and line moved the draft's version on.
+    let drafted = workplan_by_id(db, staff, plan.id)
+        .await?
+        .map_or(plan.version, |v| v.workplan.version);
+    let v = transition(db, staff, step(WorkplanStatus::Submitted, drafted), adopted).await?;
+    let to = step(WorkplanStatus::Endorsed, v.workplan.version);
+    let v = transition_by(db, demo.system, "seedDemo", to, adopted).await?;
+    let to = step(WorkplanStatus::Approved, v.workplan.version);
+    transition_by(db, demo.system, "seedDemo", to, adopted).await?;
+    for (line, description, spending) in spending_of {
         for (month, amount) in spending {
-            let e = expenditure::ActiveModel {
-                id: Set(uuid::Uuid::now_v7()),
-                budget_line_id: Set(l.id),
-                amount_cents: Set(amount * 100),
-                spent_on: Set(d(*month, 25)),
-                description: Set(format!("DEMO {description}, {year}-{month:02}")),
-                recorded_by: Set(None),
-                created_at: Set(at(d(*month, 25))),
-            }
-            .insert(txn)
-            .await?;
-            let after = serde_json::json!({"budgetLineId": l.id, "amountCents": e.amount_cents, "spentOn": e.spent_on});
-            uow.record("Expenditure", e.id, None, Some(after)).await?;
+            let on = d(*month, 25);
+            let new = NewExpenditure {
+                line_id: Some(line),
+                amount: money(amount * 100),
+                spent_on: on,
+                description: format!("DEMO {description}, {year}-{month:02}"),
+            };
+            record_expenditure(db, staff, new, on).await?;
         }
     }
-    // Invoices: CHF 480 000 in equal shares across the States parties in force.
-    let states = entity::state::Entity::find()
-        .filter(entity::state::Column::Status.is_in([
-            entity::enums::StateStatus::StateParty,
-            entity::enums::StateStatus::Withdrawn,
-        ]))
-        .all(txn)
-        .await?;
-    let mut codes: Vec<String> = states
-        .iter()
-        .filter(|s| {
-            crate::rules::sharing::in_force_during(
-                s.deposit_date,
-                s.withdrawal_effective_date,
-                year,
-            )
-        })
-        .map(|s| s.code.clone())
-        .collect();
-    codes.sort();
-    let rates = crate::rules::sharing::equal_rates(&codes);
-    let shares = crate::rules::sharing::share(48_000_000, &rates)
-        .map_err(|e| ServiceError::Internal(format!("demo invoices: {e:?}")))?;
+    // Invoices: CHF 480 000 in equal shares across the States parties in force (the
+    // service's scale when none was used before).
+    let new = NewInvoices {
+        year,
+        total: money(48_000_000),
+        rates: None,
+    };
+    let status = issue_invoices_by(db, cfg, demo.system, "seedDemo", new).await?;
     let paying = [
         "AUS", "AUT", "BEL", "CAN", "CHE", "DEU", "DNK", "ESP", "FRA", "GBR", "IRL", "ITA", "JPN",
         "LAO", "NLD", "NOR", "NZL", "PHL", "SWE",
     ];
-    for (i, (rate, cents)) in rates.iter().zip(&shares).enumerate() {
-        let paid = paying.contains(&rate.state_code.as_str());
-        let inv = invoice::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            year: Set(year),
-            state_code: Set(rate.state_code.clone()),
-            rate: Set(rate.rate.to_string()),
-            amount_cents: Set(*cents),
-            received_cents: Set(if paid { *cents } else { 0 }),
-            currency: Set("CHF".into()),
-            issued_at: Set(at(d(1, 15))),
-        }
-        .insert(txn)
-        .await?;
+    // By State code, as the invoices are.
+    for (i, c) in status.contributions.iter().enumerate() {
         report.invoices_issued += 1;
-        if paid {
+        if paying.contains(&c.state.code.as_str()) {
             let on = d(2 + (i % 9) as u32, 10);
-            let p = payment::ActiveModel {
-                id: Set(uuid::Uuid::now_v7()),
-                invoice_id: Set(inv.id),
-                state_code: Set(rate.state_code.clone()),
-                year: Set(year),
-                amount_cents: Set(*cents),
-                received_on: Set(on),
-                recorded_by: Set(None),
-                created_at: Set(at(on)),
-            }
-            .insert(txn)
-            .await?;
-            let after = serde_json::json!({"stateCode": p.state_code, "year": year, "amountCents": p.amount_cents, "receivedOn": on});
-            uow.record("Payment", p.id, None, Some(after)).await?;
+            let new = NewPayment {
+                state_code: c.state.code.clone(),
+                year,
+                amount: money(c.invoiced),
+                received_on: on,
+            };
+            record_payment(db, cfg, staff, new, on).await?;
         }
     }
-    let after = serde_json::json!({"year": year, "totalCents": 48_000_000, "states": codes.len()});
-    uow.record("Invoices", year, None, Some(after)).await?;
-    uow.commit().await?;
     report.workplans_created += 1;
     Ok(())
 }

@@ -1,41 +1,49 @@
 //! The cooperation part of the demo: needs, offers and exchange rates.
 
-use sea_orm::DatabaseConnection;
-
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
-use super::DemoReport;
+use super::{Demo, DemoReport};
+use crate::domain::cooperation::rates;
+use crate::domain::cooperation::service::{NewNeed, NewOffer, create_need, create_offer};
 use crate::kernel::error::ServiceError;
-use crate::kernel::uow::Uow;
 
 /// Needs and offers of the kinds States declare in their reports and extension requests,
 /// with amounts in CHF, EUR and USD, and the exchange rates to compare them. Titles start
-/// with "DEMO" so nobody takes them for real declarations.
+/// with "DEMO" so nobody takes them for real declarations. Rates are an administrator's
+/// (the system's here); needs and offers are entered by ISU staff.
 pub(super) async fn demo_cooperation(
-    db: &DatabaseConnection,
+    demo: &Demo<'_>,
     report: &mut DemoReport,
 ) -> Result<(), ServiceError> {
     use entity::enums::{AssistanceType as T, RegionalGroup as R, ThematicArea as A};
     use entity::{assistance_need, assistance_offer, exchange_rate};
-    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
+    let (db, cfg, today) = (demo.db, &demo.cooperation, demo.today);
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
-    for (currency, rate) in [("USD", "0.8800"), ("EUR", "0.9400")] {
+    // The demo's rates are to CHF; another base gets the cross rates, and one they cannot
+    // reach leaves its currencies without a rate, which the services then refuse.
+    let to_chf = [
+        ("CHF", Decimal::ONE),
+        ("USD", Decimal::new(88, 2)),
+        ("EUR", Decimal::new(94, 2)),
+    ];
+    let base = cfg.base_currency.as_str();
+    let base_in_chf = to_chf.iter().find(|(c, _)| *c == base).map(|(_, r)| *r);
+    for (currency, rate) in to_chf {
+        let Some(base_in_chf) = base_in_chf.filter(|_| currency != base) else {
+            continue;
+        };
         let exists = exchange_rate::Entity::find()
             .filter(exchange_rate::Column::Currency.eq(currency))
             .count(db)
             .await?
             > 0;
         if !exists {
-            exchange_rate::ActiveModel {
-                id: Set(uuid::Uuid::now_v7()),
-                currency: Set(currency.into()),
-                rate_to_base: Set(rate.into()),
-                valid_from: Set(d(2024, 1, 1)),
-                created_at: Set(crate::kernel::clock::now()),
-            }
-            .insert(db)
-            .await?;
+            let rate = (rate / base_in_chf).round_dp(6);
+            let from = d(2024, 1, 1);
+            rates::set_by(db, demo.system, "seedDemo", base, currency, rate, from).await?;
         }
     }
     let money = |amount: &str, currency: &str| -> Option<crate::kernel::money::Money> {
@@ -128,39 +136,18 @@ pub(super) async fn demo_cooperation(
         if exists {
             continue;
         }
-        let uow = Uow::begin(db, None, "seedDemo").await?;
-        let t = crate::kernel::clock::now();
-        let (cents, currency) = amount
-            .map(|m| {
-                (
-                    (m.amount * rust_decimal::Decimal::from(100))
-                        .trunc()
-                        .mantissa() as i64,
-                    m.currency,
-                )
-            })
-            .unzip();
-        let need = assistance_need::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            state_code: Set(code.into()),
-            thematic_area: Set(area),
-            assistance_types: Set(entity::enums::join_values(&types)),
-            title: Set(title.into()),
-            description: Set(Some("DEMO DATA, not a real declaration.".into())),
-            amount_cents: Set(cents),
-            currency: Set(currency),
-            covered_cents: Set(0),
-            period_start: Set(Some(d(2026, 1, 1))),
-            period_end: Set(Some(d(2027, 12, 31))),
-            status: Set(entity::enums::NeedStatus::Open),
-            source_report_id: Set(None),
-            created_at: Set(t),
-            updated_at: Set(t),
-        }
-        .insert(uow.txn())
-        .await?;
-        uow.created(&need).await?;
-        uow.commit().await?;
+        let new = NewNeed {
+            state_code: code.into(),
+            area,
+            types,
+            title: title.into(),
+            description: Some("DEMO DATA, not a real declaration.".into()),
+            amount,
+            period_start: Some(d(2026, 1, 1)),
+            period_end: Some(d(2027, 12, 31)),
+            source_report: None,
+        };
+        create_need(db, cfg, &demo.staff, new, today).await?;
         report.needs_created += 1;
     }
     for (state, org, areas, types, title, amount, regions) in offers {
@@ -172,41 +159,20 @@ pub(super) async fn demo_cooperation(
         if exists {
             continue;
         }
-        let uow = Uow::begin(db, None, "seedDemo").await?;
-        let t = crate::kernel::clock::now();
-        let (cents, currency) = amount
-            .map(|m| {
-                (
-                    (m.amount * rust_decimal::Decimal::from(100))
-                        .trunc()
-                        .mantissa() as i64,
-                    m.currency,
-                )
-            })
-            .unzip();
-        let offer = assistance_offer::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            provider_state_code: Set(state.map(str::to_owned)),
-            provider_organization: Set(org.map(str::to_owned)),
-            thematic_areas: Set(entity::enums::join_values(&areas)),
-            assistance_types: Set(entity::enums::join_values(&types)),
-            title: Set(title.into()),
-            description: Set(Some("DEMO DATA, not a real pledge.".into())),
-            amount_cents: Set(cents),
-            currency: Set(currency),
-            committed_cents: Set(0),
-            target_regions: Set(entity::enums::join_values(&regions)),
-            target_state_codes: Set(String::new()),
-            period_start: Set(Some(d(2026, 1, 1))),
-            period_end: Set(None),
-            status: Set(entity::enums::OfferStatus::Open),
-            created_at: Set(t),
-            updated_at: Set(t),
-        }
-        .insert(uow.txn())
-        .await?;
-        uow.created(&offer).await?;
-        uow.commit().await?;
+        let new = NewOffer {
+            provider_state_code: state.map(str::to_owned),
+            provider_organization: org.map(str::to_owned),
+            areas,
+            types,
+            title: title.into(),
+            description: Some("DEMO DATA, not a real pledge.".into()),
+            amount,
+            target_regions: regions,
+            target_state_codes: vec![],
+            period_start: Some(d(2026, 1, 1)),
+            period_end: None,
+        };
+        create_offer(db, cfg, &demo.staff, new, today).await?;
         report.offers_created += 1;
     }
     Ok(())

@@ -1,12 +1,11 @@
 //! The reports part of the demo: several years of annual reports, on time, late and missing.
 
-use sea_orm::DatabaseConnection;
-
 use chrono::NaiveDate;
 
-use super::DemoReport;
+use super::{Demo, DemoReport};
+use crate::domain::reports::sections::SectionsPatch;
+use crate::domain::reports::service::{self, NewReport};
 use crate::kernel::error::ServiceError;
-use crate::kernel::uow::Uow;
 
 /// Several years of annual reports for a few States: on time, late (days after 30 April)
 /// and missing (None). Every report says it is demo data in its first section.
@@ -26,14 +25,17 @@ fn demo_report_plan() -> Vec<(&'static str, i32, Option<i64>)> {
     plan
 }
 
+/// Each report as a delegation's would be: a draft, its sections, then submitted and (when
+/// on time or nearly) published, each act on its day of the demo's history.
 pub(super) async fn demo_reports(
-    db: &DatabaseConnection,
+    demo: &Demo<'_>,
     report: &mut DemoReport,
 ) -> Result<(), ServiceError> {
-    use entity::enums::{ReportKind, ReportStatus};
+    use entity::enums::ReportKind;
     use entity::transparency_report;
-    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
+    let (db, staff) = (demo.db, &demo.staff);
     for (code, year, delay) in demo_report_plan() {
         let Some(days) = delay else { continue };
         let exists = transparency_report::Entity::find()
@@ -48,41 +50,25 @@ pub(super) async fn demo_reports(
         }
         let due = NaiveDate::from_ymd_opt(year + 1, 4, 30).unwrap_or_default();
         let submitted_on = due + chrono::Duration::days(days);
-        let submitted_at = submitted_on
-            .and_hms_opt(9, 30, 0)
-            .unwrap_or_default()
-            .and_utc();
-        let sections = crate::domain::reports::sections::Sections {
+        let new = NewReport {
+            state_code: code.to_owned(),
+            kind: ReportKind::Annual,
+            reporting_year: year,
+        };
+        let draft = service::create(db, staff, new, submitted_on).await?;
+        let sections = SectionsPatch {
             national_implementation_measures: Some(format!(
                 "DEMO DATA, not an official report: {code} annual report covering {year}."
             )),
             national_contact: Some("DEMO national contact point".into()),
             ..Default::default()
         };
-        let published = days < 60;
-        let row = transparency_report::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            state_code: Set(code.to_owned()),
-            kind: Set(ReportKind::Annual),
-            reporting_year: Set(year),
-            status: Set(if published {
-                ReportStatus::Published
-            } else {
-                ReportStatus::Submitted
-            }),
-            version: Set(2),
-            due_date: Set(due),
-            submitted_at: Set(Some(submitted_at)),
-            on_time: Set(Some(submitted_on <= due)),
-            published_at: Set(published.then(|| submitted_at + chrono::Duration::days(14))),
-            sections: Set(sections.to_json()),
-            created_at: Set(submitted_at - chrono::Duration::days(30)),
-            updated_at: Set(submitted_at),
-        };
-        let uow = Uow::begin(db, None, "seedDemo").await?;
-        let created = row.insert(uow.txn()).await?;
-        uow.created(&created).await?;
-        uow.commit().await?;
+        let draft = service::update(db, staff, draft.id, draft.version, sections).await?;
+        service::submit(db, staff, draft.id, &Demo::on(submitted_on)).await?;
+        if days < 60 {
+            let published_on = submitted_on + chrono::Duration::days(14);
+            service::publish_on(db, staff, draft.id, &Demo::on(published_on)).await?;
+        }
         report.reports_created += 1;
     }
     Ok(())

@@ -1,12 +1,13 @@
 //! The sponsorship part of the demo: two meetings and their applications.
 
-use sea_orm::DatabaseConnection;
-
 use chrono::NaiveDate;
 
-use super::DemoReport;
+use super::{Demo, DemoReport};
+use crate::domain::sponsorship::service::{
+    Decision, NewApplication, NewDelegate, NewMeeting, apply, create_meeting, decide, withdraw,
+};
 use crate::kernel::error::ServiceError;
-use crate::kernel::uow::Uow;
+use crate::kernel::money::{Money, from_cents};
 
 /// One demo application: State, gender, travel in CHF, days, and the decision taken.
 type DemoApplication = (
@@ -19,14 +20,19 @@ type DemoApplication = (
 
 /// The 13th Meeting of States Parties (Geneva, 16–19 September 2025, decided) and the
 /// Third Review Conference (Vientiane, September 2026, partly decided, so the suggestion
-/// has pending applications to choose from). Titles and delegates say DEMO.
+/// has pending applications to choose from). Titles and delegates say DEMO. ISU staff
+/// create the meetings, apply for the delegates and decide, each on its day: applications
+/// from 20 days after the call, decisions 30 days after each application.
 pub(super) async fn demo_sponsorship(
-    db: &DatabaseConnection,
+    demo: &Demo<'_>,
     report: &mut DemoReport,
 ) -> Result<(), ServiceError> {
     use entity::enums::{ApplicationStatus as S, Gender as G, MeetingKind};
-    use entity::{meeting, sponsorship_application as application};
-    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+    use entity::meeting;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+    let (db, cfg, staff) = (demo.db, &demo.sponsorship, &demo.staff);
+    let chf = |cents: i64| Money::new(from_cents(cents), "CHF");
 
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
     let msp: Vec<DemoApplication> = vec![
@@ -93,70 +99,58 @@ pub(super) async fn demo_sponsorship(
         if exists {
             continue;
         }
-        let created_at = (deadline - chrono::Duration::days(90))
-            .and_hms_opt(9, 0, 0)
-            .unwrap_or_default()
-            .and_utc();
-        let uow = Uow::begin(db, None, "seedDemo").await?;
-        let m = meeting::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            kind: Set(kind),
-            title: Set(title.to_owned()),
-            starts_on: Set(starts),
-            ends_on: Set(ends),
-            venue: Set(Some(venue.to_owned())),
-            application_deadline: Set(Some(deadline)),
-            sponsorship_budget_cents: Set(Some(budget)),
-            dsa_cents: Set(Some(dsa)),
-            currency: Set(Some("CHF".into())),
-            committed_cents: Set(0),
-            created_at: Set(created_at),
-            updated_at: Set(created_at),
-        }
-        .insert(uow.txn())
-        .await?;
-        let mut committed = 0;
+        let new = NewMeeting {
+            kind,
+            title: title.to_owned(),
+            starts_on: starts,
+            ends_on: ends,
+            venue: Some(venue.to_owned()),
+            application_deadline: Some(deadline),
+            budget: Some(chf(budget)),
+            dsa: Some(chf(dsa)),
+        };
+        let m = create_meeting(db, staff, new).await?;
+        let called = deadline - chrono::Duration::days(90);
         for (i, (code, gender, travel, days, status)) in applications.into_iter().enumerate() {
-            let total = crate::domain::sponsorship::service::requested_total(travel, days, dsa);
-            let approved = (status == S::Approved).then_some(total);
-            committed += approved.unwrap_or(0);
-            let submitted = created_at + chrono::Duration::days(20 + i as i64);
-            let decided = (!matches!(status, S::Submitted | S::UnderReview))
-                .then(|| submitted + chrono::Duration::days(30));
-            let row = application::ActiveModel {
-                id: Set(uuid::Uuid::now_v7()),
-                meeting_id: Set(m.id),
-                state_code: Set(code.to_owned()),
-                delegate_name: Set(format!("DEMO Delegate {} of {code}", i + 1)),
-                delegate_gender: Set(gender),
-                delegate_position: Set(Some("DEMO Officer, national authority".into())),
-                delegate_email: Set(Some(format!(
-                    "delegate{}.{}@demo.invalid",
-                    i + 1,
-                    code.to_lowercase()
-                ))),
-                travel_cents: Set(travel),
-                requested_days: Set(days),
-                status: Set(status),
-                approved_cents: Set(approved),
-                justification: Set(Some("DEMO: national focal point for the meeting.".into())),
-                submitted_at: Set(submitted),
-                decided_at: Set(decided),
-                decision_note: Set(None),
-                applied_by: Set(None),
-                decided_by: Set(None),
-                updated_at: Set(decided.unwrap_or(submitted)),
-            }
-            .insert(uow.txn())
-            .await?;
-            uow.created(&row).await?;
+            let submitted = called + chrono::Duration::days(20 + i as i64);
+            let new = NewApplication {
+                meeting_id: Some(m.id),
+                state_code: code.to_owned(),
+                delegate: NewDelegate {
+                    full_name: format!("DEMO Delegate {} of {code}", i + 1),
+                    gender,
+                    position: Some("DEMO Officer, national authority".into()),
+                    email: Some(format!(
+                        "delegate{}.{}@demo.invalid",
+                        i + 1,
+                        code.to_lowercase()
+                    )),
+                },
+                travel: chf(travel),
+                days,
+                justification: Some("DEMO: national focal point for the meeting.".into()),
+            };
+            let a = apply(db, cfg, staff, new, submitted).await?;
             report.applications_created += 1;
+            let decided = submitted + chrono::Duration::days(30);
+            match status {
+                S::Submitted => {}
+                S::Withdrawn => {
+                    withdraw(db, cfg, staff, Some(a.row.id), decided).await?;
+                }
+                decision => {
+                    // Every demo approval is within the policy: one outside it would need a
+                    // note, and the service would refuse it without one.
+                    let d = Decision {
+                        application_id: Some(a.row.id),
+                        decision,
+                        approved: None,
+                        note: None,
+                    };
+                    decide(db, cfg, staff, d, decided).await?;
+                }
+            }
         }
-        let mut am: meeting::ActiveModel = m.into();
-        am.committed_cents = Set(committed);
-        let m = am.update(uow.txn()).await?;
-        uow.created(&m).await?;
-        uow.commit().await?;
         report.meetings_created += 1;
     }
     Ok(())

@@ -1,10 +1,8 @@
 //! The States part of the demo: illustrative extensions and State updates.
 
-use sea_orm::DatabaseConnection;
-
 use chrono::NaiveDate;
 
-use super::DemoReport;
+use super::{Demo, DemoReport};
 use crate::domain::states::service::{NewExtension, StateUpdate, add_extension, apply_update};
 use crate::kernel::error::ServiceError;
 use crate::rules::obligations::ObligationKind;
@@ -29,18 +27,19 @@ fn demo_extensions() -> Vec<NewExtension> {
 }
 
 /// The States part of the demo: extensions, and a recorded stockpile holding and
-/// completion so that every obligation kind shows.
+/// completion so that every obligation kind shows. Both are an ISU administrator's acts:
+/// the system's here, through the services' `actor: None` entry points.
 pub(super) async fn demo_states(
-    db: &DatabaseConnection,
+    demo: &Demo<'_>,
     report: &mut DemoReport,
 ) -> Result<(), ServiceError> {
-    let today = chrono::Utc::now().date_naive();
+    let (db, today) = (demo.db, demo.today);
     for e in demo_extensions() {
         let existing = crate::domain::states::obligations::extensions_of(db, &e.state_code).await?;
         if existing.iter().any(|x| x.new_deadline == e.new_deadline) {
             continue;
         }
-        add_extension(db, None, "seedDemo", e, today).await?;
+        add_extension(db, demo.system, "seedDemo", e, today).await?;
         report.extensions_recorded += 1;
     }
     let updates = [
@@ -65,7 +64,7 @@ pub(super) async fn demo_states(
     ];
     for u in updates {
         let before = crate::domain::states::service::by_code(db, &u.code).await?;
-        let after = apply_update(db, None, "seedDemo", u, today).await?;
+        let after = apply_update(db, demo.system, "seedDemo", u, today).await?;
         if before.as_ref() != Some(&after) {
             report.states_updated += 1;
         }

@@ -4,6 +4,17 @@
 //! under `demo.invalid` (a domain that cannot exist), so it is never mistaken for real
 //! data. Each domain adds its part to [`demo`].
 //!
+//! Every part writes through the domain services, with the configuration the server uses,
+//! so the demo can never hold what the API would refuse, and its audit log reads like the
+//! API's: ISU staff's entries under the demo staff account and the mutations' names, an
+//! administrator's under the system (`seedDemo`), as command-line changes are. Dates in the
+//! demo's past (a report submitted in 2022, an expenditure in March) go to the services as
+//! the day of the act; record timestamps are the wall clock's, as for any entry. What is
+//! already there (a report, a need, an offer, a meeting with its applications, the workplan
+//! with its spending and invoices) is skipped whole, so a second run changes nothing, and
+//! a refused run, once its cause is fixed, loads what it had not reached; an item it
+//! stopped inside stays as the services left it.
+//!
 //! The parts, one file each:
 //! - `registry`: loading the States registry (the `seed states` command).
 //! - `demo_states`: illustrative extensions and State updates, so every obligation kind shows.
@@ -28,11 +39,26 @@ use demo_reports::demo_reports;
 use demo_sponsorship::demo_sponsorship;
 use demo_states::demo_states;
 
-use entity::enums::{ThematicArea, UserRole};
-use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 
+use chrono::NaiveDate;
+use entity::enums::{ThematicArea, UserRole};
+use entity::user;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::auth::{Principal, Viewer};
+use crate::domain::budget::BudgetConfig;
+use crate::domain::cooperation::CooperationConfig;
+use crate::domain::sponsorship::SponsorshipConfig;
 use crate::domain::users::service::{NewUser, create_user};
+use crate::kernel::clock::Clock;
+use crate::kernel::config::Settings;
 use crate::kernel::error::ServiceError;
+
+/// The account the demo's day-to-day entries are made as: ISU staff, like the people who
+/// enter such data through the API.
+const DEMO_ACTOR: &str = "isu.staff@demo.invalid";
 
 /// The demo accounts: one per role that is not the administrator.
 pub fn demo_users(password: &str) -> Vec<NewUser> {
@@ -44,7 +70,7 @@ pub fn demo_users(password: &str) -> Vec<NewUser> {
         thematic_areas: areas,
     };
     vec![
-        user("isu.staff@demo.invalid", UserRole::IsuStaff, None, vec![]),
+        user(DEMO_ACTOR, UserRole::IsuStaff, None, vec![]),
         user(
             "delegation.lao@demo.invalid",
             UserRole::Delegation,
@@ -84,8 +110,56 @@ pub struct DemoReport {
     pub invoices_issued: usize,
 }
 
-/// Loads the demo data set; accounts already there are left as they are.
-pub async fn demo(db: &DatabaseConnection, password: &str) -> Result<DemoReport, ServiceError> {
+/// What every part of the demo writes with: the same services, configuration and actor as
+/// the API's mutations, so the demo holds nothing the API would refuse.
+pub(super) struct Demo<'a> {
+    pub db: &'a DatabaseConnection,
+    /// The demo ISU staff account, for what ISU staff do through the API.
+    pub staff: Viewer,
+    /// Acts reserved to an ISU administrator (exchange rates, States' records, invoices,
+    /// endorsing and approving the workplan) are the system's: the services' `actor: None`
+    /// entry points, as for every command-line change.
+    pub system: Option<Uuid>,
+    pub today: NaiveDate,
+    pub cooperation: CooperationConfig,
+    pub sponsorship: SponsorshipConfig,
+    pub budget: BudgetConfig,
+}
+
+impl Demo<'_> {
+    /// A clock pinned to `day`: for the acts the demo dates in the past (a report submitted,
+    /// published).
+    pub fn on(day: NaiveDate) -> Clock {
+        Clock::new(Some(day))
+    }
+}
+
+/// The demo staff account as a viewer, as a request authenticated as it would be.
+async fn staff_viewer(db: &DatabaseConnection) -> Result<Viewer, ServiceError> {
+    let account = user::Entity::find()
+        .filter(user::Column::Email.eq(DEMO_ACTOR))
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::Internal(format!("the demo account {DEMO_ACTOR} is gone")))?;
+    Ok(Viewer::authenticated(Principal {
+        user_id: account.id,
+        role: account.role,
+        state_code: account.state_code.clone(),
+        thematic_areas: vec![],
+        // No login session: the command line acts without a token.
+        session_id: Uuid::nil(),
+        account: Arc::new(account),
+    }))
+}
+
+/// Loads the demo data set; accounts already there are left as they are, and so is every
+/// part already loaded, so a second run changes nothing.
+pub async fn demo(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    password: &str,
+) -> Result<DemoReport, ServiceError> {
+    let config = |e: crate::kernel::config::ConfigError| ServiceError::Internal(e.to_string());
     let mut report = DemoReport::default();
     for u in demo_users(password) {
         let email = u.email.clone();
@@ -100,10 +174,19 @@ pub async fn demo(db: &DatabaseConnection, password: &str) -> Result<DemoReport,
             Err(e) => return Err(e),
         }
     }
-    demo_states(db, &mut report).await?;
-    demo_reports(db, &mut report).await?;
-    demo_cooperation(db, &mut report).await?;
-    demo_sponsorship(db, &mut report).await?;
-    demo_budget(db, &mut report).await?;
+    let demo = Demo {
+        db,
+        staff: staff_viewer(db).await?,
+        system: None,
+        today: Clock::new(settings.today).today(),
+        cooperation: CooperationConfig::from_settings(settings).map_err(config)?,
+        sponsorship: SponsorshipConfig::from_settings(settings).map_err(config)?,
+        budget: BudgetConfig::from_settings(settings).map_err(config)?,
+    };
+    demo_states(&demo, &mut report).await?;
+    demo_reports(&demo, &mut report).await?;
+    demo_cooperation(&demo, &mut report).await?;
+    demo_sponsorship(&demo, &mut report).await?;
+    demo_budget(&demo, &mut report).await?;
     Ok(report)
 }

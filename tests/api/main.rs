@@ -26,6 +26,7 @@ mod reports;
 mod resilience;
 mod scale_out;
 mod schema;
+mod seed;
 mod sessions;
 mod sponsorship;
 mod states;

@@ -122,6 +122,29 @@ pub async fn set(
     valid_from: NaiveDate,
 ) -> Result<exchange_rate::Model, ServiceError> {
     let admin = viewer.require_role(&[UserRole::IsuAdmin])?;
+    let actor = Some(admin.user_id);
+    set_by(
+        db,
+        actor,
+        "setExchangeRate",
+        base,
+        currency,
+        rate,
+        valid_from,
+    )
+    .await
+}
+
+/// Validates and sets a rate; `actor` is None for the system (seeding).
+pub async fn set_by(
+    db: &DatabaseConnection,
+    actor: Option<Uuid>,
+    action: &'static str,
+    base: &str,
+    currency: &str,
+    rate: Decimal,
+    valid_from: NaiveDate,
+) -> Result<exchange_rate::Model, ServiceError> {
     let currency = currency.trim().to_uppercase();
     let mut r = Refusals::default();
     if !is_currency(&currency) {
@@ -150,7 +173,7 @@ pub async fn set(
         .filter(exchange_rate::Column::ValidFrom.eq(valid_from))
         .one(db)
         .await?;
-    let uow = Uow::begin(db, Some(admin.user_id), "setExchangeRate").await?;
+    let uow = Uow::begin(db, actor, action).await?;
     let saved = match existing {
         Some(before) => {
             let mut am: exchange_rate::ActiveModel = before.clone().into();

@@ -434,6 +434,17 @@ pub async fn publish(
     viewer: &Viewer,
     id: Uuid,
 ) -> Result<transparency_report::Model, ServiceError> {
+    publish_on(db, viewer, id, &crate::kernel::clock::Clock::default()).await
+}
+
+/// [`publish`], dated by `clock` like a submission: a pinned day dates the publication (the
+/// demo's history of past years); an unpinned clock is the wall clock.
+pub async fn publish_on(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    clock: &crate::kernel::clock::Clock,
+) -> Result<transparency_report::Model, ServiceError> {
     let isu = viewer.require_role(&[UserRole::IsuAdmin, UserRole::IsuStaff])?;
     let r = load_for_action(db, viewer, id).await?;
     if r.status != ReportStatus::Submitted {
@@ -445,7 +456,7 @@ pub async fn publish(
     }
     let mut next = r.clone();
     next.status = ReportStatus::Published;
-    next.published_at = Some(now());
+    next.published_at = Some(clock.treaty_now());
     save(db, isu.user_id, "publishTransparencyReport", &r, next).await
 }
 

@@ -40,7 +40,18 @@ pub async fn issue_invoices(
     viewer: &Viewer,
     new: NewInvoices,
 ) -> Result<FinancialStatus, ServiceError> {
-    let actor = viewer.require_role(&[UserRole::IsuAdmin])?.user_id;
+    let admin = viewer.require_role(&[UserRole::IsuAdmin])?;
+    issue_invoices_by(db, cfg, Some(admin.user_id), "issueInvoices", new).await
+}
+
+/// Validates and issues the invoices; `actor` is None for the system (seeding).
+pub async fn issue_invoices_by(
+    db: &DatabaseConnection,
+    cfg: &BudgetConfig,
+    actor: Option<Uuid>,
+    action: &'static str,
+    new: NewInvoices,
+) -> Result<FinancialStatus, ServiceError> {
     let mut r = Refusals::default();
     validate::year(&mut r, &["input", "year"], new.year);
     r.finish()?;
@@ -153,7 +164,7 @@ pub async fn issue_invoices(
     if paid > 0 {
         return Err(paid_refusal(new.year));
     }
-    let uow = Uow::begin(db, Some(actor), "issueInvoices").await?;
+    let uow = Uow::begin(db, actor, action).await?;
     match replace_invoices(&uow, cfg, new.year, total, &scale, &shares).await {
         Ok(status) => match uow.commit().await {
             Ok(()) => Ok(status),

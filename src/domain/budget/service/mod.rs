@@ -28,14 +28,15 @@ pub use contributions::{
     Contribution, FinancialStatus, NewPayment, financial_status, record_payment,
 };
 pub use exports::{export_contributions, export_workplan};
-pub use invoices::{NewInvoices, issue_invoices};
+pub use invoices::{NewInvoices, issue_invoices, issue_invoices_by};
 pub use lines::{NewActivity, NewExpenditure, NewLine, add_activity, add_line, record_expenditure};
 pub use views::{
     LineView, WorkplanView, activities_by_ids, activity_by_id, line_by_id, lines_by_ids,
     workplan_by_id, workplan_of_year, workplans_by_ids,
 };
 pub use workplans::{
-    NewWorkplan, Transition, admin_only, can_transition, create_workplan, transition, workplan_json,
+    NewWorkplan, Transition, admin_only, can_transition, create_workplan, transition,
+    transition_by, workplan_json,
 };
 
 use entity::enums::UserRole;

@@ -159,6 +159,17 @@ pub async fn transition(
         viewer.require_role(&ISU)?
     }
     .user_id;
+    transition_by(db, Some(actor), "transitionWorkplan", t, today).await
+}
+
+/// Validates and makes one step of the lifecycle; `actor` is None for the system (seeding).
+pub async fn transition_by(
+    db: &DatabaseConnection,
+    actor: Option<Uuid>,
+    action: &'static str,
+    t: Transition,
+    today: NaiveDate,
+) -> Result<WorkplanView, ServiceError> {
     let w = match t.id {
         Some(id) => workplan::Entity::find_by_id(id).one(db).await?,
         None => None,
@@ -207,7 +218,7 @@ pub async fn transition(
         );
     }
     r.finish()?;
-    let uow = Uow::begin(db, Some(actor), "transitionWorkplan").await?;
+    let uow = Uow::begin(db, actor, action).await?;
     let moved = workplan::Entity::update_many()
         .col_expr(workplan::Column::Status, Expr::value(t.to))
         .col_expr(
