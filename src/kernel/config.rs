@@ -214,7 +214,7 @@ pub struct Settings {
     #[arg(
         long,
         env = "ISU_MAX_QUERY_OBJECTS",
-        default_value_t = 50_000,
+        default_value_t = 100_000,
         global = true
     )]
     pub max_query_objects: u64,
@@ -223,7 +223,7 @@ pub struct Settings {
     #[arg(
         long,
         env = "ISU_MAX_RESOLVED_OBJECTS",
-        default_value_t = 100_000,
+        default_value_t = 50_000,
         global = true
     )]
     pub max_resolved_objects: u64,
@@ -457,8 +457,8 @@ impl Settings {
             log_format: None,
             fault_injection: false,
             max_query_fields: 2_000,
-            max_query_objects: 50_000,
-            max_resolved_objects: 100_000,
+            max_query_objects: 100_000,
+            max_resolved_objects: 50_000,
             max_response_bytes: 8 * 1024 * 1024,
         }
     }

@@ -102,8 +102,13 @@ fn the_fragment_fan_out_costs_its_expansion_in_linear_time() {
     // Counted, not visited: the operation spreads out to 2^40 fields, and the definitions
     // F0 … F40, which validation visits too, to 2^41 - 1.
     assert_eq!(cost(&q).fields, (1u64 << 40) + (1u64 << 41) - 1);
-    // Deeper than u64 can hold: it saturates.
-    assert_eq!(cost(&fan_out(80)).fields, u64::MAX);
+    // Wider than u64 can hold (16 spreads a level, 20 levels: 2^80): it saturates.
+    let mut wide = String::from("{ ...W20 } fragment W0 on Query { __typename }");
+    for i in 1..=20 {
+        let spreads = format!("...W{} ", i - 1).repeat(16);
+        wide.push_str(&format!(" fragment W{i} on Query {{ {spreads}}}"));
+    }
+    assert_eq!(cost(&wide).fields, u64::MAX);
 }
 
 #[test]
