@@ -136,6 +136,7 @@ pub async fn prepare(
         metrics,
         max_connections: crate::kernel::db::max_connections(settings),
         fault_injection: settings.fault_injection,
+        query_cost: crate::api::cost::QueryCost::from_settings(settings),
     })
 }
 

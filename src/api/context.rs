@@ -32,6 +32,8 @@ pub struct AppContext {
     pub max_connections: u32,
     /// Mount `/debug/panic` (never in production).
     pub fault_injection: bool,
+    /// Query cost limits and the schema's cost model.
+    pub query_cost: crate::api::cost::QueryCost,
 }
 
 /// The client's address, for throttling failed logins.

@@ -14,6 +14,10 @@
 //!   its fragments included (`__typename` is not introspection): such a request gets
 //!   [`INTROSPECTION_DISABLED`] instead of `{"__schema": null}`.
 //!
+//! These walks follow fragment spreads without remembering them, so they run only on
+//! documents the cost pass ([`super::cost`]) has admitted: it refuses fragment cycles and
+//! documents that expand to too many fields, in one linear pass, before anything else.
+//!
 //! Batches (at most 5 operations), body size (1 MiB) and time are limited in `crate::http`.
 
 use std::collections::HashMap;
@@ -51,7 +55,8 @@ pub const INTROSPECTION_DISABLED: &str = "INTROSPECTION_DISABLED";
 /// Why a document is refused before it runs: a top-level error with its code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal {
-    /// `BAD_USER_INPUT` for a limit, [`INTROSPECTION_DISABLED`] for introspection.
+    /// `BAD_USER_INPUT` for a limit, [`INTROSPECTION_DISABLED`] for introspection,
+    /// [`super::cost::QUERY_TOO_COMPLEX`] for cost.
     pub code: &'static str,
     pub message: String,
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod budget;
 pub mod context;
 pub mod cooperation;
+pub mod cost;
 pub mod enums;
 pub mod error;
 pub mod errors;
@@ -69,30 +70,40 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
         .limit_depth(limits::MAX_DEPTH_WITH_INTROSPECTION)
         .limit_complexity(limits::MAX_COMPLEXITY)
         .limit_directives(limits::MAX_DIRECTIVES)
+        .extension(cost::ResolvedObjects)
 }
 
-/// Runs one operation: parses it, checks its shape ([`limits::check_shape`]; `introspection`
-/// says whether the server answers introspection), executes it and counts it by name. This
-/// is not done in schema extensions because, with any extension installed, async-graphql
-/// sends every field of every object through the extension chain, which cost a list of 100
-/// States a third of its time.
+/// Runs one operation: parses it, checks its cost ([`cost::QueryCost::check`], before
+/// validation, which a costly document would otherwise freeze) and its shape
+/// ([`limits::check_shape`]; `introspection` says whether the server answers
+/// introspection), executes it within its run-time budget of objects ([`cost::Budget`]) and
+/// counts it by name. The refusals are not done in schema extensions because async-graphql
+/// runs those after validation; the one extension installed, the budget's, counts objects
+/// as they are resolved.
 ///
-/// An operation refused before it runs (it does not parse or validate, or the shape check
-/// refuses it) answers errors without a `path` and a null `data`; one that ran has data,
-/// or errors with a path.
+/// An operation refused before it runs (it does not parse or validate, a check refuses it)
+/// answers errors without a `path` and a null `data`, and so does one stopped by its
+/// budget; one that ran has data, or errors with a path.
 pub async fn execute(
     schema: &AppSchema,
     metrics: &Metrics,
-    mut request: Request,
+    cost: &cost::QueryCost,
+    request: Request,
     introspection: bool,
 ) -> Response {
     let started = Instant::now();
     let requested = request.operation_name.clone();
-    let checked = match request.parsed_query() {
-        Ok(doc) => Some((
-            crate::api::metrics::operation_name(requested.as_deref(), doc),
-            limits::check_shape(doc, requested.as_deref(), introspection),
-        )),
+    let budget = cost.budget();
+    let mut request = request.data(budget.clone());
+    let checked = match async_graphql::parser::parse_query(&request.query) {
+        Ok(doc) => {
+            let name = crate::api::metrics::operation_name(requested.as_deref(), &doc);
+            let verdict = cost
+                .check(&doc, requested.as_deref(), &request.variables)
+                .and_then(|_| limits::check_shape(&doc, requested.as_deref(), introspection));
+            request.set_parsed_query(doc);
+            Some((name, verdict))
+        }
         // The schema parses it again and answers the parse error as usual.
         Err(_) => None,
     };
@@ -103,6 +114,11 @@ pub async fn execute(
             requested.unwrap_or_else(|| "unparsed".into()),
             schema.execute(request).await,
         ),
+    };
+    let response = if budget.tripped() {
+        Response::from_errors(vec![budget.refusal().into()])
+    } else {
+        response
     };
     metrics.operation(&name, started.elapsed(), !response.errors.is_empty());
     response

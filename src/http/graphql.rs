@@ -13,6 +13,9 @@
 //! for a token that is invalid, expired or whose session has ended; 503 with `Retry-After`
 //! when the database is unavailable. Every error, whatever its status, has the same shape:
 //! `{"errors": [{"message": …, "extensions": {"code": …}}]}`.
+//!
+//! A response body longer than the configured bound (`ISU_MAX_RESPONSE_BYTES`) is not
+//! written past it: each operation's answer becomes one `QUERY_TOO_COMPLEX` error (400).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -161,12 +164,22 @@ pub(super) async fn graphql(
         Some(c) => idempotency::with_claim(Arc::clone(c), run).await,
         None => run.await,
     };
-    let outcome = Outcome::of(&mut response);
-    let status = outcome.status();
-    let body = match serialize(&response) {
-        Ok(b) => b,
+    let mut outcome = Outcome::of(&mut response);
+    let limit = state.ctx.query_cost.limits.max_response_bytes;
+    let body = match serialize(&response, limit) {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            response = too_large(&response, limit);
+            outcome = Outcome::of(&mut response);
+            match serialize(&response, usize::MAX) {
+                Ok(Some(b)) => b,
+                Ok(None) => return fault_in(media, ApiError::Internal("unwritable".into())),
+                Err(e) => return fault_in(media, e),
+            }
+        }
         Err(e) => return fault_in(media, e),
     };
+    let status = outcome.status();
     if let Some(claim) = &claim {
         return match idempotency::finish(
             &state.ctx.db,
@@ -309,14 +322,63 @@ fn refused_before_running(response: &async_graphql::Response) -> bool {
         && response.errors.iter().all(|e| e.path.is_empty())
 }
 
-/// The JSON of a (batch) response. An operation refused before it ran has no `data`
-/// entry (GraphQL specification, "Response Format"), rather than `"data": null`.
-fn serialize(response: &BatchResponse) -> Result<String, ApiError> {
-    let written = match response {
-        BatchResponse::Single(r) => serde_json::to_string(&Wire(r)),
-        BatchResponse::Batch(rs) => serde_json::to_string(&rs.iter().map(Wire).collect::<Vec<_>>()),
+/// The JSON of a (batch) response, or None when it would be longer than `limit` bytes (it
+/// is not written past that). An operation refused before it ran has no `data` entry
+/// (GraphQL specification, "Response Format"), rather than `"data": null`.
+fn serialize(response: &BatchResponse, limit: usize) -> Result<Option<String>, ApiError> {
+    let mut out = Bounded {
+        bytes: Vec::new(),
+        limit,
     };
-    written.map_err(|_| ApiError::Internal("response not serializable".into()))
+    let written = match response {
+        BatchResponse::Single(r) => serde_json::to_writer(&mut out, &Wire(r)),
+        BatchResponse::Batch(rs) => {
+            serde_json::to_writer(&mut out, &rs.iter().map(Wire).collect::<Vec<_>>())
+        }
+    };
+    match written {
+        Ok(()) => String::from_utf8(out.bytes)
+            .map(Some)
+            .map_err(|_| ApiError::Internal("response not UTF-8".into())),
+        Err(e) if e.is_io() => Ok(None),
+        Err(_) => Err(ApiError::Internal("response not serializable".into())),
+    }
+}
+
+/// A buffer that refuses to grow past `limit` bytes.
+struct Bounded {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len().saturating_add(buf.len()) > self.limit {
+            return Err(std::io::Error::other("response too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The answer to a response longer than `limit` bytes: each operation's answer replaced by
+/// one `QUERY_TOO_COMPLEX` error, in the same shape (one, or a batch).
+fn too_large(response: &BatchResponse, limit: usize) -> BatchResponse {
+    let error = || {
+        let refusal = crate::api::cost::too_complex(format!(
+            "The response would be longer than {limit} bytes, the most one response may be: \
+             ask for smaller pages (`first`), fewer fields or fewer operations per batch."
+        ));
+        async_graphql::Response::from_errors(vec![refusal.into()])
+    };
+    match response {
+        BatchResponse::Single(_) => BatchResponse::Single(error()),
+        BatchResponse::Batch(rs) => BatchResponse::Batch(rs.iter().map(|_| error()).collect()),
+    }
 }
 
 /// One response as sent: as async-graphql writes it, without `data` when refused.
@@ -348,7 +410,15 @@ async fn execute_batch(
     batch: BatchRequest,
     introspection: bool,
 ) -> BatchResponse {
-    let run = |r| crate::api::execute(&state.schema, &state.ctx.metrics, r, introspection);
+    let run = |r| {
+        crate::api::execute(
+            &state.schema,
+            &state.ctx.metrics,
+            &state.ctx.query_cost,
+            r,
+            introspection,
+        )
+    };
     match batch {
         BatchRequest::Single(r) => BatchResponse::Single(run(r).await),
         BatchRequest::Batch(rs) => {

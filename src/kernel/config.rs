@@ -198,6 +198,44 @@ pub struct Settings {
     /// (resilience tests, alerting drills). Refused in production.
     #[arg(long, env = "ISU_FAULT_INJECTION", hide = true, global = true)]
     pub fault_injection: bool,
+
+    /// Most fields a GraphQL document may expand to once its fragments are spread out
+    /// (every operation and fragment of it); more is refused before validation.
+    #[arg(
+        long,
+        env = "ISU_MAX_QUERY_FIELDS",
+        default_value_t = 2_000,
+        global = true
+    )]
+    pub max_query_fields: u64,
+
+    /// Most objects the operation to run may be estimated to return (a page counts its
+    /// `first`, another list 100, nesting multiplies); more is refused before validation.
+    #[arg(
+        long,
+        env = "ISU_MAX_QUERY_OBJECTS",
+        default_value_t = 100_000,
+        global = true
+    )]
+    pub max_query_objects: u64,
+
+    /// Most objects one operation may actually resolve; past it, the operation stops.
+    #[arg(
+        long,
+        env = "ISU_MAX_RESOLVED_OBJECTS",
+        default_value_t = 50_000,
+        global = true
+    )]
+    pub max_resolved_objects: u64,
+
+    /// Most bytes of one GraphQL response body; a larger one is replaced by an error.
+    #[arg(
+        long,
+        env = "ISU_MAX_RESPONSE_BYTES",
+        default_value_t = 8 * 1024 * 1024,
+        global = true
+    )]
+    pub max_response_bytes: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -230,6 +268,10 @@ pub enum ConfigError {
     ReserveMonths,
     #[error("ISU_CORS_ORIGINS must list origins such as https://admin.isu.example (no path)")]
     CorsOrigins,
+    #[error(
+        "ISU_MAX_QUERY_FIELDS, ISU_MAX_QUERY_OBJECTS, ISU_MAX_RESOLVED_OBJECTS and ISU_MAX_RESPONSE_BYTES must be at least 1"
+    )]
+    QueryLimits,
 }
 
 /// The comma-separated items of a setting, trimmed and upper-cased, empty ones left out.
@@ -265,6 +307,16 @@ impl Settings {
         self.sponsorship_female_target()?;
         self.reserve_months()?;
         self.cors()?;
+        if [
+            self.max_query_fields,
+            self.max_query_objects,
+            self.max_resolved_objects,
+        ]
+        .contains(&0)
+            || self.max_response_bytes == 0
+        {
+            return Err(ConfigError::QueryLimits);
+        }
         Ok(())
     }
 
@@ -404,6 +456,10 @@ impl Settings {
             cors_origins: String::new(),
             log_format: None,
             fault_injection: false,
+            max_query_fields: 2_000,
+            max_query_objects: 100_000,
+            max_resolved_objects: 50_000,
+            max_response_bytes: 8 * 1024 * 1024,
         }
     }
 }
@@ -474,6 +530,14 @@ mod tests {
             assert!(matches!(s.cors(), Err(ConfigError::CorsOrigins)), "{bad}");
         }
         assert!(matches!(s.validate(), Err(ConfigError::CorsOrigins)));
+    }
+
+    #[test]
+    fn query_cost_limits_are_at_least_one() {
+        let mut s = Settings::for_database("sqlite::memory:");
+        assert!(s.validate().is_ok());
+        s.max_query_objects = 0;
+        assert!(matches!(s.validate(), Err(ConfigError::QueryLimits)));
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod idempotency;
 mod limits;
 mod nodes;
 mod observability;
+mod query_cost;
 mod reports;
 mod resilience;
 mod scale_out;
