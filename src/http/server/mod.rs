@@ -62,6 +62,14 @@ const MAX_DEFAULT_CAP: u64 = 16_384;
 
 /// Raises the soft limit on open files to the hard limit, and returns the soft limit in
 /// force (None: unlimited or unknown).
+#[cfg(not(unix))]
+pub fn raise_fd_limit() -> Option<u64> {
+    None
+}
+
+/// Raises the soft limit on open files to the hard limit, and returns the soft limit in
+/// force (None: unlimited or unknown).
+#[cfg(unix)]
 pub fn raise_fd_limit() -> Option<u64> {
     use rustix::process::{Resource, getrlimit, setrlimit};
     let limit = getrlimit(Resource::Nofile);
