@@ -165,21 +165,19 @@ async fn an_export_year_out_of_range_answers_400() {
 #[tokio::test]
 async fn production_refuses_a_jwt_secret_with_little_entropy() {
     let app = spawn_app().await;
-    let out = Command::new(env!("CARGO_BIN_EXE_ccm-isu"))
-        .args(["serve"])
-        .env("DATABASE_URL", &app.url)
-        .env("ISU_ENV", "production")
-        .env("ISU_JWT_SECRET", "x".repeat(64))
-        .env("ISU_LISTEN", "127.0.0.1:0")
-        .stdin(Stdio::null())
-        .output()
-        .expect("runs");
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut settings = Settings::for_database(&app.url);
+    settings.environment = ccm_isu::kernel::config::Environment::Production;
+    settings.jwt_secret = Some(Secret::new("x".repeat(64)));
+    let Err(refused) = Application::build(settings.clone()).await else {
+        panic!("the server started with a weak secret");
+    };
+    let message = refused.to_string();
     assert!(
-        stderr.contains("ISU_JWT_SECRET has too little entropy"),
-        "{stderr}"
+        message.contains("ISU_JWT_SECRET has too little entropy"),
+        "{message}"
     );
+    settings.jwt_secret = Some(Secret::new("production-secret-0123456789abcdef"));
+    assert!(Application::build(settings).await.is_ok());
 }
 
 /// Starts the binary with `ISU_TRUSTED_PROXIES`, sends one request with
