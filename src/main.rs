@@ -162,6 +162,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                     "serving GraphQL on http://{addr}/graphql (POST; the console is off)"
                 );
             }
+            if let Some(metrics) = app.metrics_addr() {
+                tracing::info!("serving /metrics on http://{metrics}/metrics only");
+            }
             app.run_until_stopped(startup::shutdown_signal())
                 .await
                 .map_err(|e| e.to_string())

@@ -2,7 +2,8 @@
 //!
 //! [`Application::build`] connects, migrates, loads first-start data (the States registry,
 //! the JWT secret in development, the first administrator) and binds the listener (port 0
-//! in tests). [`Application::run_until_stopped`] serves until the shutdown future resolves.
+//! in tests). [`Application::run_until_stopped`] serves until the shutdown future resolves,
+//! through the accept loop of [`crate::http::server`].
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
@@ -15,7 +16,8 @@ use crate::api::{self, AppSchema};
 use crate::auth::{jwt::JwtKeys, password, tokens};
 use crate::domain::states::registry;
 use crate::domain::users::service as users;
-use crate::http::{self, AppState};
+use crate::http::server::{self, ServeConfig, Timeouts};
+use crate::http::{self, AppState, MetricsExposure, RouterOptions};
 use crate::kernel::clock::Clock;
 use crate::kernel::config::{Environment, Settings};
 use crate::kernel::error::ServiceError;
@@ -49,13 +51,18 @@ impl From<ServiceError> for StartupError {
 
 pub struct Application {
     listener: TcpListener,
+    /// `ISU_METRICS_LISTEN`: `/metrics` alone.
+    metrics_listener: Option<TcpListener>,
     state: AppState,
-    request_timeout: Duration,
-    /// Origins allowed to call the API from a browser (CORS).
-    cors_origins: Vec<String>,
+    options: RouterOptions,
+    serve: ServeConfig,
 }
 
 const JWT_SECRET_KEY: &str = "jwt_secret";
+/// Connections of `/metrics`' own listener.
+const METRICS_CONNECTIONS: usize = 16;
+/// How much longer than the request timeout a response may make no progress.
+const STALL_MARGIN: Duration = Duration::from_secs(5);
 
 /// The configured secret, or in development one generated once and kept in the database.
 async fn jwt_secret(settings: &Settings, db: &DatabaseConnection) -> Result<String, StartupError> {
@@ -158,12 +165,55 @@ impl Application {
         }
         let schema: AppSchema = schema.finish();
         let listener = TcpListener::bind(settings.listen).await?;
+        let connections = &settings.connections;
+        let metrics_listener = match connections.metrics_listen {
+            Some(addr) => Some(TcpListener::bind(addr).await?),
+            None => None,
+        };
+        let limits = connections.limits()?;
+        let request_timeout = Duration::from_secs(settings.request_timeout_secs.max(1));
+        let fd_limit = server::raise_fd_limit();
+        let max_connections = server::connection_cap(
+            limits.max_connections,
+            fd_limit,
+            crate::kernel::db::max_connections(&settings),
+        );
+        tracing::info!(
+            max_connections,
+            open_file_limit = fd_limit,
+            header_read_timeout_secs = limits.header_read_timeout.as_secs(),
+            idle_timeout_secs = limits.idle_timeout.as_secs(),
+            "connection limits"
+        );
         Ok(Self {
             listener,
+            metrics_listener,
             state: AppState { schema, ctx },
-            request_timeout: Duration::from_secs(settings.request_timeout_secs.max(1)),
-            cors_origins: settings.cors()?,
+            options: RouterOptions {
+                request_timeout,
+                cors_origins: settings.cors()?,
+                metrics: MetricsExposure {
+                    on_api_listener: connections.metrics_listen.is_none(),
+                    token: connections.metrics_token.clone(),
+                },
+            },
+            serve: ServeConfig {
+                timeouts: Timeouts {
+                    header: limits.header_read_timeout,
+                    idle: limits.idle_timeout,
+                    stalled: limits.idle_timeout.max(request_timeout + STALL_MARGIN),
+                },
+                max_connections,
+                trusted_proxies: limits.trusted_proxies,
+            },
         })
+    }
+
+    /// The address of `/metrics`' own listener, when `ISU_METRICS_LISTEN` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -179,13 +229,27 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let app = http::router(self.state, self.request_timeout, &self.cors_origins);
-        axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let metrics = self.metrics_listener.map(|listener| {
+            let router = http::metrics_router(self.state.clone(), &self.options.metrics);
+            let config = ServeConfig {
+                // A scraper, not a crowd: a few connections are plenty.
+                max_connections: METRICS_CONNECTIONS,
+                trusted_proxies: Vec::new(),
+                ..self.serve.clone()
+            };
+            tokio::spawn(server::serve(listener, router, config, stopped.clone()))
+        });
+        let app = http::router(self.state, &self.options);
+        let served = server::serve(self.listener, app, self.serve, stopped).await;
+        if let Some(metrics) = metrics {
+            metrics.await.map_err(std::io::Error::other)??;
+        }
+        served
     }
 }
 

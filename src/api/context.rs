@@ -24,7 +24,7 @@ pub struct AppContext {
     pub sponsorship: crate::domain::sponsorship::SponsorshipConfig,
     /// The accounts' currency and the reserve's target.
     pub budget: crate::domain::budget::BudgetConfig,
-    /// Serve the console at `GET /graphql` and GraphiQL at `/graphiql`.
+    /// Serve the console at `GET /graphql`.
     pub console: bool,
     /// What `/metrics` reports.
     pub metrics: Arc<crate::api::metrics::Metrics>,

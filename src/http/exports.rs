@@ -92,6 +92,9 @@ pub(super) async fn compliance_csv(
             "Ask for /exports/compliance/YYYY.csv.",
         );
     };
+    if let Some(resp) = year_out_of_range(year) {
+        return resp;
+    }
     let compliance = match crate::domain::reports::service::compliance(&state.ctx.db, year).await {
         Ok(c) => c,
         Err(e) => {
@@ -273,6 +276,23 @@ fn csv_year(file: &str) -> Option<i32> {
         .and_then(|y| y.parse::<i32>().ok())
 }
 
+/// 400 for a year outside [`crate::kernel::validate::YEARS`] (a far year overflowed the
+/// date arithmetic into a 500).
+fn year_out_of_range(year: i32) -> Option<Response> {
+    let years = crate::kernel::validate::YEARS;
+    (!years.contains(&year)).then(|| {
+        error_response(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            &format!(
+                "The year must be from {} to {}.",
+                years.start(),
+                years.end()
+            ),
+        )
+    })
+}
+
 /// The 404 that says how to ask for a yearly export.
 fn no_such_year(what: &str) -> Response {
     error_response(
@@ -310,6 +330,9 @@ pub(super) async fn workplan_csv(
     let Some(year) = csv_year(&file) else {
         return no_such_year("workplan");
     };
+    if let Some(resp) = year_out_of_range(year) {
+        return resp;
+    }
     let view =
         match crate::domain::budget::service::export_workplan(&state.ctx.db, &viewer, year).await {
             Ok(Some(v)) => v,
@@ -377,6 +400,9 @@ pub(super) async fn contributions_csv(
     let Some(year) = csv_year(&file) else {
         return no_such_year("contributions");
     };
+    if let Some(resp) = year_out_of_range(year) {
+        return resp;
+    }
     let status = match crate::domain::budget::service::export_contributions(
         &state.ctx.db,
         &state.ctx.budget,

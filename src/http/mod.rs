@@ -17,16 +17,16 @@ mod exports;
 mod feeds;
 mod graphql;
 mod negotiate;
+pub mod server;
 
 use std::time::Duration;
 
-use async_graphql::http::GraphiQLSource;
 use axum::{
     Extension, Json, Router,
     extract::State,
     http::{HeaderValue, StatusCode, header},
     middleware::from_fn_with_state,
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
     routing::get,
 };
 use serde_json::json;
@@ -38,6 +38,7 @@ use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
 use crate::api::AppSchema;
 use crate::api::context::AppContext;
 use crate::api::error::ApiError;
+use crate::kernel::config::Secret;
 use caching::Caching;
 
 /// Largest request body accepted. The GraphQL extractor streams bodies, so axum's default
@@ -52,7 +53,24 @@ pub struct AppState {
     pub ctx: AppContext,
 }
 
-pub fn router(state: AppState, request_timeout: Duration, cors_origins: &[String]) -> Router {
+/// What the router needs besides the state.
+pub struct RouterOptions {
+    pub request_timeout: Duration,
+    /// Origins allowed to call the API from a browser (CORS).
+    pub cors_origins: Vec<String>,
+    /// Where `/metrics` is served: with the API, or on its own listener.
+    pub metrics: MetricsExposure,
+}
+
+/// `/metrics` on the API's listener or not, and the bearer token it requires, if any.
+#[derive(Clone)]
+pub struct MetricsExposure {
+    pub on_api_listener: bool,
+    pub token: Option<Secret>,
+}
+
+pub fn router(state: AppState, options: &RouterOptions) -> Router {
+    let (request_timeout, cors_origins) = (options.request_timeout, &options.cors_origins);
     let metrics_state = std::sync::Arc::clone(&state.ctx.metrics);
     let graphql_route = if state.ctx.console {
         get(console_page).post(graphql::graphql)
@@ -67,8 +85,7 @@ pub fn router(state: AppState, request_timeout: Duration, cors_origins: &[String
     if state.ctx.console {
         router = router
             .route("/console/console.js", get(console_script))
-            .route("/console/console.css", get(console_style))
-            .route("/graphiql", get(graphiql));
+            .route("/console/console.css", get(console_style));
     }
     // Feeds and exports: compressed inside, so that each encoding has its own ETag.
     let feeds = Router::new()
@@ -86,11 +103,13 @@ pub fn router(state: AppState, request_timeout: Duration, cors_origins: &[String
         .route("/exports/sponsorship/{file}", get(exports::sponsorship_csv))
         .layer(caching::compression())
         .layer(from_fn_with_state(Caching::NoStore, caching::conditional));
+    if options.metrics.on_api_listener {
+        router = router.merge(metrics_route(&options.metrics));
+    }
     router
         .route("/graphql", graphql_route)
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))
-        .route("/metrics", get(metrics))
         .merge(feeds)
         .merge(personal)
         .with_state(state)
@@ -108,6 +127,7 @@ pub fn router(state: AppState, request_timeout: Duration, cors_origins: &[String
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::map_request(drop_unfit_request_id))
         .layer(axum::middleware::from_fn_with_state(
             metrics_state,
             count_responses,
@@ -136,8 +156,75 @@ async fn debug_panic() -> Response {
     panic!("fault injection: /debug/panic")
 }
 
+/// The router of `/metrics` alone, for `ISU_METRICS_LISTEN`.
+pub fn metrics_router(state: AppState, exposure: &MetricsExposure) -> Router {
+    metrics_route(exposure).with_state(state)
+}
+
+fn metrics_route(exposure: &MetricsExposure) -> Router<AppState> {
+    let route = Router::new().route("/metrics", get(metrics));
+    match &exposure.token {
+        Some(token) => route.layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(token_digest(token.expose())),
+            require_metrics_token,
+        )),
+        None => route,
+    }
+}
+
+fn token_digest(token: &str) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).into()
+}
+
+/// 401 unless `Authorization: Bearer` carries the metrics token. Digests are compared, so
+/// the comparison's time says nothing about the token.
+async fn require_metrics_token(
+    State(expected): State<std::sync::Arc<[u8; 32]>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(token_digest);
+    if given.as_ref() == Some(&*expected) {
+        return next.run(request).await;
+    }
+    let mut resp = error_response(
+        StatusCode::UNAUTHORIZED,
+        "UNAUTHENTICATED",
+        "/metrics needs Authorization: Bearer with the metrics token.",
+    );
+    resp.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"metrics\""),
+    );
+    resp
+}
+
+/// Longest `X-Request-Id` taken from a client.
+pub const MAX_REQUEST_ID: usize = 128;
+
+/// An `X-Request-Id` that is too long or has other than visible ASCII is dropped, so that
+/// [`SetRequestIdLayer`] puts a fresh one in its place: the ID is copied into every log
+/// line of the request and into the response.
+async fn drop_unfit_request_id(mut request: axum::extract::Request) -> axum::extract::Request {
+    let fit = |v: &HeaderValue| {
+        !v.is_empty() && v.len() <= MAX_REQUEST_ID && v.as_bytes().iter().all(u8::is_ascii_graphic)
+    };
+    let ids: Vec<&HeaderValue> = request.headers().get_all("x-request-id").iter().collect();
+    if ids.len() > 1 || ids.first().is_some_and(|v| !fit(v)) {
+        request.headers_mut().remove("x-request-id");
+    }
+    request
+}
+
 /// Prometheus text exposition of [`crate::api::metrics`]. Like the health checks, it is for
-/// the operators' network: put it behind the proxy's allow-list in production.
+/// the operators' network: in production give it its own listener (`ISU_METRICS_LISTEN`)
+/// or a token (`ISU_METRICS_TOKEN`).
 async fn metrics(State(state): State<AppState>) -> Response {
     (
         [(
@@ -163,19 +250,26 @@ async fn count_responses(
     response
 }
 
-/// The span of one request: every log line it causes names its method, path and ID (the
-/// `x-request-id` it came with, or a fresh UUID).
+/// The span of one request: every log line it causes names its method, path, ID (the
+/// `x-request-id` it came with, or a fresh UUID) and client address (after
+/// `ISU_TRUSTED_PROXIES`, [`server::client_addr`]).
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     let id = request
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
+    let client = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
     tracing::info_span!(
         "request",
         method = %request.method(),
         path = %request.uri().path(),
         request_id = %id,
+        client = %client,
     )
 }
 
@@ -219,11 +313,6 @@ fn get_refused() -> Response {
     resp.headers_mut()
         .insert(header::ALLOW, HeaderValue::from_static("POST"));
     resp
-}
-
-/// GraphiQL from its CDN, for machines that are online.
-async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
 }
 
 /// Only this server's own script, style and endpoint: the console needs nothing else.

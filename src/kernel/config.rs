@@ -4,6 +4,9 @@ use std::{fmt, net::SocketAddr, str::FromStr};
 
 use chrono::NaiveDate;
 
+mod connections;
+pub use connections::{ConnectionLimits, ConnectionSettings};
+
 /// A string that must never reach a log line or a `Debug` output.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -33,7 +36,7 @@ impl FromStr for Secret {
 }
 
 /// Development relaxes what production requires (a configured JWT secret) and offers
-/// conveniences (GraphiQL, a generated first admin password).
+/// conveniences (the console, a generated first admin password).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Environment {
     Development,
@@ -42,6 +45,9 @@ pub enum Environment {
 
 /// The shortest HS256 secret accepted: 256 bits, the size of the MAC.
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
+/// Fewest different bytes in a production JWT secret: `xxxx…` or `abab…` is long but
+/// guessable; 48 random bytes in base64 have about 40.
+pub const MIN_JWT_SECRET_DISTINCT: usize = 16;
 
 #[derive(Clone, Debug, clap::Args)]
 pub struct Settings {
@@ -162,7 +168,7 @@ pub struct Settings {
     #[arg(long, env = "ISU_RESERVE_MONTHS", default_value_t = 3, global = true)]
     pub reserve_months: u32,
 
-    /// Serve the GraphQL console at `GET /graphql` (and GraphiQL at `/graphiql`): on by
+    /// Serve the GraphQL console at `GET /graphql`: on by
     /// default in development, off in production unless set to true.
     #[arg(
         long,
@@ -236,6 +242,10 @@ pub struct Settings {
         global = true
     )]
     pub max_response_bytes: usize,
+
+    /// Timeouts, connection cap, trusted proxies, where `/metrics` is served.
+    #[command(flatten)]
+    pub connections: ConnectionSettings,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -250,6 +260,19 @@ pub enum ConfigError {
     MissingJwtSecret,
     #[error("ISU_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes")]
     ShortJwtSecret,
+    #[error(
+        "ISU_JWT_SECRET has too little entropy: production needs at least \
+         {MIN_JWT_SECRET_DISTINCT} different bytes (e.g. `head -c 48 /dev/urandom | base64`)"
+    )]
+    WeakJwtSecret,
+    #[error("ISU_TRUSTED_PROXIES must list CIDRs or addresses such as 10.0.0.0/8, comma-separated")]
+    TrustedProxies,
+    #[error(
+        "ISU_HEADER_READ_TIMEOUT_SECS, ISU_IDLE_TIMEOUT_SECS and ISU_MAX_CONNECTIONS must be at least 1"
+    )]
+    ConnectionLimits,
+    #[error("ISU_METRICS_TOKEN must be at least 16 visible characters, without spaces")]
+    MetricsToken,
     #[error("ISU_BOOTSTRAP_ADMIN_EMAIL and ISU_BOOTSTRAP_ADMIN_PASSWORD go together")]
     HalfBootstrapAdmin,
     #[error("ISU_FAULT_INJECTION is refused when ISU_ENV=production")]
@@ -274,6 +297,14 @@ pub enum ConfigError {
     QueryLimits,
 }
 
+fn distinct_bytes(text: &str) -> usize {
+    let mut seen = [false; 256];
+    for b in text.bytes() {
+        seen[usize::from(b)] = true;
+    }
+    seen.iter().filter(|s| **s).count()
+}
+
 /// The comma-separated items of a setting, trimmed and upper-cased, empty ones left out.
 fn items(text: &str) -> Vec<String> {
     text.split(',')
@@ -295,8 +326,15 @@ impl Settings {
             Some(s) if s.expose().len() < MIN_JWT_SECRET_BYTES => {
                 return Err(ConfigError::ShortJwtSecret);
             }
+            Some(s)
+                if self.environment == Environment::Production
+                    && distinct_bytes(s.expose()) < MIN_JWT_SECRET_DISTINCT =>
+            {
+                return Err(ConfigError::WeakJwtSecret);
+            }
             _ => {}
         }
+        self.connections.limits()?;
         if self.bootstrap_admin_email.is_some() != self.bootstrap_admin_password.is_some() {
             return Err(ConfigError::HalfBootstrapAdmin);
         }
@@ -328,7 +366,7 @@ impl Settings {
         })
     }
 
-    /// Whether the console and GraphiQL are served.
+    /// Whether the console is served.
     pub fn console_enabled(&self) -> bool {
         self.console
             .unwrap_or(self.environment == Environment::Development)
@@ -460,6 +498,7 @@ impl Settings {
             max_query_objects: 100_000,
             max_resolved_objects: 50_000,
             max_response_bytes: 8 * 1024 * 1024,
+            connections: ConnectionSettings::default(),
         }
     }
 }
@@ -487,6 +526,14 @@ mod tests {
         assert!(matches!(s.validate(), Err(ConfigError::MissingJwtSecret)));
         s.jwt_secret = Some(Secret::new("short"));
         assert!(matches!(s.validate(), Err(ConfigError::ShortJwtSecret)));
+        s.jwt_secret = Some(Secret::new("x".repeat(32)));
+        assert!(matches!(s.validate(), Err(ConfigError::WeakJwtSecret)));
+        s.jwt_secret = Some(Secret::new("0123456789abcd".repeat(4)));
+        assert!(matches!(s.validate(), Err(ConfigError::WeakJwtSecret)));
+        s.jwt_secret = Some(Secret::new("0123456789abcdef".repeat(2)));
+        assert!(s.validate().is_ok());
+        // Development takes what it is given: the check is for deployments.
+        s.environment = Environment::Development;
         s.jwt_secret = Some(Secret::new("x".repeat(32)));
         assert!(s.validate().is_ok());
     }

@@ -11,7 +11,7 @@ use crate::helpers::*;
 
 fn production(s: &mut Settings) {
     s.environment = Environment::Production;
-    s.jwt_secret = Some(Secret::new("q".repeat(40)));
+    s.jwt_secret = Some(Secret::new("production-secret-0123456789abcdef"));
 }
 
 /// The message of the first top-level error.

@@ -5,7 +5,8 @@
 //! browses the schema and completes field names from introspection. The frontends'
 //! contract operations are offered as examples.
 //!
-//! GraphiQL itself, from its CDN, is at `/graphiql` for machines that are online.
+//! GraphiQL is not served: it loaded its code from a CDN, outside the console's
+//! Content-Security-Policy, and the console covers the same needs.
 
 use serde_json::json;
 

@@ -331,7 +331,7 @@ async fn authentication_failures_are_401_graphql_errors_with_a_bearer_challenge(
 
 fn production(s: &mut Settings) {
     s.environment = Environment::Production;
-    s.jwt_secret = Some(Secret::new("r".repeat(40)));
+    s.jwt_secret = Some(Secret::new("production-secret-0123456789abcdef"));
 }
 
 #[tokio::test]
