@@ -13,6 +13,7 @@ pub mod enums;
 pub mod error;
 pub mod errors;
 pub mod ids;
+pub mod inputs;
 pub mod limits;
 pub mod loaders;
 pub mod metrics;
@@ -72,7 +73,7 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 }
 
 /// Runs one operation: parses it, checks its shape ([`limits::check_shape`]; `introspection`
-/// says whether the server answers introspection), executes it and counts it by name. This
+/// says whether the server answers introspection) and its strings ([`inputs::check_strings`]), executes it and counts it by name. This
 /// is not done in schema extensions because, with any extension installed, async-graphql
 /// sends every field of every object through the extension chain, which cost a list of 100
 /// States a third of its time.
@@ -88,14 +89,18 @@ pub async fn execute(
 ) -> Response {
     let started = Instant::now();
     let requested = request.operation_name.clone();
+    // Taken out while the parsed document borrows the request, then put back.
+    let variables = std::mem::take(&mut request.variables);
     let checked = match request.parsed_query() {
         Ok(doc) => Some((
             crate::api::metrics::operation_name(requested.as_deref(), doc),
-            limits::check_shape(doc, requested.as_deref(), introspection),
+            limits::check_shape(doc, requested.as_deref(), introspection)
+                .and_then(|()| inputs::check_strings(doc, &variables)),
         )),
         // The schema parses it again and answers the parse error as usual.
         Err(_) => None,
     };
+    request.variables = variables;
     let (name, response) = match checked {
         Some((name, Err(refusal))) => (name, Response::from_errors(vec![refusal.into()])),
         Some((name, Ok(()))) => (name, schema.execute(request).await),
