@@ -14,6 +14,7 @@ pub mod enums;
 pub mod error;
 pub mod errors;
 pub mod ids;
+pub mod inputs;
 pub mod limits;
 pub mod loaders;
 pub mod metrics;
@@ -74,12 +75,12 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 }
 
 /// Runs one operation: parses it, checks its cost ([`cost::QueryCost::check`], before
-/// validation, which a costly document would otherwise freeze) and its shape
+/// validation, which a costly document would otherwise freeze), its shape
 /// ([`limits::check_shape`]; `introspection` says whether the server answers
-/// introspection), executes it within its run-time budget of objects ([`cost::Budget`]) and
-/// counts it by name. The refusals are not done in schema extensions because async-graphql
-/// runs those after validation; the one extension installed, the budget's, counts objects
-/// as they are resolved.
+/// introspection) and its strings ([`inputs::check_strings`]), executes it within its
+/// run-time budget of objects ([`cost::Budget`]) and counts it by name. The refusals are not
+/// done in schema extensions because async-graphql runs those after validation; the one
+/// extension installed, the budget's, counts objects as they are resolved.
 ///
 /// An operation refused before it runs (it does not parse or validate, a check refuses it)
 /// answers errors without a `path` and a null `data`, and so does one stopped by its
@@ -100,7 +101,8 @@ pub async fn execute(
             let name = crate::api::metrics::operation_name(requested.as_deref(), &doc);
             let verdict = cost
                 .check(&doc, requested.as_deref(), &request.variables)
-                .and_then(|_| limits::check_shape(&doc, requested.as_deref(), introspection));
+                .and_then(|_| limits::check_shape(&doc, requested.as_deref(), introspection))
+                .and_then(|()| inputs::check_strings(&doc, &request.variables));
             request.set_parsed_query(doc);
             Some((name, verdict))
         }

@@ -20,10 +20,14 @@ use async_graphql::{
     ContextSelectionSet, InputValueError, InputValueResult, Positioned, Scalar, ScalarType,
     ServerResult, Value,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 
 /// RFC 3339, section 5.6: `full-date` and `date-time`.
 const RFC_3339_FORMATS: &str = "https://www.rfc-editor.org/rfc/rfc3339#section-5.6";
+
+/// Years a `Date` input may fall in: wide enough for any treaty date and deadline, narrow
+/// enough that date arithmetic (a deadline plus ten years, say) never leaves chrono's range.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 /// A calendar date in ISO 8601 form, `YYYY-MM-DD`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -38,15 +42,24 @@ impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
             // chrono alone would take `2024-1-5`, ` 2024-01-05` or `+12024-01-05`.
-            Value::String(s) => strict_iso(s)
-                .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-                .ok_or(())
-                .map(Date)
-                .map_err(|_| {
-                    InputValueError::custom(format!(
-                        "`{s}` is not a date: write YYYY-MM-DD, e.g. 2026-04-30."
-                    ))
-                }),
+            Value::String(s) => {
+                let date = strict_iso(s)
+                    .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+                    .ok_or_else(|| {
+                        let shown: String = s.chars().take(40).collect();
+                        InputValueError::custom(format!(
+                            "`{shown}` is not a date: write YYYY-MM-DD, e.g. 2026-04-30."
+                        ))
+                    })?;
+                if !DATE_YEARS.contains(&date.year()) {
+                    return Err(InputValueError::custom(format!(
+                        "`{s}` is out of range: dates run from {}-01-01 to {}-12-31.",
+                        DATE_YEARS.start(),
+                        DATE_YEARS.end()
+                    )));
+                }
+                Ok(Date(date))
+            }
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -122,6 +135,9 @@ macro_rules! described_scalar {
             }
 
             fn parse(value: Option<Value>) -> InputValueResult<Self> {
+                if let Some(v) = &value {
+                    Self::refuse(v).map_err(InputValueError::custom)?;
+                }
                 <$inner as async_graphql::InputType>::parse(value)
                     .map(Self)
                     .map_err(InputValueError::propagate)
@@ -174,12 +190,65 @@ described_scalar!(
     /// standard defines exactly, so `@specifiedBy` points at rust_decimal's documentation.
     Decimal(rust_decimal::Decimal),
     "An exact decimal number as a string, never floating point, e.g. `\"1234.50\"`: an\n\
-     optional `-`, digits, and optionally `.` and more digits; no exponent. Sent with its\n\
-     scale (trailing zeros kept). Read as rust_decimal reads it, which also takes `+`, `_`\n\
-     between digits and an exponent; more than 28 digits after the point are rounded. A\n\
-     JSON number is read too, but through floating point: send a string.",
+     optional `-`, 1 to 15 digits, and optionally `.` and 1 to 12 more digits. Sent with its\n\
+     scale (trailing zeros kept). Read only in that form: no `+`, `_` or exponent, and more\n\
+     digits are refused, never rounded. A JSON integer of at most 15 digits is read too; a\n\
+     JSON number with a fraction or an exponent is refused (it went through floating point).",
     "https://docs.rs/rust_decimal/1/rust_decimal/struct.Decimal.html"
 );
+
+/// Most digits of a `Decimal` input before the point.
+pub const DECIMAL_WHOLE_DIGITS: usize = 15;
+/// Most digits of a `Decimal` input after the point. With [`DECIMAL_WHOLE_DIGITS`], an
+/// amount (at most 10^12, `kernel::money`) times a rate stays within rust_decimal's 28
+/// exact digits, so no product of inputs overflows.
+pub const DECIMAL_FRACTION_DIGITS: usize = 12;
+
+impl Decimal {
+    /// Why a `Decimal` input is refused before rust_decimal reads it: rust_decimal alone
+    /// takes `+1`, `1_000`, `1e3` and rounds a 40-digit fraction.
+    fn refuse(value: &Value) -> Result<(), String> {
+        match value {
+            Value::String(s) => decimal_shape(s),
+            Value::Number(n) if n.is_i64() || n.is_u64() => decimal_shape(n.to_string().as_str()),
+            Value::Number(n) => Err(format!(
+                "`{n}` is a floating-point number: send the decimal as a string, e.g. \"1234.50\"."
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl DateTime {
+    /// chrono's RFC 3339 reading is strict already.
+    fn refuse(_: &Value) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Ok when `s` is `-?D{1,15}(.D{1,12})?`.
+fn decimal_shape(s: &str) -> Result<(), String> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let shown: String = s.chars().take(40).collect();
+    if !all_digits(whole) || !fraction.is_none_or(all_digits) {
+        return Err(format!(
+            "`{shown}` is not a decimal: write digits with an optional `-` and `.`, e.g. \"1234.50\" (no `+`, `_` or exponent)."
+        ));
+    }
+    if whole.len() > DECIMAL_WHOLE_DIGITS
+        || fraction.is_some_and(|f| f.len() > DECIMAL_FRACTION_DIGITS)
+    {
+        return Err(format!(
+            "`{shown}` has too many digits: at most {DECIMAL_WHOLE_DIGITS} before the point and {DECIMAL_FRACTION_DIGITS} after it."
+        ));
+    }
+    Ok(())
+}
 
 #[cfg(test)]
 mod tests {
@@ -202,6 +271,57 @@ mod tests {
             assert!(Date::parse(Value::from(loose)).is_err(), "{loose}");
         }
         assert!(Date::parse(Value::from(20100801)).is_err());
+        assert!(Date::parse(Value::from("1900-01-01")).is_ok());
+        assert!(Date::parse(Value::from("2200-12-31")).is_ok());
+        assert!(Date::parse(Value::from("1899-12-31")).is_err());
+        assert!(Date::parse(Value::from("2201-01-01")).is_err());
+        assert!(Date::parse(Value::from("9999-12-31")).is_err());
+    }
+
+    #[test]
+    fn decimals_are_read_only_in_their_plain_form() {
+        use async_graphql::InputType;
+        let read = |v: Value| <Decimal as InputType>::parse(Some(v)).map(|d| d.0.to_string());
+        for (text, expected) in [
+            ("1234.50", "1234.50"),
+            ("-3", "-3"),
+            ("0.000000000001", "0.000000000001"),
+            ("999999999999999", "999999999999999"),
+            (
+                "999999999999999.999999999999",
+                "999999999999999.999999999999",
+            ),
+        ] {
+            assert_eq!(
+                read(Value::from(text)).ok().as_deref(),
+                Some(expected),
+                "{text}"
+            );
+        }
+        assert_eq!(read(Value::from(1500)).ok().as_deref(), Some("1500"));
+        for refused in [
+            "+1",
+            "1_000",
+            "1e3",
+            "1E3",
+            "1.",
+            ".5",
+            "",
+            " 1",
+            "1 ",
+            "--1",
+            "0x10",
+            "NaN",
+            "1000000000000000",
+            "0.1234567890123",
+            "79228162514264337593543950335",
+            "0.1234567890123456789012345678901234567890",
+        ] {
+            assert!(read(Value::from(refused)).is_err(), "{refused}");
+        }
+        assert!(read(Value::from(1e30)).is_err());
+        assert!(read(Value::from(1.5)).is_err());
+        assert!(read(Value::from(u64::MAX)).is_err());
     }
 
     /// A schema in which a field typed with chrono's and rust_decimal's own types is

@@ -20,10 +20,14 @@ pub trait IdKey: Sized {
     fn from_key(key: &str) -> Option<Self>;
 }
 
-/// A stored row's key: its UUID.
+/// A stored row's key: its UUID, in the one form we write (lower-case, hyphenated), so that
+/// one object has one ID: the braced, URN, simple and upper-case forms Uuid also reads are
+/// refused.
 impl IdKey for Uuid {
     fn from_key(key: &str) -> Option<Self> {
-        Uuid::parse_str(key).ok()
+        let uuid = Uuid::try_parse(key).ok()?;
+        let mut canonical = Uuid::encode_buffer();
+        (uuid.as_hyphenated().encode_lower(&mut canonical) == key).then_some(uuid)
     }
 }
 
@@ -70,6 +74,38 @@ pub fn decode_parts(id: &str) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_canonical_form_of_an_id_is_read() {
+        let key = "0192f3a4-5b6c-7d8e-9f01-23456789abcd";
+        let id = encode("User", key);
+        assert_eq!(
+            decode::<User>(&id).map(|u| u.to_string()).as_deref(),
+            Some(key)
+        );
+        for other in [
+            key.to_uppercase(),
+            key.replace('-', ""),
+            format!("{{{key}}}"),
+            format!("urn:uuid:{key}"),
+        ] {
+            assert_eq!(decode::<User>(&encode("User", &other)), None, "{other}");
+        }
+        // The same bytes with padding, or with other trailing bits in the last character.
+        assert_eq!(decode::<User>(&format!("{id}=")), None);
+        let mut bits = id.clone();
+        let last = bits.pop().expect("not empty");
+        let twin = URL_SAFE_NO_PAD.encode(format!("User:{key}"));
+        assert_eq!(twin, id);
+        for c in ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'w', 'x', 'y', 'z'] {
+            if c != last {
+                let other = format!("{bits}{c}");
+                if let Some(found) = decode::<User>(&other) {
+                    assert_ne!(found.to_string(), key, "{other} decodes to the same key");
+                }
+            }
+        }
+    }
 
     struct User;
     impl Kind for User {

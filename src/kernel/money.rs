@@ -21,6 +21,26 @@ pub const ISO_4217: &[&str] = &[
     "ZMW", "ZWG",
 ];
 
+/// ISO 4217 currencies without a minor unit (amounts in whole units).
+const NO_MINOR_UNIT: &[&str] = &[
+    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV",
+    "XAF", "XOF", "XPF",
+];
+
+/// Largest amount accepted, in any currency: above the budget of any mine action programme,
+/// and small enough that sums of many amounts in cents stay exact in an `i64`.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
+/// Decimals an amount in `currency` may have: its ISO 4217 minor unit, at most 2 because
+/// amounts are kept in cents (the three-decimal dinars take 2).
+pub fn decimals(currency: &str) -> u32 {
+    if NO_MINOR_UNIT.contains(&currency) {
+        0
+    } else {
+        2
+    }
+}
+
 /// True for an active ISO 4217 code, upper case.
 pub fn is_currency(code: &str) -> bool {
     ISO_4217.binary_search(&code).is_ok()
@@ -57,8 +77,15 @@ pub fn check(money: &Money, allow_zero: bool) -> Result<(), String> {
     if !allow_zero && money.amount.is_zero() {
         return Err("The amount must be greater than zero.".into());
     }
-    if money.amount.normalize().scale() > 2 {
-        return Err("The amount has at most 2 decimals.".into());
+    if money.amount.abs() > Decimal::from(MAX_AMOUNT) {
+        return Err("The amount must be at most 1 000 000 000 000.".into());
+    }
+    let decimals = decimals(&money.currency);
+    if money.amount.normalize().scale() > decimals {
+        return Err(match decimals {
+            0 => format!("An amount in {} has no decimals.", money.currency),
+            n => format!("The amount has at most {n} decimals."),
+        });
     }
     Ok(())
 }
@@ -126,5 +153,29 @@ mod tests {
         assert!(check(&m("0", "CHF"), false).is_err());
         assert!(check(&m("0", "CHF"), true).is_ok());
         assert!(check(&m("1", "ZZZ"), true).is_err());
+    }
+
+    #[test]
+    fn amounts_are_bounded_and_have_the_currencys_decimals() {
+        let m = |a: &str, c: &str| Money::new(a.parse().expect("decimal"), c);
+        assert!(check(&m("1000000000000", "CHF"), false).is_ok());
+        assert!(check(&m("1000000000000.01", "CHF"), false).is_err());
+        assert!(check(&m("92233720368547758.07", "CHF"), false).is_err());
+        assert!(check(&Money::new(Decimal::MAX, "CHF"), false).is_err());
+        assert!(check(&m("1500", "JPY"), false).is_ok());
+        assert!(
+            check(&m("1500.00", "JPY"), false).is_ok(),
+            "zeros are not decimals"
+        );
+        assert!(check(&m("1500.5", "JPY"), false).is_err());
+        assert!(check(&m("1.25", "KWD"), false).is_ok());
+        assert!(check(&m("1.255", "KWD"), false).is_err(), "kept in cents");
+        assert!(NO_MINOR_UNIT.iter().all(|c| is_currency(c)));
+        assert!(
+            to_cents(Decimal::from(MAX_AMOUNT))
+                .and_then(|c| c.checked_mul(90_000))
+                .is_some(),
+            "90 000 maximal amounts add up in cents"
+        );
     }
 }

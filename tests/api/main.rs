@@ -33,3 +33,4 @@ mod seed;
 mod sessions;
 mod sponsorship;
 mod states;
+mod strict_inputs;

@@ -57,7 +57,7 @@ impl ReportsQuery {
     async fn reporting_compliance(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The calendar year covered, 2010 or later.")] year: i32,
+        #[graphql(desc = "The calendar year covered, 2010 to 2100.")] year: i32,
     ) -> async_graphql::Result<ReportingCompliance> {
         Ok(ReportingCompliance(
             service::compliance(&app(ctx)?.db, year)
