@@ -15,7 +15,7 @@
 //!
 //! A success gives its reservation back and resets the account's consecutive failures
 //! (both account counters); a failure keeps it. Rows whose window has closed are reset by
-//! the next attempt, or pruned.
+//! the next attempt, or pruned when a new row is made.
 
 use chrono::Duration;
 use entity::auth_throttle;
@@ -92,7 +92,6 @@ pub async fn reserve(
     account: &str,
     addr: &str,
 ) -> Result<Reservation, ServiceError> {
-    prune(db).await?;
     let mut reserved = Reservation { keys: Vec::new() };
     for kind in [Kind::AccountAndAddress, Kind::Account, Kind::Address] {
         let k = key(kind, account, addr);
@@ -135,21 +134,53 @@ impl Reservation {
     }
 }
 
-/// One conditional increment: the row is created at zero if missing, then incremented
-/// only while under the limit, or restarted at one when its window has closed. True when
-/// the attempt fits.
+/// One conditional increment: while under the limit, or restarted at one when the window
+/// has closed. A missing row is created at zero first (and only then are old rows pruned,
+/// so the table grows and shrinks in the same place). True when the attempt fits. Under
+/// attack the refusal costs one `UPDATE` and one read, no other write.
 async fn take(db: &DatabaseConnection, kind: Kind, k: &str) -> Result<bool, ServiceError> {
+    for _ in 0..3 {
+        let t = now();
+        if increment(db, kind, k, t).await? {
+            return Ok(true);
+        }
+        match auth_throttle::Entity::find_by_id(k.to_owned())
+            .one(db)
+            .await?
+        {
+            Some(row) if row.attempts >= kind.limit() && row.window_ends_at > t => {
+                return Ok(false);
+            }
+            // Created, reset or released meanwhile: try again.
+            Some(_) => {}
+            None => {
+                prune(db).await?;
+                auth_throttle::Entity::insert(auth_throttle::ActiveModel {
+                    key: Set(k.to_owned()),
+                    attempts: Set(0),
+                    window_ends_at: Set(t + kind.window()),
+                })
+                .on_conflict(
+                    OnConflict::column(auth_throttle::Column::Key)
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(db)
+                .await?;
+            }
+        }
+    }
+    // Contended past reason: refuse rather than hash without a reservation.
+    Ok(false)
+}
+
+async fn increment(
+    db: &DatabaseConnection,
+    kind: Kind,
+    k: &str,
+    t: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, ServiceError> {
     use auth_throttle::Column;
-    let t = now();
-    let ends = t + kind.window();
-    auth_throttle::Entity::insert(auth_throttle::ActiveModel {
-        key: Set(k.to_owned()),
-        attempts: Set(0),
-        window_ends_at: Set(ends),
-    })
-    .on_conflict(OnConflict::column(Column::Key).do_nothing().to_owned())
-    .exec_without_returning(db)
-    .await?;
     let closed = || Expr::col(Column::WindowEndsAt).lte(t);
     let updated = auth_throttle::Entity::update_many()
         .col_expr(
@@ -160,7 +191,7 @@ async fn take(db: &DatabaseConnection, kind: Kind, k: &str) -> Result<bool, Serv
         )
         .col_expr(
             Column::WindowEndsAt,
-            Expr::case(closed(), ends)
+            Expr::case(closed(), t + kind.window())
                 .finally(Expr::col(Column::WindowEndsAt))
                 .into(),
         )
