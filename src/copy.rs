@@ -64,7 +64,7 @@ pub async fn copy(
                 $f::<state::Entity>("states", $($arg),*).await?,
                 $f::<user::Entity>("users", $($arg),*).await?,
                 $f::<refresh_token::Entity>("refresh_tokens", $($arg),*).await?,
-                $f::<login_failure::Entity>("login_failures", $($arg),*).await?,
+                $f::<auth_throttle::Entity>("auth_throttles", $($arg),*).await?,
                 $f::<audit_entry::Entity>("audit_entries", $($arg),*).await?,
                 $f::<app_setting::Entity>("app_settings", $($arg),*).await?,
                 $f::<deadline_extension::Entity>("deadline_extensions", $($arg),*).await?,

@@ -13,6 +13,7 @@ mod m20261124_000004_cooperation;
 mod m20261201_000005_sponsorship;
 mod m20261201_000006_budget;
 mod m20261202_000007_idempotency;
+mod m20261206_000008_auth_throttles;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_sponsorship::Migration),
             Box::new(m20261201_000006_budget::Migration),
             Box::new(m20261202_000007_idempotency::Migration),
+            Box::new(m20261206_000008_auth_throttles::Migration),
         ]
     }
 }

@@ -89,6 +89,9 @@ impl JwtKeys {
         session_id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), jsonwebtoken::errors::Error> {
+        // Every credential is issued here: the response that carries it must never be
+        // stored for an idempotent replay.
+        crate::kernel::idempotency::mark_secret();
         let now = now.trunc_subsecs(0);
         let expires_at = now + ACCESS_TOKEN_TTL;
         let claims = Claims {

@@ -6,10 +6,12 @@
 //! - [`tokens`]: random refresh tokens and their digests.
 //! - [`viewer`]: who is asking, resolved once per request, and role checks.
 //! - [`sessions`]: login, refresh rotation (with the grace window), logout.
+//! - [`throttle`]: password attempts reserved before hashing, per account and address.
 
 pub mod jwt;
 pub mod password;
 pub mod sessions;
+pub mod throttle;
 pub mod tokens;
 pub mod viewer;
 

@@ -41,8 +41,15 @@ fn hasher() -> Result<Argon2<'static>, ServiceError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
-/// The policy, as a message for the user when it is not met.
-pub fn check_policy(password: &str) -> Result<(), String> {
+/// Least strength a new password must have: zxcvbn's "safely unguessable" (about 10^10
+/// guesses), which refuses the common passwords of its bundled lists (30,000 leaked
+/// passwords, with their l33t and reversed forms), words, names, keyboard walks, dates and
+/// the account's own email.
+pub const MIN_STRENGTH: zxcvbn::Score = zxcvbn::Score::Three;
+
+/// The policy for a new password, as a message for the user when it is not met. `related`
+/// are words the account is known by (its email), which a password must not lean on.
+pub fn check_policy(password: &str, related: &[&str]) -> Result<(), String> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
         return Err(format!(
@@ -52,6 +59,18 @@ pub fn check_policy(password: &str) -> Result<(), String> {
     if n > MAX_PASSWORD_CHARS {
         return Err(format!(
             "The password must have at most {MAX_PASSWORD_CHARS} characters."
+        ));
+    }
+    // zxcvbn reads at most the first 100 characters, so this stays cheap.
+    let estimate = zxcvbn::zxcvbn(password, related);
+    if estimate.score() < MIN_STRENGTH {
+        let why = estimate
+            .feedback()
+            .and_then(zxcvbn::feedback::Feedback::warning)
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
+        return Err(format!(
+            "This password is too easy to guess{why}: use a longer phrase of uncommon words."
         ));
     }
     Ok(())
@@ -191,9 +210,36 @@ mod tests {
 
     #[test]
     fn policy_requires_twelve_to_256_characters() {
-        assert!(check_policy("short").is_err());
-        assert!(check_policy("exactly12chr").is_ok());
-        assert!(check_policy(&"x".repeat(257)).is_err());
+        assert!(check_policy("short", &[]).is_err());
+        assert!(check_policy("vq7-lomb-zek", &[]).is_ok());
+        assert!(check_policy(&"x".repeat(257), &[]).is_err());
+    }
+
+    #[test]
+    fn common_and_guessable_passwords_are_refused() {
+        for weak in [
+            "password1234",
+            "123456789012",
+            "qwertyuiop123",
+            "iloveyou2024",
+            "Password123!",
+            "aaaaaaaaaaaaaaaa",
+        ] {
+            let refused = check_policy(weak, &[]).expect_err(weak);
+            assert!(refused.contains("too easy to guess"), "{weak}: {refused}");
+        }
+        // The account's own email is no secret.
+        assert!(check_policy("jane.doe@example.org", &["jane.doe@example.org"]).is_err());
+        // The passwords the tests and the demo use stay acceptable.
+        for strong in [
+            "admin-password-123",
+            "delegate-password-456",
+            "correct horse battery",
+            "a brand new password",
+            "another-password-789",
+        ] {
+            assert_eq!(check_policy(strong, &[]), Ok(()), "{strong}");
+        }
     }
 
     #[test]

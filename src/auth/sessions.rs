@@ -1,18 +1,19 @@
-//! Sessions: login (with its throttle), rotation of refresh tokens (with the grace window for
+//! Sessions: login (throttled by [`super::throttle`]), rotation of refresh tokens (with the grace window for
 //! two tabs), logout, and ending a user's sessions. Accounts themselves are
 //! `domain::users`.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{login_failure, refresh_token, user};
+use entity::{refresh_token, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, sea_query::Expr,
+    QueryFilter, Set, sea_query::Expr,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::jwt::JwtKeys;
 use super::password;
+use super::throttle;
 use super::tokens;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, ServiceError};
@@ -23,13 +24,6 @@ pub const REFRESH_TOKEN_TTL: Duration = Duration::days(30);
 /// pair: two tabs of one browser refresh at the same moment, and the slower one must not
 /// end the session. After it, a rotated token presented again is taken as stolen.
 pub const REFRESH_GRACE: Duration = Duration::seconds(20);
-/// Failed logins allowed per account within [`FAILURE_WINDOW`].
-pub const MAX_FAILURES_PER_ACCOUNT: u64 = 10;
-/// Failed logins allowed per client address within [`FAILURE_WINDOW`]; higher than per
-/// account because a ministry's delegation often shares one address.
-pub const MAX_FAILURES_PER_ADDRESS: u64 = 30;
-pub const FAILURE_WINDOW: Duration = Duration::minutes(15);
-
 /// What a successful login or refresh hands to the client.
 #[derive(Debug)]
 pub struct Session {
@@ -54,8 +48,11 @@ pub fn is_plausible_email(email: &str) -> bool {
         && !domain.contains('@')
         && (domain.contains('.') || domain == "localhost")
         && !email.chars().any(char::is_whitespace)
-        && email.len() <= 254
+        && email.len() <= MAX_EMAIL_LEN
 }
+
+/// Longest email address (RFC 5321's path limit), checked before anything is stored.
+pub const MAX_EMAIL_LEN: usize = 254;
 
 fn invalid_credentials() -> ServiceError {
     ServiceError::refused(
@@ -67,19 +64,6 @@ fn invalid_credentials() -> ServiceError {
 
 fn session_refused(message: &str) -> ServiceError {
     ServiceError::refused(Code::Unauthenticated, &["input", "refreshToken"], message)
-}
-
-async fn recent_failures(
-    db: &DatabaseConnection,
-    column: login_failure::Column,
-    value: &str,
-    since: DateTime<Utc>,
-) -> Result<u64, ServiceError> {
-    Ok(login_failure::Entity::find()
-        .filter(column.eq(value))
-        .filter(login_failure::Column::At.gt(since))
-        .count(db)
-        .await?)
 }
 
 /// Signs the access token and stores a new refresh token in `family`.
@@ -111,7 +95,8 @@ async fn open_session(
 }
 
 /// Checks the password and opens a session. Unknown emails, wrong passwords and
-/// deactivated accounts get the same refusal, after the same work.
+/// deactivated accounts get the same refusal, after the same work. The attempt is reserved
+/// in the throttle before the password is hashed.
 pub async fn login(
     db: &DatabaseConnection,
     keys: &JwtKeys,
@@ -120,19 +105,18 @@ pub async fn login(
     client_addr: &str,
 ) -> Result<Session, ServiceError> {
     let email = normalize_email(email);
-    let since = now() - FAILURE_WINDOW;
-    if recent_failures(db, login_failure::Column::Email, &email, since).await?
-        >= MAX_FAILURES_PER_ACCOUNT
-        || recent_failures(db, login_failure::Column::ClientAddr, client_addr, since).await?
-            >= MAX_FAILURES_PER_ADDRESS
-    {
+    if email.len() > MAX_EMAIL_LEN {
         return Err(ServiceError::refused(
-            Code::RateLimited,
-            &[],
-            "Too many failed logins. Try again in 15 minutes.",
+            Code::InvalidInput,
+            &["input", "email"],
+            format!("An email address has at most {MAX_EMAIL_LEN} characters."),
         ));
     }
-
+    let attempt = throttle::reserve(db, &email, client_addr).await?;
+    if password_given.chars().count() > password::MAX_PASSWORD_CHARS {
+        // No account has such a password: a failure, without the hashing work.
+        return Err(invalid_credentials());
+    }
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(&email))
         .one(db)
@@ -144,18 +128,10 @@ pub async fn login(
     .await;
     let user = match found {
         Some(u) if ok && u.active => u,
-        _ => {
-            login_failure::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                email: Set(email),
-                client_addr: Set(client_addr.to_owned()),
-                at: Set(now()),
-            }
-            .insert(db)
-            .await?;
-            return Err(invalid_credentials());
-        }
+        // The reservation stays: it is the failure's count.
+        _ => return Err(invalid_credentials()),
     };
+    attempt.succeeded(db).await?;
 
     let uow = Uow::begin(db, Some(user.id), "login").await?;
     let family = Uuid::now_v7();

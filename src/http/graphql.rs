@@ -451,9 +451,11 @@ fn idempotency_claim(
     if matches!(batch, BatchRequest::Batch(_)) {
         return Err("An Idempotency-Key applies to one operation, not to a batch.");
     }
-    let scope = viewer
-        .principal()
-        .map_or_else(|| "anonymous".to_owned(), |p| p.user_id.to_string());
+    // Anonymous callers share no scope: their key is ignored (kernel::idempotency).
+    let Some(me) = viewer.principal() else {
+        return Ok(None);
+    };
+    let scope = me.user_id.to_string();
     Ok(Some(Arc::new(Claim::new(scope, key.to_owned(), body))))
 }
 

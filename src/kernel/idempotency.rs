@@ -1,15 +1,22 @@
 //! `Idempotency-Key` on `POST /graphql`: a retry of a mutation with the same key and the
 //! same body gets the first response back and writes nothing new.
 //!
-//! - The key is per caller (the user, or "anonymous") and lives [`KEEP_FOR`].
+//! - The key is per signed-in caller (the user) and lives [`KEEP_FOR`].
 //! - Its row is inserted by [`claim_in`] inside the transaction of the first mutation that
 //!   writes (from `uow::record`, which every write calls): the key exists if and only if
 //!   the effect does. A second request racing with the same key fails on the row's primary
 //!   key inside its own transaction, so its write rolls back: one effect.
 //! - After the operation, the response is stored with the row ([`finish`]); a request that
 //!   lost the race, or that arrives while the first one runs, waits for that response.
-//! - The same key with another body is refused. `login` and `refreshSession` are never
-//!   replayed: their responses hold secrets, which are not stored.
+//! - The same key with another body is refused.
+//! - A response that carries a credential is never stored nor replayed: issuing one (the
+//!   only place is `auth::jwt::JwtKeys::issue`, for login and refreshSession alike) calls
+//!   [`mark_secret`], whatever the operation audits. A refresh resent with its key thus runs
+//!   again and meets the refresh token's own rules (the grace window, then reuse detection).
+//! - Only a signed-in caller has a scope: an anonymous request's key is ignored (neither
+//!   looked up nor stored), since anonymous callers could not be told apart and would read
+//!   each other's responses. Anonymous mutations (login, refreshSession, logout) carry
+//!   their own protection and need no key.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -27,8 +34,6 @@ use uuid::Uuid;
 pub const KEEP_FOR: chrono::Duration = chrono::Duration::hours(24);
 /// Longest key accepted.
 pub const MAX_KEY_LEN: usize = 255;
-/// Audit actions whose responses carry secrets: never stored, never replayed.
-const NOT_REPLAYED: [&str; 2] = ["login", "refreshSession"];
 
 tokio::task_local! {
     static CURRENT: Arc<Claim>;
@@ -100,17 +105,21 @@ pub async fn with_claim<F: Future>(claim: Arc<Claim>, f: F) -> F::Output {
     CURRENT.scope(claim, f).await
 }
 
+/// Marks the running request's response as holding a credential: it is not stored, and a
+/// row its earlier writes claimed is released by [`finish`]. Does nothing outside a
+/// request with a key.
+pub fn mark_secret() {
+    let _ = CURRENT.try_with(|claim| claim.update(|s| s.secret = true));
+}
+
 /// Inserts the request's key row in `conn`, the transaction of a write. Does nothing
 /// outside a request with a key, or once a row is in.
-pub async fn claim_in(conn: &impl ConnectionTrait, action: &str) -> Result<(), DbErr> {
+pub async fn claim_in(conn: &impl ConnectionTrait) -> Result<(), DbErr> {
     let Ok(claim) = CURRENT.try_with(Arc::clone) else {
         return Ok(());
     };
-    if NOT_REPLAYED.contains(&action) {
-        claim.update(|s| s.secret = true);
-        return Ok(());
-    }
-    if claim.state().inserted {
+    let state = claim.state();
+    if state.secret || state.inserted {
         return Ok(());
     }
     let inserted = row(&claim, None, None).insert(conn).await;
@@ -208,8 +217,20 @@ pub async fn finish(
     body: String,
     patience: Duration,
 ) -> Result<Seen, DbErr> {
-    if claim.secret() || status != 200 {
-        // Secrets are not stored; a fault or a 503 may succeed when retried.
+    if claim.secret() {
+        // Credentials are not stored, nor is the key held for them.
+        if claim.state().inserted {
+            idempotency_key::Entity::delete_many()
+                .filter(idempotency_key::Column::Scope.eq(claim.scope.as_str()))
+                .filter(idempotency_key::Column::Key.eq(claim.key.as_str()))
+                .filter(idempotency_key::Column::Owner.eq(claim.owner))
+                .exec(db)
+                .await?;
+        }
+        return Ok(Seen::Replay(status, body));
+    }
+    if status != 200 {
+        // A fault or a 503 may succeed when retried.
         return Ok(Seen::Replay(status, body));
     }
     if !claim.lost() {

@@ -138,7 +138,7 @@ struct Change {
 async fn record(conn: &impl ConnectionTrait, change: Change) -> Result<(), DbErr> {
     // Every write passes here in its transaction: the request's Idempotency-Key, if any,
     // is stored in the same one.
-    super::idempotency::claim_in(conn, change.action).await?;
+    super::idempotency::claim_in(conn).await?;
     audit_entry::ActiveModel {
         id: Set(Uuid::now_v7()),
         at: Set(super::clock::now()),

@@ -79,12 +79,17 @@ impl AuthMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Your current password and the new one.")] input: ChangePasswordInput,
     ) -> async_graphql::Result<ChangePasswordPayload> {
+        let addr = ctx
+            .data_opt::<ClientAddr>()
+            .map(|a| a.0.as_str())
+            .unwrap_or("unknown");
         respond(
             service::change_password(
                 &app(ctx)?.db,
                 viewer(ctx),
                 input.current_password,
                 input.new_password,
+                addr,
             )
             .await,
         )

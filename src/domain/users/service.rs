@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::auth::Viewer;
 use crate::auth::sessions::{end_sessions, is_plausible_email, normalize_email};
-use crate::auth::{password, tokens};
+use crate::auth::{password, throttle, tokens};
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::pagination::{self, Direction, Page, PageRequest};
@@ -68,7 +68,7 @@ pub async fn create_user(
             "Enter a valid email address.",
         );
     }
-    if let Err(m) = password::check_policy(&new.password) {
+    if let Err(m) = password::check_policy(&new.password, &[&email]) {
         refusals.push(Code::InvalidInput, &["input", "password"], m);
     }
     let state_code = new.state_code.map(|c| c.trim().to_uppercase());
@@ -152,12 +152,14 @@ pub async fn create_user_as(
     create_user(db, Some(admin.user_id), "createUser", new).await
 }
 
-/// Changes the viewer's own password and ends every other session of the user.
+/// Changes the viewer's own password and ends every other session of the user. The check
+/// of the current password counts in the login throttle of the account and `client_addr`.
 pub async fn change_password(
     db: &DatabaseConnection,
     viewer: &Viewer,
     current: String,
     new_password: String,
+    client_addr: &str,
 ) -> Result<(), ServiceError> {
     let me = viewer.require()?;
     let Some(u) = user::Entity::find_by_id(me.user_id).one(db).await? else {
@@ -167,14 +169,19 @@ pub async fn change_password(
             "You must be logged in.",
         ));
     };
-    if !password::verify(current.clone(), Some(u.password_hash.clone())).await {
+    // The current password is guessed like a login's, so it is throttled like one.
+    let attempt = throttle::reserve(db, &u.email, client_addr).await?;
+    if current.chars().count() > password::MAX_PASSWORD_CHARS
+        || !password::verify(current.clone(), Some(u.password_hash.clone())).await
+    {
         return Err(ServiceError::refused(
             Code::InvalidCredentials,
             &["input", "currentPassword"],
             "The current password is incorrect.",
         ));
     }
-    if let Err(m) = password::check_policy(&new_password) {
+    attempt.succeeded(db).await?;
+    if let Err(m) = password::check_policy(&new_password, &[&u.email]) {
         return Err(ServiceError::refused(
             Code::InvalidInput,
             &["input", "newPassword"],
