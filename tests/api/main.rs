@@ -29,3 +29,4 @@ mod schema;
 mod sessions;
 mod sponsorship;
 mod states;
+mod visibility;
