@@ -378,7 +378,11 @@ pub async fn walk(app: &TestApp, token: Option<&str>, schema: &Schema, args: &Ar
                     Ok(body) => {
                         let found = body["data"]["nodes"].as_array().unwrap();
                         for (id, node) in chunk.iter().zip(found) {
-                            assert!(!node.is_null(), "{id} ({ty}) was reached but not read");
+                            assert!(
+                                !node.is_null(),
+                                "{id} ({ty}) was reached by {} but node(id:) refuses it",
+                                reached.ids[id].1
+                            );
                         }
                         for node in found {
                             reached.collect_fields(node, &mut Vec::new(), &mut fresh);
