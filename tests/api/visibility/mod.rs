@@ -273,7 +273,9 @@ async fn candidates(app: &TestApp, token: &str, own: &str) -> BTreeSet<String> {
 
 #[tokio::test]
 async fn what_each_viewer_can_reach_it_can_read_and_delegations_reach_only_their_own() {
-    let app = spawn_app().await;
+    // The walk's logins and queries run while the whole suite loads the machine: a longer
+    // request timeout keeps a slow password hash from failing the test.
+    let app = spawn_app_with(|s| s.request_timeout_secs = 300).await;
     crate::batching::seed_demo(&app);
     let admin = app.admin_token().await;
     let staff = login(&app, "isu.staff@demo.invalid").await;
