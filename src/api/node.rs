@@ -19,17 +19,15 @@ use entity::{
 use uuid::Uuid;
 
 use super::ids::IdKey;
-use super::{app, viewer};
+use super::loaders::{Batch, loaders};
 use crate::api::audit::types::AuditEntry;
 use crate::api::auth::types::User;
 use crate::api::budget::types::{BudgetLine, Workplan, WorkplanActivity};
-use crate::api::context::AppContext;
 use crate::api::cooperation::types::{AssistanceNeed, AssistanceOffer, MatchProposal};
 use crate::api::error::ApiError;
 use crate::api::reports::types::TransparencyReport;
 use crate::api::sponsorship::types::{Meeting, SponsorshipApplication};
 use crate::api::states::types::{DeadlineExtension, Obligation, ObligationKey, StateParty};
-use crate::auth::Viewer;
 use crate::domain::budget::service::{LineView, WorkplanView};
 use crate::domain::sponsorship::service::Application;
 use crate::kernel::error::ServiceError;
@@ -133,10 +131,10 @@ impl From<Found> for Node {
 /// service's visibility rule. Refs that do not resolve, or that the viewer may not see, are
 /// absent from the answer.
 pub async fn resolve(
-    app: &AppContext,
-    viewer: &Viewer,
+    batch: &Batch,
     refs: &[NodeRef],
 ) -> Result<HashMap<NodeRef, Found>, ServiceError> {
+    let (app, viewer) = (batch.app(), batch.viewer());
     let mut rows: HashMap<&str, Vec<Uuid>> = HashMap::new();
     let mut codes: Vec<String> = Vec::new();
     let mut obligation_keys: Vec<&ObligationKey> = Vec::new();
@@ -185,7 +183,8 @@ pub async fn resolve(
                 }
             }
             AssistanceOffer::KIND => {
-                for m in crate::domain::cooperation::service::get_offers(db, viewer, &ids).await? {
+                let scope = batch.offer_scope().await?;
+                for m in crate::domain::cooperation::service::get_offers(db, &scope, &ids).await? {
                     put(kind, m.id, Found::Offer(m));
                 }
             }
@@ -286,7 +285,7 @@ impl NodeQuery {
         };
         // Known at once, so read at once: the loader's batching window would only add
         // latency to the API's most frequent lookup.
-        let found = resolve(app(ctx)?, viewer(ctx), std::slice::from_ref(&r))
+        let found = resolve(loaders(ctx)?.batch(), std::slice::from_ref(&r))
             .await
             .map_err(ApiError::from)?;
         Ok(found.get(&r).cloned().map(Node::from))
@@ -310,7 +309,7 @@ impl NodeQuery {
         let refs: Vec<Option<NodeRef>> = ids.iter().map(|id| NodeRef::from_id(id)).collect();
         // Every ID is known at once: one read per kind, without the loader's window.
         let wanted: Vec<NodeRef> = refs.iter().flatten().cloned().collect();
-        let found = resolve(app(ctx)?, viewer(ctx), &wanted)
+        let found = resolve(loaders(ctx)?.batch(), &wanted)
             .await
             .map_err(ApiError::from)?;
         Ok(refs

@@ -281,7 +281,7 @@ async fn batched_pages_are_the_pages_a_single_state_gets() {
 }
 
 /// The labelled demo data set, through the command line as an operator loads it.
-fn seed_demo(app: &TestApp) {
+pub(crate) fn seed_demo(app: &TestApp) {
     let seeded = std::process::Command::new(env!("CARGO_BIN_EXE_ccm-isu"))
         .args(["seed", "--demo"])
         .env("DATABASE_URL", &app.url)

@@ -36,3 +36,4 @@ mod sponsorship;
 mod states;
 mod strict_inputs;
 mod throttle;
+mod visibility;

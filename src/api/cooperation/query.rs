@@ -7,6 +7,7 @@ use super::types::{
     CooperationAllocation, ExchangeRate,
 };
 use crate::api::error::ApiError;
+use crate::api::loaders::loaders;
 use crate::api::pagination::{Conn, connection, page_request};
 use crate::api::{app, ids, viewer};
 use crate::domain::cooperation::service::{
@@ -33,8 +34,8 @@ impl CooperationQuery {
             .map(AssistanceNeed))
     }
 
-    /// Needs you may see (all for the ISU and coordinators; your State's for a delegation),
-    /// oldest first.
+    /// Needs you may see, oldest first: all for the ISU and coordinators; for a delegation,
+    /// its State's and those of proposals that involve its offers.
     #[graphql(complexity = "crate::api::limits::page_cost(first, 20, child_complexity)")]
     async fn assistance_needs(
         &self,
@@ -66,13 +67,16 @@ impl CooperationQuery {
         let Some(uuid) = ids::key::<AssistanceOffer>(&id) else {
             return Ok(None);
         };
-        Ok(service::get_offer(&app(ctx)?.db, viewer(ctx), uuid)
+        let scope = loaders(ctx)?.offer_scope().await?;
+        Ok(service::get_offer(&app(ctx)?.db, &scope, uuid)
             .await
             .map_err(ApiError::from)?
             .map(AssistanceOffer))
     }
 
-    /// Offers you may see, oldest first.
+    /// Offers you may see, oldest first: all for the ISU and coordinators; for a delegation,
+    /// its State's, those proposed for its needs, and the open offers that are candidates for
+    /// one of its open needs.
     #[graphql(complexity = "crate::api::limits::page_cost(first, 20, child_complexity)")]
     async fn assistance_offers(
         &self,
@@ -88,7 +92,8 @@ impl CooperationQuery {
             area: f.thematic_area.map(Into::into),
             provider_state_code: f.provider_state_code,
         };
-        let page = service::list_offers(&app(ctx)?.db, viewer(ctx), filter, page)
+        let scope = loaders(ctx)?.offer_scope().await?;
+        let page = service::list_offers(&app(ctx)?.db, viewer(ctx), &scope, filter, page)
             .await
             .map_err(ApiError::from)?;
         Ok(connection(page, |o| o.id.to_string(), AssistanceOffer))

@@ -1,8 +1,8 @@
 //! Cooperation and assistance (Article 6): needs that States declare and, with the
 //! cooperation issue, offers, matches, proposals and allocation.
 //!
-//! Needs are not public: the ISU and coordinators see all of them, a delegation its own
-//! State's.
+//! Needs, offers and proposals are not public: who reads which is decided in
+//! [`visibility`], and every read of this domain goes through it.
 
 use crate::kernel::config::{ConfigError, Settings};
 use crate::rules::matching::Weights;
@@ -57,6 +57,7 @@ impl Default for CooperationConfig {
 pub mod proposals;
 pub mod rates;
 pub mod service;
+pub mod visibility;
 
 #[cfg(test)]
 mod tests {

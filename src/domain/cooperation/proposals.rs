@@ -13,7 +13,8 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::service::{MatchContext, get_need, get_offer, need_visible, offer_visible};
+use super::service::{MatchContext, get_need, get_offer};
+use super::visibility::{self, OfferScope};
 use crate::auth::Viewer;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
@@ -66,70 +67,28 @@ pub fn can_move(from: MatchStatus, to: MatchStatus) -> bool {
     )
 }
 
-/// A proposal is visible to those who see its need or its offer.
-pub async fn visible(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    p: &match_proposal::Model,
-) -> Result<bool, DbErr> {
-    if viewer.is_isu()
-        || viewer
-            .principal()
-            .is_some_and(|x| x.role == UserRole::Coordinator)
-    {
-        return Ok(true);
-    }
-    let need = assistance_need::Entity::find_by_id(p.need_id)
-        .one(db)
-        .await?;
-    let offer = assistance_offer::Entity::find_by_id(p.offer_id)
-        .one(db)
-        .await?;
-    Ok(need.is_some_and(|n| need_visible(viewer, &n))
-        || offer.is_some_and(|o| offer_visible(viewer, &o)))
-}
-
-/// The proposals of `ids` the viewer may see (the rule of [`visible`]): one statement, and
-/// two more for the sides when the viewer is neither ISU nor coordinator.
+/// The proposals of `ids` the viewer may see (the rule of [`visibility::proposals`]), in
+/// one statement.
 pub async fn get_many(
     db: &DatabaseConnection,
     viewer: &Viewer,
     ids: &[Uuid],
 ) -> Result<Vec<match_proposal::Model>, DbErr> {
-    let found = match_proposal::Entity::find()
-        .filter(match_proposal::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    if found.is_empty()
-        || viewer.is_isu()
-        || viewer
-            .principal()
-            .is_some_and(|x| x.role == UserRole::Coordinator)
-    {
-        return Ok(found);
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    let need_ids: Vec<Uuid> = found.iter().map(|p| p.need_id).collect();
-    let offer_ids: Vec<Uuid> = found.iter().map(|p| p.offer_id).collect();
-    let (needs, offers) = super::service::sides_of_proposals(db, &need_ids, &offer_ids).await?;
-    let seen_needs: std::collections::HashSet<Uuid> = needs
-        .iter()
-        .filter(|n| need_visible(viewer, n))
-        .map(|n| n.id)
-        .collect();
-    let seen_offers: std::collections::HashSet<Uuid> = offers
-        .iter()
-        .filter(|o| offer_visible(viewer, o))
-        .map(|o| o.id)
-        .collect();
-    Ok(found
-        .into_iter()
-        .filter(|p| seen_needs.contains(&p.need_id) || seen_offers.contains(&p.offer_id))
-        .collect())
+    match_proposal::Entity::find()
+        .filter(match_proposal::Column::Id.is_in(ids.iter().copied()))
+        .filter(visibility::proposals(viewer))
+        .all(db)
+        .await
 }
 
-/// The proposals of each of `needs` (or `offers`), oldest first, in one query.
+/// The proposals of each of `needs` (or `offers`) that the viewer may see, oldest first, in
+/// one query.
 pub async fn of_many(
     db: &DatabaseConnection,
+    viewer: &Viewer,
     needs: &[Uuid],
     offers: &[Uuid],
 ) -> Result<Vec<match_proposal::Model>, DbErr> {
@@ -139,6 +98,7 @@ pub async fn of_many(
                 .add(match_proposal::Column::NeedId.is_in(needs.iter().copied()))
                 .add(match_proposal::Column::OfferId.is_in(offers.iter().copied())),
         )
+        .filter(visibility::proposals(viewer))
         .order_by_asc(match_proposal::Column::Id)
         .all(db)
         .await
@@ -149,10 +109,7 @@ pub async fn get(
     viewer: &Viewer,
     id: Uuid,
 ) -> Result<Option<match_proposal::Model>, DbErr> {
-    match match_proposal::Entity::find_by_id(id).one(db).await? {
-        Some(p) if visible(db, viewer, &p).await? => Ok(Some(p)),
-        _ => Ok(None),
-    }
+    Ok(get_many(db, viewer, &[id]).await?.pop())
 }
 
 /// `proposeMatch`'s input; IDs are None when they were not IDs of the right kind.
@@ -185,7 +142,7 @@ pub async fn propose(
     }
     .ok_or_else(|| ServiceError::refused(Code::NotFound, &["input", "needId"], "No such need."))?;
     let offer = match offer_id {
-        Some(id) => get_offer(db, viewer, id).await?,
+        Some(id) => get_offer(db, &OfferScope::load(db, viewer).await?, id).await?,
         None => None,
     }
     .ok_or_else(|| {

@@ -21,9 +21,22 @@ use crate::kernel::uow::{Audited, Uow};
 use crate::kernel::validate;
 use crate::rules::obligations::{self, ObligationKind, Rules};
 
-/// Published reports are public; others only for their State and the ISU.
-pub fn visible(viewer: &Viewer, r: &transparency_report::Model) -> bool {
-    r.status == ReportStatus::Published || viewer.acts_for(&r.state_code)
+/// The reports the viewer may read, as a condition: published reports are public; the
+/// others only for their State's delegation and the ISU (not coordinators). Every read of
+/// reports applies it.
+pub fn readable(viewer: &Viewer) -> Condition {
+    if viewer.is_isu() {
+        return Condition::all();
+    }
+    let published =
+        Condition::any().add(transparency_report::Column::Status.eq(ReportStatus::Published));
+    match viewer.principal() {
+        Some(p) if p.role == UserRole::Delegation => match &p.state_code {
+            Some(own) => published.add(transparency_report::Column::StateCode.eq(own.as_str())),
+            None => published,
+        },
+        _ => published,
+    }
 }
 
 pub async fn get(
@@ -31,10 +44,7 @@ pub async fn get(
     viewer: &Viewer,
     id: Uuid,
 ) -> Result<Option<transparency_report::Model>, DbErr> {
-    Ok(transparency_report::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|r| visible(viewer, r)))
+    Ok(get_many(db, viewer, &[id]).await?.pop())
 }
 
 /// The reports among `ids` that the viewer may see, in one query.
@@ -43,13 +53,14 @@ pub async fn get_many(
     viewer: &Viewer,
     ids: &[Uuid],
 ) -> Result<Vec<transparency_report::Model>, DbErr> {
-    Ok(transparency_report::Entity::find()
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    transparency_report::Entity::find()
         .filter(transparency_report::Column::Id.is_in(ids.iter().copied()))
+        .filter(readable(viewer))
         .all(db)
-        .await?
-        .into_iter()
-        .filter(|r| visible(viewer, r))
-        .collect())
+        .await
 }
 
 /// The reports of several States the viewer may see, a page each, newest first, in one
@@ -60,19 +71,10 @@ pub async fn for_states(
     codes: &[String],
     page: &PageRequest,
 ) -> Result<std::collections::HashMap<String, Page<transparency_report::Model>>, ServiceError> {
-    // Drafts and submitted reports only for the States the viewer acts for.
-    let own: Vec<&str> = codes
-        .iter()
-        .filter(|c| viewer.acts_for(c))
-        .map(String::as_str)
-        .collect();
-    let cond = Condition::any()
-        .add(transparency_report::Column::Status.eq(ReportStatus::Published))
-        .add(transparency_report::Column::StateCode.is_in(own));
     let after = page.after_id()?;
     Ok(pagination::fetch_grouped(
         db,
-        transparency_report::Entity::find().filter(cond),
+        transparency_report::Entity::find().filter(readable(viewer)),
         transparency_report::Column::StateCode,
         codes,
         |r| r.state_code.clone(),
@@ -133,11 +135,7 @@ async fn load_for_action(
     id: Uuid,
 ) -> Result<transparency_report::Model, ServiceError> {
     viewer.require()?;
-    let r = transparency_report::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|r| visible(viewer, r))
-        .ok_or_else(not_found)?;
+    let r = get(db, viewer, id).await?.ok_or_else(not_found)?;
     viewer.require_acting_for(&r.state_code)?;
     Ok(r)
 }
@@ -475,15 +473,7 @@ pub async fn list(
     filter: ReportFilter,
     page: PageRequest,
 ) -> Result<Page<transparency_report::Model>, ServiceError> {
-    let mut cond = Condition::all();
-    if !viewer.is_isu() {
-        let mut visible =
-            Condition::any().add(transparency_report::Column::Status.eq(ReportStatus::Published));
-        if let Some(own) = viewer.principal().and_then(|p| p.state_code.clone()) {
-            visible = visible.add(transparency_report::Column::StateCode.eq(own));
-        }
-        cond = cond.add(visible);
-    }
+    let mut cond = Condition::all().add(readable(viewer));
     if let Some(c) = filter.state_code {
         cond = cond.add(transparency_report::Column::StateCode.eq(c.trim().to_uppercase()));
     }

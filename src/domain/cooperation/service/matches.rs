@@ -17,7 +17,7 @@ use crate::rules::allocation::{self, Pair};
 use crate::rules::matching::{self, NeedFacts, OfferFacts, Scored, Weights};
 use crate::rules::obligations::{ObligationKind, ObligationStatus};
 
-use super::need_visible;
+use crate::domain::cooperation::visibility::{self, OfferScope};
 
 /// Everything matching needs in memory: States, rates, the day.
 pub struct MatchContext {
@@ -153,8 +153,13 @@ async fn open_offers(db: &DatabaseConnection) -> Result<Vec<assistance_offer::Mo
         .await
 }
 
-async fn open_needs(db: &DatabaseConnection) -> Result<Vec<assistance_need::Model>, DbErr> {
+/// The open needs that meet `visible`.
+async fn open_needs(
+    db: &DatabaseConnection,
+    visible: sea_orm::Condition,
+) -> Result<Vec<assistance_need::Model>, DbErr> {
     assistance_need::Entity::find()
+        .filter(visible)
         .filter(assistance_need::Column::Status.is_in([NeedStatus::Open, NeedStatus::PartiallyMet]))
         .order_by_asc(assistance_need::Column::Id)
         .all(db)
@@ -170,7 +175,7 @@ fn states_of(needs: &[assistance_need::Model]) -> Vec<&str> {
 }
 
 /// Open offers against a set of needs: the context (the needs' States and their deadlines,
-/// rates, weights) and the open offers, read once, from which the ranking of each need and
+/// rates, weights) and the open offers in the viewer's scope, read once, from which the ranking of each need and
 /// the reasons no offer fits it are computed on demand. A need's `matches` and
 /// `unmatchedReasons` in one request share it.
 pub struct OffersForNeeds {
@@ -183,14 +188,21 @@ pub struct OffersForNeeds {
 
 impl OffersForNeeds {
     /// Reads what matching `needs` takes: two statements for the context, one for the offers.
+    /// Offers out of `scope` are not matched: a delegation's own needs have all their
+    /// candidates in scope, and another State's need shows no offer the viewer may not read.
     pub async fn load(
         db: &DatabaseConnection,
         cfg: &CooperationConfig,
+        scope: &OfferScope,
         needs: &[assistance_need::Model],
         today: NaiveDate,
     ) -> Result<Self, ServiceError> {
         let ctx = MatchContext::load(db, today, cfg, Some(&states_of(needs))).await?;
-        let offers = open_offers(db).await?;
+        let offers: Vec<assistance_offer::Model> = open_offers(db)
+            .await?
+            .into_iter()
+            .filter(|o| scope.contains(o))
+            .collect();
         let facts = offers.iter().map(|o| ctx.offer(o)).collect();
         let by_id = offers.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
         Ok(Self {
@@ -232,11 +244,7 @@ pub async fn matches_for_offers(
     first: usize,
 ) -> Result<HashMap<Uuid, Vec<(assistance_need::Model, Scored)>>, ServiceError> {
     let ctx = MatchContext::load(db, today, cfg, None).await?;
-    let needs: Vec<assistance_need::Model> = open_needs(db)
-        .await?
-        .into_iter()
-        .filter(|n| need_visible(viewer, n))
-        .collect();
+    let needs = open_needs(db, visibility::needs(viewer)).await?;
     let facts: Vec<NeedFacts> = needs.iter().map(|n| ctx.need(n)).collect();
     let by_id: HashMap<Uuid, &assistance_need::Model> = needs.iter().map(|n| (n.id, n)).collect();
     Ok(offers
@@ -294,7 +302,7 @@ pub async fn allocation(
         UserRole::Coordinator,
     ])?;
     let ctx = MatchContext::load(db, today, cfg, None).await?;
-    let needs: Vec<(assistance_need::Model, NeedFacts)> = open_needs(db)
+    let needs: Vec<(assistance_need::Model, NeedFacts)> = open_needs(db, visibility::needs(viewer))
         .await?
         .into_iter()
         .filter(|n| f.area.is_none_or(|a| n.thematic_area == a))

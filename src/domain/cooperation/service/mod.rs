@@ -21,38 +21,15 @@ pub use needs::{NewNeed, create_need, need_json, withdraw_need};
 pub use offers::{NewOffer, create_offer, offer_json, withdraw_offer};
 pub use reads::{
     NeedFilter, OfferFilter, get_need, get_needs, get_offer, get_offers, list_needs, list_offers,
-    needs_of_reports, needs_of_states, offers_of_states, sides_of_proposals,
+    needs_of_reports, needs_of_states, offers_of_states,
 };
 
 use chrono::NaiveDate;
-use entity::enums::UserRole;
-use entity::{assistance_need, assistance_offer};
 
 use super::rates::Rates;
-use crate::auth::Viewer;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
 use crate::kernel::validate::{self, LONG_TEXT, Lines, SHORT_TEXT};
-
-/// ISU staff and coordinators see every need; a delegation its own State's.
-pub fn need_visible(viewer: &Viewer, need: &assistance_need::Model) -> bool {
-    sees_state(viewer, Some(&need.state_code))
-}
-
-/// ISU staff and coordinators see every offer; a delegation its own State's.
-pub fn offer_visible(viewer: &Viewer, offer: &assistance_offer::Model) -> bool {
-    sees_state(viewer, offer.provider_state_code.as_deref())
-}
-
-fn sees_state(viewer: &Viewer, code: Option<&str>) -> bool {
-    match viewer.principal() {
-        None => false,
-        Some(p) => match p.role {
-            UserRole::IsuAdmin | UserRole::IsuStaff | UserRole::Coordinator => true,
-            UserRole::Delegation => p.state_code.is_some() && p.state_code.as_deref() == code,
-        },
-    }
-}
 
 /// A money input checked for cooperation: as `validate::amount` wants it, > 0, and a rate on
 /// `today`. Returns cents and the currency.

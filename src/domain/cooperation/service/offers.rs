@@ -19,6 +19,7 @@ use crate::kernel::uow::{Audited, Uow};
 use crate::kernel::validate::{self, Lines, SHORT_TEXT};
 
 use super::{check_period, check_text, checked_amount, get_offer, not_found};
+use crate::domain::cooperation::visibility::OfferScope;
 
 /// `createAssistanceOffer`'s input, in service terms.
 #[derive(Debug, Clone)]
@@ -201,7 +202,7 @@ pub async fn withdraw_offer(
     id: Uuid,
 ) -> Result<assistance_offer::Model, ServiceError> {
     viewer.require()?;
-    let offer = get_offer(db, viewer, id)
+    let offer = get_offer(db, &OfferScope::load(db, viewer).await?, id)
         .await?
         .ok_or_else(|| not_found("offer"))?;
     let actor = match &offer.provider_state_code {

@@ -1,8 +1,9 @@
-//! Needs and offers as the viewer may see them: by ID, by report, by State, in pages.
+//! Needs and offers as the viewer may see them (the rules of `visibility`): by ID, by
+//! report, by State, in pages.
 
 use std::collections::HashMap;
 
-use entity::enums::{NeedStatus, OfferStatus, RegionalGroup, ThematicArea, UserRole};
+use entity::enums::{NeedStatus, OfferStatus, RegionalGroup, ThematicArea};
 use entity::{assistance_need, assistance_offer, state};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -13,7 +14,7 @@ use crate::auth::Viewer;
 use crate::kernel::error::ServiceError;
 use crate::kernel::pagination::{self, Direction, Page, PageRequest};
 
-use super::{need_visible, offer_visible, sees_state};
+use crate::domain::cooperation::visibility::{self, OfferScope};
 
 /// The needs declared in each of several reports that the viewer may see, oldest first,
 /// in one query.
@@ -24,48 +25,18 @@ pub async fn needs_of_reports(
 ) -> Result<HashMap<Uuid, Vec<assistance_need::Model>>, DbErr> {
     let mut out: HashMap<Uuid, Vec<assistance_need::Model>> =
         report_ids.iter().map(|id| (*id, vec![])).collect();
-    if viewer.principal().is_none() {
-        return Ok(out);
-    }
     for n in assistance_need::Entity::find()
         .filter(assistance_need::Column::SourceReportId.is_in(report_ids.iter().copied()))
+        .filter(visibility::needs(viewer))
         .order_by_asc(assistance_need::Column::Id)
         .all(db)
         .await?
     {
-        if let Some(id) = n.source_report_id
-            && need_visible(viewer, &n)
-        {
+        if let Some(id) = n.source_report_id {
             out.entry(id).or_default().push(n);
         }
     }
     Ok(out)
-}
-
-/// The needs and offers of proposals, in two queries. Unfiltered: whoever may see a
-/// proposal sees both its sides (see `proposals::visible`).
-pub async fn sides_of_proposals(
-    db: &DatabaseConnection,
-    needs: &[Uuid],
-    offers: &[Uuid],
-) -> Result<(Vec<assistance_need::Model>, Vec<assistance_offer::Model>), DbErr> {
-    let n = if needs.is_empty() {
-        vec![]
-    } else {
-        assistance_need::Entity::find()
-            .filter(assistance_need::Column::Id.is_in(needs.iter().copied()))
-            .all(db)
-            .await?
-    };
-    let o = if offers.is_empty() {
-        vec![]
-    } else {
-        assistance_offer::Entity::find()
-            .filter(assistance_offer::Column::Id.is_in(offers.iter().copied()))
-            .all(db)
-            .await?
-    };
-    Ok((n, o))
 }
 
 pub async fn get_need(
@@ -73,21 +44,15 @@ pub async fn get_need(
     viewer: &Viewer,
     id: Uuid,
 ) -> Result<Option<assistance_need::Model>, DbErr> {
-    Ok(assistance_need::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|n| need_visible(viewer, n)))
+    Ok(get_needs(db, viewer, &[id]).await?.pop())
 }
 
 pub async fn get_offer(
     db: &DatabaseConnection,
-    viewer: &Viewer,
+    scope: &OfferScope,
     id: Uuid,
 ) -> Result<Option<assistance_offer::Model>, DbErr> {
-    Ok(assistance_offer::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|o| offer_visible(viewer, o)))
+    Ok(get_offers(db, scope, &[id]).await?.pop())
 }
 
 /// The needs of `ids` the viewer may see, in one statement.
@@ -96,28 +61,30 @@ pub async fn get_needs(
     viewer: &Viewer,
     ids: &[Uuid],
 ) -> Result<Vec<assistance_need::Model>, DbErr> {
-    Ok(assistance_need::Entity::find()
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    assistance_need::Entity::find()
         .filter(assistance_need::Column::Id.is_in(ids.iter().copied()))
+        .filter(visibility::needs(viewer))
         .all(db)
-        .await?
-        .into_iter()
-        .filter(|n| need_visible(viewer, n))
-        .collect())
+        .await
 }
 
-/// The offers of `ids` the viewer may see, in one statement.
+/// The offers of `ids` in the viewer's scope, in one statement.
 pub async fn get_offers(
     db: &DatabaseConnection,
-    viewer: &Viewer,
+    scope: &OfferScope,
     ids: &[Uuid],
 ) -> Result<Vec<assistance_offer::Model>, DbErr> {
-    Ok(assistance_offer::Entity::find()
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    assistance_offer::Entity::find()
         .filter(assistance_offer::Column::Id.is_in(ids.iter().copied()))
+        .filter(scope.condition())
         .all(db)
-        .await?
-        .into_iter()
-        .filter(|o| offer_visible(viewer, o))
-        .collect())
+        .await
 }
 
 #[derive(Debug, Default)]
@@ -135,12 +102,8 @@ pub async fn list_needs(
     f: NeedFilter,
     page: PageRequest,
 ) -> Result<Page<assistance_need::Model>, ServiceError> {
-    let p = viewer.require()?;
-    let mut cond = Condition::all();
-    if p.role == UserRole::Delegation {
-        cond = cond
-            .add(assistance_need::Column::StateCode.eq(p.state_code.clone().unwrap_or_default()));
-    }
+    viewer.require()?;
+    let mut cond = Condition::all().add(visibility::needs(viewer));
     if let Some(s) = f.status.filter(|s| !s.is_empty()) {
         cond = cond.add(assistance_need::Column::Status.is_in(s));
     }
@@ -176,21 +139,16 @@ pub struct OfferFilter {
     pub provider_state_code: Option<String>,
 }
 
-/// Offers the viewer may see, oldest first. Logged-in users only.
+/// Offers in the viewer's scope, oldest first. Logged-in users only.
 pub async fn list_offers(
     db: &DatabaseConnection,
     viewer: &Viewer,
+    scope: &OfferScope,
     f: OfferFilter,
     page: PageRequest,
 ) -> Result<Page<assistance_offer::Model>, ServiceError> {
-    let p = viewer.require()?;
-    let mut cond = Condition::all();
-    if p.role == UserRole::Delegation {
-        cond = cond.add(
-            assistance_offer::Column::ProviderStateCode
-                .eq(p.state_code.clone().unwrap_or_default()),
-        );
-    }
+    viewer.require()?;
+    let mut cond = Condition::all().add(scope.condition());
     if let Some(s) = f.status.filter(|s| !s.is_empty()) {
         cond = cond.add(assistance_offer::Column::Status.is_in(s));
     }
@@ -227,13 +185,12 @@ where
     Ok(pagination::fetch(db, select, key, Direction::Ascending, after, page.limit).await?)
 }
 
-/// Pages of several States' rows in two queries; a State the viewer may not see gets an
-/// empty page.
+/// Pages of several States' rows, filtered by a visibility condition, in two queries.
 #[allow(clippy::too_many_arguments)]
 async fn grouped_by_state<E, C>(
     db: &DatabaseConnection,
-    viewer: &Viewer,
     select: sea_orm::Select<E>,
+    visible: Condition,
     column: C,
     group_of: impl Fn(&E::Model) -> String,
     key: E::Column,
@@ -246,28 +203,21 @@ where
     C: ColumnTrait,
 {
     let after = page.after_id()?;
-    let (seen, unseen): (Vec<String>, Vec<String>) = codes
-        .iter()
-        .cloned()
-        .partition(|c| sees_state(viewer, Some(c)));
-    let mut pages = pagination::fetch_grouped(
+    Ok(pagination::fetch_grouped(
         db,
-        select,
+        select.filter(visible),
         column,
-        &seen,
+        codes,
         group_of,
         key,
         Direction::Ascending,
         after,
         page.limit,
     )
-    .await?;
-    pages.extend(unseen.into_iter().map(|c| (c, Page::empty())));
-    Ok(pages)
+    .await?)
 }
 
-/// The needs of several States, a page each, through `StateParty`: a State's needs are
-/// seen by its delegation and the ISU.
+/// The needs of several States that the viewer may see, a page each, through `StateParty`.
 pub async fn needs_of_states(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -276,8 +226,8 @@ pub async fn needs_of_states(
 ) -> Result<HashMap<String, Page<assistance_need::Model>>, ServiceError> {
     grouped_by_state(
         db,
-        viewer,
         assistance_need::Entity::find(),
+        visibility::needs(viewer),
         assistance_need::Column::StateCode,
         |n| n.state_code.clone(),
         assistance_need::Column::Id,
@@ -287,17 +237,17 @@ pub async fn needs_of_states(
     .await
 }
 
-/// The offers of several States as providers, a page each, with the same visibility.
+/// The offers of several States as providers in the viewer's scope, a page each.
 pub async fn offers_of_states(
     db: &DatabaseConnection,
-    viewer: &Viewer,
+    scope: &OfferScope,
     codes: &[String],
     page: &PageRequest,
 ) -> Result<HashMap<String, Page<assistance_offer::Model>>, ServiceError> {
     grouped_by_state(
         db,
-        viewer,
         assistance_offer::Entity::find(),
+        scope.condition(),
         assistance_offer::Column::ProviderStateCode,
         |o| o.provider_state_code.clone().unwrap_or_default(),
         assistance_offer::Column::Id,

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use entity::enums::{ApplicationStatus, Gender, UserRole};
 use entity::{meeting, sponsorship_application as application, state};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -56,10 +56,19 @@ pub fn requested_total(travel_cents: i64, days: i32, dsa_cents: i64) -> i64 {
     travel_cents.saturating_add(i64::from(days).saturating_mul(dsa_cents))
 }
 
-/// A delegation sees its own State's applications, the ISU all; nobody else any (a
-/// coordinator sees statistics only).
-pub fn application_visible(viewer: &Viewer, row: &application::Model) -> bool {
-    viewer.acts_for(&row.state_code)
+/// The applications the viewer may read, as a condition: a delegation its own State's, the
+/// ISU all, nobody else any (a coordinator sees statistics only). Every read of
+/// applications applies it.
+pub fn applications_readable(viewer: &Viewer) -> Condition {
+    if viewer.is_isu() {
+        return Condition::all();
+    }
+    match viewer.principal() {
+        Some(p) if p.role == UserRole::Delegation && p.state_code.is_some() => {
+            Condition::all().add(application::Column::StateCode.eq(p.state_code.clone()))
+        }
+        _ => Condition::all().add(application::Column::Id.is_null()),
+    }
 }
 
 /// Assesses eligibility for the States of a set of applications: the registry rows and
@@ -189,11 +198,13 @@ pub async fn get_application(
     id: Uuid,
     today: NaiveDate,
 ) -> Result<Option<Application>, ServiceError> {
-    match application::Entity::find_by_id(id).one(db).await? {
-        Some(row) if application_visible(viewer, &row) => {
-            Ok(Some(wrap_one(db, cfg, row, today).await?))
-        }
-        _ => Ok(None),
+    match application::Entity::find_by_id(id)
+        .filter(applications_readable(viewer))
+        .one(db)
+        .await?
+    {
+        Some(row) => Ok(Some(wrap_one(db, cfg, row, today).await?)),
+        None => Ok(None),
     }
 }
 
@@ -209,11 +220,9 @@ pub async fn get_applications(
 ) -> Result<Vec<Application>, ServiceError> {
     let rows: Vec<application::Model> = application::Entity::find()
         .filter(application::Column::Id.is_in(ids.iter().copied()))
+        .filter(applications_readable(viewer))
         .all(db)
-        .await?
-        .into_iter()
-        .filter(|row| application_visible(viewer, row))
-        .collect();
+        .await?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -255,15 +264,7 @@ pub async fn list_applications(
     if let Some(s) = statuses {
         q = q.filter(application::Column::Status.is_in(s));
     }
-    if !viewer.is_isu() {
-        match viewer.principal() {
-            Some(p) if p.role == UserRole::Delegation && p.state_code.is_some() => {
-                q = q.filter(application::Column::StateCode.eq(p.state_code.clone()));
-            }
-            // Nobody else sees applications: an empty page, whatever the filter.
-            _ => q = q.filter(application::Column::Id.is_null()),
-        }
-    }
+    q = q.filter(applications_readable(viewer));
     let after = page.after_id()?;
     let ids: Vec<Uuid> = meetings.iter().map(|m| m.id).collect();
     let pages = pagination::fetch_grouped(

@@ -18,7 +18,7 @@ mod meetings;
 mod statistics;
 
 pub use applications::{
-    Application, NewApplication, NewDelegate, application_json, application_visible, apply,
+    Application, NewApplication, NewDelegate, application_json, applications_readable, apply,
     get_application, get_applications, list_applications, requested_total,
 };
 pub use decisions::{Decision, decide, withdraw};

@@ -1,0 +1,210 @@
+//! Per-request batching of references and nested lists, so that a list of N objects costs
+//! the same few statements whatever N is.
+//!
+//! One [`Batch`] per request holds the database, the viewer and the viewer's cooperation
+//! scope; it implements [`Loader`] once per key type, each a newtype naming what it loads.
+//! The `DataLoader` collects the keys that sibling resolvers ask for in the same tick and
+//! calls the matching service function once for all of them, with the viewer: every loader
+//! applies the owning domain's visibility rule, as `node(id:)` does, so that what a nested
+//! field returns is what `node(id:)` would. Only States are cached, for the request: lists of
+//! States prime the cache, so that references back to them (a report's State, a need's
+//! State) cost nothing. Nothing else is cached: a mutation's payload reads what the mutation
+//! wrote.
+//!
+//! The parts: `keys` (the generic keys: rows by ID, a State's pages), `states` (States,
+//! what their obligations are computed from, reports, users), `cooperation` (needs, offers,
+//! proposals and matches), `sponsorship` (a meeting's applications and statistics).
+
+mod cooperation;
+mod keys;
+mod sponsorship;
+mod states;
+
+pub use cooperation::{MatchesOfOffer, Needs, NeedsOfReport, Offers, OffersFor, ProposalsOf};
+pub use keys::{ById, ByRow, PageOf, PagesByState, RowsById};
+pub use sponsorship::{ApplicationsOf, StatsOf};
+pub use states::{ExtensionsOf, ReportFactsOf, Reports, StateByCode, Users};
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use entity::state;
+use tokio::sync::OnceCell;
+
+use super::node::{Found, NodeRef};
+use crate::api::context::AppContext;
+use crate::api::error::ApiError;
+use crate::auth::Viewer;
+use crate::domain::cooperation::visibility::OfferScope;
+use crate::kernel::error::ServiceError;
+
+/// What every loader reads with: the request's viewer decides visibility, as in the
+/// services.
+pub struct Batch {
+    app: AppContext,
+    viewer: Viewer,
+    /// The offers the viewer may read, worked out on the first read of an offer and shared
+    /// by both loaders.
+    offers: Arc<OnceCell<Arc<OfferScope>>>,
+}
+
+impl Batch {
+    pub fn app(&self) -> &AppContext {
+        &self.app
+    }
+
+    pub fn viewer(&self) -> &Viewer {
+        &self.viewer
+    }
+
+    /// The viewer's offer scope, read once per request.
+    pub async fn offer_scope(&self) -> Result<Arc<OfferScope>, ServiceError> {
+        self.offers
+            .get_or_try_init(|| async {
+                OfferScope::load(&self.app.db, &self.viewer)
+                    .await
+                    .map(Arc::new)
+            })
+            .await
+            .cloned()
+    }
+}
+
+/// The request's loaders: one without a cache, and one that caches States.
+pub struct Loaders {
+    plain: DataLoader<Batch>,
+    states: DataLoader<Batch, HashMapCache>,
+}
+
+impl Loaders {
+    /// Loads `key` in a batch with the other keys of its kind asked for meanwhile.
+    pub async fn load_one<K>(
+        &self,
+        key: K,
+    ) -> Result<Option<<Batch as Loader<K>>::Value>, LoadError>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        Batch: Loader<K, Error = LoadError>,
+    {
+        self.plain.load_one(key).await
+    }
+
+    /// The request's batch, for reads that know all their keys at once.
+    pub fn batch(&self) -> &Batch {
+        self.plain.loader()
+    }
+
+    /// The offers the viewer may read (see [`OfferScope`]).
+    pub async fn offer_scope(&self) -> Result<Arc<OfferScope>, ApiError> {
+        Ok(self.batch().offer_scope().await?)
+    }
+
+    /// The object a global ID (or an audit entry) points at, when the viewer may see it:
+    /// with the refs asked for meanwhile, each kind in one batch.
+    pub async fn node(&self, r: NodeRef) -> Result<Option<Found>, LoadError> {
+        self.plain.load_one(r).await
+    }
+
+    /// A State by code, from the request's cache when already read.
+    pub async fn state(&self, code: &str) -> Result<Option<state::Model>, LoadError> {
+        self.states.load_one(StateByCode(code.to_owned())).await
+    }
+
+    /// The States of `codes` that exist, in that order.
+    pub async fn states(&self, codes: &[String]) -> Result<Vec<state::Model>, LoadError> {
+        let mut found = self
+            .states
+            .load_many(codes.iter().map(|c| StateByCode(c.clone())))
+            .await?;
+        Ok(codes
+            .iter()
+            .filter_map(|c| found.remove(&StateByCode(c.clone())))
+            .collect())
+    }
+}
+
+use std::hash::Hash;
+
+/// Turns the loader task lets other tasks take before its batching window opens.
+const YIELDS_BEFORE_WINDOW: usize = 16;
+
+impl Batch {
+    /// The loader collects keys for 1 ms after the first one, and the window opens only
+    /// after the request's task has had [`YIELDS_BEFORE_WINDOW`] more turns: resolving a
+    /// long list hands the scheduler back every few dozen items, and on a slow machine
+    /// 1 ms alone would split one batch into several.
+    pub fn loaders(app: AppContext, viewer: Viewer) -> Loaders {
+        let offers = Arc::new(OnceCell::new());
+        Loaders {
+            plain: DataLoader::new(
+                Self {
+                    app: app.clone(),
+                    viewer: viewer.clone(),
+                    offers: Arc::clone(&offers),
+                },
+                spawn_after_yields,
+            ),
+            states: DataLoader::with_cache(
+                Self {
+                    app,
+                    viewer,
+                    offers,
+                },
+                spawn_after_yields,
+                HashMapCache::default(),
+            ),
+        }
+    }
+}
+
+fn spawn_after_yields<F>(load: F) -> tokio::task::JoinHandle<()>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(async move {
+        for _ in 0..YIELDS_BEFORE_WINDOW {
+            tokio::task::yield_now().await;
+        }
+        load.await;
+    })
+}
+
+/// Primes the request's State cache with States already read.
+pub async fn remember_states(ctx: &Context<'_>, states: &[state::Model]) -> Result<(), ApiError> {
+    loaders(ctx)?
+        .states
+        .feed_many(
+            states
+                .iter()
+                .map(|s| (StateByCode(s.code.clone()), s.clone())),
+        )
+        .await;
+    Ok(())
+}
+
+/// The request's loader, from the request data.
+pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
+    ctx.data::<Loaders>()
+        .map_err(|_| ApiError::Internal("loaders missing from request data".into()))
+}
+
+/// Loader errors are cloned to every waiting resolver: the GraphQL error itself, with its
+/// code and (for faults) correlation ID.
+type LoadError = async_graphql::Error;
+
+fn fault(e: impl Into<ServiceError>) -> LoadError {
+    ApiError::from(e.into()).into()
+}
+
+/// Objects by global ID, each kind through its service's visibility rule
+/// ([`super::node::resolve`]).
+impl Loader<NodeRef> for Batch {
+    type Value = Found;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[NodeRef]) -> Result<HashMap<NodeRef, Found>, LoadError> {
+        super::node::resolve(self, keys).await.map_err(fault)
+    }
+}
