@@ -18,7 +18,9 @@ use ccm_isu::api::ids::{decode, decode_as, encode};
 use ccm_isu::api::pagination::{decode_cursor, encode_cursor, page_request};
 use ccm_isu::api::scalars::Date;
 use ccm_isu::domain::sponsorship::service::looks_like_email;
-use ccm_isu::kernel::money::{ISO_4217, Money, check, from_cents, is_currency, to_cents};
+use ccm_isu::kernel::money::{
+    ISO_4217, MAX_AMOUNT, Money, check, decimals, from_cents, is_currency, to_cents,
+};
 use ccm_isu::kernel::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use ccm_isu::rules::obligations::{
     CONVENTION_ENTRY_INTO_FORCE, LAST_ORIGINAL_DEPOSIT, entry_into_force,
@@ -208,10 +210,17 @@ proptest! {
     }
 
     #[test]
-    fn listed_currencies_with_whole_cents_are_accepted(currency in currency(), cents in 0i64.., allow_zero in any::<bool>()) {
+    fn listed_currencies_with_whole_cents_are_accepted(currency in currency(), cents in 0i64..=MAX_AMOUNT * 100, allow_zero in any::<bool>()) {
         prop_assert!(is_currency(currency));
+        // Whole units in a currency without a minor unit.
+        let cents = if decimals(currency) == 0 { cents - cents % 100 } else { cents };
         let verdict = check(&Money::new(from_cents(cents), currency), allow_zero);
         prop_assert_eq!(verdict.is_ok(), allow_zero || cents > 0, "{:?}", verdict);
+    }
+
+    #[test]
+    fn amounts_above_a_trillion_are_refused(currency in currency(), cents in MAX_AMOUNT * 100 + 1.., allow_zero in any::<bool>()) {
+        prop_assert!(check(&Money::new(from_cents(cents), currency), allow_zero).is_err());
     }
 
     #[test]
@@ -382,7 +391,15 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn valid_dates_round_trip(d in date(ymd(1, 1, 1), ymd(9999, 12, 31))) {
+    fn dates_outside_1900_to_2200_are_refused(
+        d in prop_oneof![date(ymd(1, 1, 1), ymd(1899, 12, 31)), date(ymd(2201, 1, 1), ymd(9999, 12, 31))]
+    ) {
+        let text = d.format("%Y-%m-%d").to_string();
+        prop_assert!(Date::parse(Value::String(text)).is_err());
+    }
+
+    #[test]
+    fn valid_dates_round_trip(d in date(ymd(1900, 1, 1), ymd(2200, 12, 31))) {
         let text = d.format("%Y-%m-%d").to_string();
         prop_assert_eq!(text.len(), 10);
         let parsed = Date::parse(Value::String(text.clone()));
