@@ -16,18 +16,23 @@
 //! - [`rules`]: pure functions over plain data, table-tested: treaty deadlines
 //!   ([`rules::obligations`]), matching, allocation, sponsorship eligibility and suggestion,
 //!   sharing contributions. No database, no GraphQL.
-//! - [`auth`]: who is asking ([`auth::Viewer`]), passwords, access tokens, sessions. Knows
-//!   users, not domains; services take the Viewer, so it sits below them.
+//! - [`auth`]: who is asking ([`auth::Viewer`]), passwords, access tokens, sessions and the
+//!   sign-in throttle. Knows users, not domains; services take the Viewer, so it sits below
+//!   them.
 //! - [`domain`]: one folder per domain (states, reports, cooperation, sponsorship, budget,
 //!   users, audit): its tables' queries and business rules, taking the Viewer, returning
-//!   domain structs or a `ServiceError`. Domains depend one way (on `states`), never in a
-//!   circle.
+//!   domain structs or a `ServiceError`. Who may read a type is one rule in its domain
+//!   (e.g. `domain::cooperation::visibility`), which every path applies. Domains depend one
+//!   way (on `states`), never in a circle.
 //! - [`api`]: everything GraphQL: [`api::schema`], `node`/`nodes`, the per-request loaders,
-//!   [`api::error::ApiError`], and per domain a folder of `types`, `query` and `mutation`.
+//!   [`api::error::ApiError`], the checks before a document runs (its cost, [`api::cost`];
+//!   its shape, [`api::limits`]; its strings, [`api::inputs`]), and per domain a folder of
+//!   `types`, `query` and `mutation`.
 //!   GraphQL types reference one another freely: the graph is bidirectional, this layer
 //!   holds it.
-//! - [`http`]: the router: `/graphql` (media types, batches, idempotency), the console,
-//!   calendar feeds, CSV exports, health, metrics, caching and compression.
+//! - [`http`]: the accept loop (timeouts, connection cap, trusted proxies) and the router:
+//!   `/graphql` (media types, batches, idempotency), the console, calendar feeds, CSV
+//!   exports, health, metrics, caching and compression.
 //! - [`startup`] (wires the layers: `Application::build`), [`seed`] and [`copy`] (command-line
 //!   work) at the top.
 //!
