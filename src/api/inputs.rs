@@ -94,59 +94,38 @@ fn directives_clean(directives: &[Positioned<Directive>], at: &mut String) -> bo
         .all(|d| arguments_clean(&d.node.arguments, at))
 }
 
-/// Whether `v` is clean; when not, `at` ends with the path to the string that is not.
-fn value_clean(v: &Value, at: &mut String) -> bool {
-    match v {
-        Value::String(s) => !s.chars().any(forbidden),
-        Value::List(items) => items.iter().enumerate().all(|(i, item)| {
-            let len = at.len();
-            at.push_str(&format!("[{i}]"));
-            let clean = value_clean(item, at);
-            if clean {
-                at.truncate(len);
+/// Defines `$name`, which says whether a value of `$ty` is clean; when it is not, `at` ends
+/// with the path to the string that is not. The document's values (`Value`, which may hold
+/// variables) and the variables' (`ConstValue`) are two types of the same shape.
+macro_rules! clean_walk {
+    ($name:ident, $ty:ident) => {
+        fn $name(v: &$ty, at: &mut String) -> bool {
+            let inside = |step: String, item: &$ty, at: &mut String| {
+                let len = at.len();
+                at.push_str(&step);
+                let clean = $name(item, at);
+                if clean {
+                    at.truncate(len);
+                }
+                clean
+            };
+            match v {
+                $ty::String(s) => !s.chars().any(forbidden),
+                $ty::List(items) => items
+                    .iter()
+                    .enumerate()
+                    .all(|(i, item)| inside(format!("[{i}]"), item, at)),
+                $ty::Object(fields) => fields
+                    .iter()
+                    .all(|(name, item)| inside(format!(".{name}"), item, at)),
+                _ => true,
             }
-            clean
-        }),
-        Value::Object(fields) => fields.iter().all(|(name, item)| {
-            let len = at.len();
-            at.push('.');
-            at.push_str(name);
-            let clean = value_clean(item, at);
-            if clean {
-                at.truncate(len);
-            }
-            clean
-        }),
-        _ => true,
-    }
+        }
+    };
 }
 
-/// [`value_clean`] for a value without variables.
-fn const_clean(v: &ConstValue, at: &mut String) -> bool {
-    match v {
-        ConstValue::String(s) => !s.chars().any(forbidden),
-        ConstValue::List(items) => items.iter().enumerate().all(|(i, item)| {
-            let len = at.len();
-            at.push_str(&format!("[{i}]"));
-            let clean = const_clean(item, at);
-            if clean {
-                at.truncate(len);
-            }
-            clean
-        }),
-        ConstValue::Object(fields) => fields.iter().all(|(name, item)| {
-            let len = at.len();
-            at.push('.');
-            at.push_str(name);
-            let clean = const_clean(item, at);
-            if clean {
-                at.truncate(len);
-            }
-            clean
-        }),
-        _ => true,
-    }
-}
+clean_walk!(value_clean, Value);
+clean_walk!(const_clean, ConstValue);
 
 #[cfg(test)]
 mod tests {
