@@ -32,100 +32,84 @@ fn refusal(at: &str) -> Refusal {
 
 /// Ok when no string literal of `doc` and no string in `variables` holds a forbidden
 /// character; else the refusal names where the first one is (`$input.title`, or
-/// `argument` for a literal).
+/// `argument` for a literal). The path is built only for a refusal: a clean request
+/// allocates nothing here.
 pub fn check_strings(doc: &ExecutableDocument, variables: &Variables) -> Result<(), Refusal> {
-    for (name, value) in variables.iter() {
-        let mut at = format!("${name}");
-        if !const_clean(value, &mut at) {
-            return Err(refusal(&at));
-        }
-    }
-    let mut at = String::new();
-    for (_, op) in doc.operations.iter() {
-        let defaults_clean = op.node.variable_definitions.iter().all(|d| {
-            at = format!("${}", d.node.name.node);
-            d.node
-                .default_value
-                .as_ref()
-                .is_none_or(|v| const_clean(&v.node, &mut at))
+    let dirty = variables
+        .iter()
+        .find_map(|(name, value)| const_dirty(value).map(|p| format!("${name}{p}")))
+        .or_else(|| {
+            doc.operations.iter().find_map(|(_, op)| {
+                op.node
+                    .variable_definitions
+                    .iter()
+                    .find_map(|d| {
+                        let default = &d.node.default_value.as_ref()?.node;
+                        const_dirty(default).map(|p| format!("${}{p}", d.node.name.node))
+                    })
+                    .or_else(|| directives_dirty(&op.node.directives))
+                    .or_else(|| selection_dirty(&op.node.selection_set.node))
+            })
+        })
+        .or_else(|| {
+            doc.fragments.values().find_map(|f| {
+                directives_dirty(&f.node.directives)
+                    .or_else(|| selection_dirty(&f.node.selection_set.node))
+            })
         });
-        if !defaults_clean
-            || !directives_clean(&op.node.directives, &mut at)
-            || !selection_clean(&op.node.selection_set.node, &mut at)
-        {
-            return Err(refusal(&at));
-        }
+    match dirty {
+        Some(at) => Err(refusal(&at)),
+        None => Ok(()),
     }
-    for fragment in doc.fragments.values() {
-        if !directives_clean(&fragment.node.directives, &mut at)
-            || !selection_clean(&fragment.node.selection_set.node, &mut at)
-        {
-            return Err(refusal(&at));
-        }
-    }
-    Ok(())
 }
 
-fn arguments_clean(arguments: &[(Positioned<Name>, Positioned<Value>)], at: &mut String) -> bool {
-    arguments.iter().all(|(name, v)| {
-        *at = name.node.to_string();
-        value_clean(&v.node, at)
+fn arguments_dirty(arguments: &[(Positioned<Name>, Positioned<Value>)]) -> Option<String> {
+    arguments
+        .iter()
+        .find_map(|(name, v)| value_dirty(&v.node).map(|p| format!("{}{p}", name.node)))
+}
+
+fn selection_dirty(set: &SelectionSet) -> Option<String> {
+    set.items.iter().find_map(|item| match &item.node {
+        Selection::Field(f) => arguments_dirty(&f.node.arguments)
+            .or_else(|| directives_dirty(&f.node.directives))
+            .or_else(|| selection_dirty(&f.node.selection_set.node)),
+        Selection::FragmentSpread(s) => directives_dirty(&s.node.directives),
+        Selection::InlineFragment(i) => directives_dirty(&i.node.directives)
+            .or_else(|| selection_dirty(&i.node.selection_set.node)),
     })
 }
 
-fn selection_clean(set: &SelectionSet, at: &mut String) -> bool {
-    set.items.iter().all(|item| match &item.node {
-        Selection::Field(f) => {
-            arguments_clean(&f.node.arguments, at)
-                && directives_clean(&f.node.directives, at)
-                && selection_clean(&f.node.selection_set.node, at)
-        }
-        Selection::FragmentSpread(s) => directives_clean(&s.node.directives, at),
-        Selection::InlineFragment(i) => {
-            directives_clean(&i.node.directives, at)
-                && selection_clean(&i.node.selection_set.node, at)
-        }
-    })
-}
-
-fn directives_clean(directives: &[Positioned<Directive>], at: &mut String) -> bool {
+fn directives_dirty(directives: &[Positioned<Directive>]) -> Option<String> {
     directives
         .iter()
-        .all(|d| arguments_clean(&d.node.arguments, at))
+        .find_map(|d| arguments_dirty(&d.node.arguments))
 }
 
-/// Defines `$name`, which says whether a value of `$ty` is clean; when it is not, `at` ends
-/// with the path to the string that is not. The document's values (`Value`, which may hold
-/// variables) and the variables' (`ConstValue`) are two types of the same shape.
-macro_rules! clean_walk {
+/// Defines `$name`, which gives the path inside a value of `$ty` to its first string that
+/// holds a forbidden character (`""` for the value itself), or None when it is clean. The
+/// document's values (`Value`, which may hold variables) and the variables'
+/// (`ConstValue`) are two types of the same shape.
+macro_rules! dirty_walk {
     ($name:ident, $ty:ident) => {
-        fn $name(v: &$ty, at: &mut String) -> bool {
-            let inside = |step: String, item: &$ty, at: &mut String| {
-                let len = at.len();
-                at.push_str(&step);
-                let clean = $name(item, at);
-                if clean {
-                    at.truncate(len);
-                }
-                clean
-            };
+        fn $name(v: &$ty) -> Option<String> {
             match v {
-                $ty::String(s) => !s.chars().any(forbidden),
+                $ty::String(s) => s.chars().any(forbidden).then(String::new),
                 $ty::List(items) => items
                     .iter()
                     .enumerate()
-                    .all(|(i, item)| inside(format!("[{i}]"), item, at)),
+                    .find_map(|(i, item)| $name(item).map(|p| format!("[{i}]{p}"))),
                 $ty::Object(fields) => fields
                     .iter()
-                    .all(|(name, item)| inside(format!(".{name}"), item, at)),
-                _ => true,
+                    .find_map(|(name, item)| $name(item).map(|p| format!(".{name}{p}"))),
+                _ => None,
             }
         }
     };
 }
 
-clean_walk!(value_clean, Value);
-clean_walk!(const_clean, ConstValue);
+dirty_walk!(value_dirty, Value);
+dirty_walk!(const_dirty, ConstValue);
 
 #[cfg(test)]
 mod tests {
