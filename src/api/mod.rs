@@ -71,16 +71,15 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
         .limit_depth(limits::MAX_DEPTH_WITH_INTROSPECTION)
         .limit_complexity(limits::MAX_COMPLEXITY)
         .limit_directives(limits::MAX_DIRECTIVES)
-        .extension(cost::ResolvedObjects)
 }
 
 /// Runs one operation: parses it, checks its cost ([`cost::QueryCost::check`], before
 /// validation, which a costly document would otherwise freeze), its shape
 /// ([`limits::check_shape`]; `introspection` says whether the server answers
 /// introspection) and its strings ([`inputs::check_strings`]), executes it within its
-/// run-time budget of objects ([`cost::Budget`]) and counts it by name. The refusals are not
-/// done in schema extensions because async-graphql runs those after validation; the one
-/// extension installed, the budget's, counts objects as they are resolved.
+/// run-time budget of objects ([`cost::Budget`], counted by the lists as they resolve) and
+/// counts it by name. None of this is a schema extension: async-graphql runs those after
+/// validation, and any extension slows the resolution of every field.
 ///
 /// An operation refused before it runs (it does not parse or validate, a check refuses it)
 /// answers errors without a `path` and a null `data`, and so does one stopped by its

@@ -298,7 +298,7 @@ impl NodeQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global IDs, at most 100.")] ids: Vec<ID>,
-    ) -> async_graphql::Result<Vec<Option<Node>>> {
+    ) -> async_graphql::Result<crate::api::cost::Objects<Option<Node>>> {
         if ids.len() > MAX_NODES {
             return Err(ApiError::InvalidArgument(format!(
                 "`ids` takes at most {MAX_NODES} IDs; {} were given.",

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use async_graphql::{
-    Object, OutputType, TypeName,
+    Context, Object, OutputType, TypeName,
     connection::{Edge, EmptyFields, PageInfo},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -42,8 +42,13 @@ impl<T: OutputType> Conn<T> {
     }
 
     /// A list of edges.
-    async fn edges(&self) -> &[Edge<String, T, EmptyFields>] {
-        &self.edges
+    async fn edges(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<&[Edge<String, T, EmptyFields>]> {
+        // Counted, as every list of objects, into the operation's run-time budget.
+        crate::api::cost::charge(ctx, self.edges.len()).map_err(async_graphql::Error::new)?;
+        Ok(&self.edges)
     }
 
     /// How many items match the filter, across all pages.

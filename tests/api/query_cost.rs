@@ -150,6 +150,27 @@ async fn the_run_time_guard_stops_what_the_estimate_let_through() {
             .map(Vec::len),
         Some(2)
     );
+    // Lists other than connections count too: two States' obligations (each State owes
+    // more than four) go past the cap of 10 although the page holds two.
+    let (status, body) = post(
+        &app,
+        "{ stateParties(first: 2) { edges { node { obligations { kind } } } } }",
+    )
+    .await;
+    assert_too_complex(status, &body);
+    let (status, body) = post(
+        &app,
+        "{ stateParties(first: 1) { edges { node { obligations(kinds: [INITIAL_TRANSPARENCY_REPORT]) { kind } } } } }",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["data"]["stateParties"]["edges"][0]["node"]["obligations"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "{body}"
+    );
 }
 
 #[tokio::test]

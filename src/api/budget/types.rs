@@ -1,5 +1,6 @@
 //! GraphQL types of the workplan, budget and contributions.
 
+use crate::api::cost::Objects;
 use std::sync::Arc;
 
 use async_graphql::{Enum, ID, InputObject, Object, SimpleObject};
@@ -208,7 +209,7 @@ impl Workplan {
         crate::rules::sharing::execution_rate(self.0.total_spent(), self.0.total_budget())
     }
     /// In the order they were added.
-    async fn activities(&self) -> Vec<WorkplanActivity> {
+    async fn activities(&self) -> Objects<WorkplanActivity> {
         self.0
             .activities
             .iter()
@@ -217,7 +218,7 @@ impl Workplan {
             .collect()
     }
     /// In the order they were added.
-    async fn budget_lines(&self) -> Vec<BudgetLine> {
+    async fn budget_lines(&self) -> Objects<BudgetLine> {
         self.0
             .lines
             .iter()
@@ -231,7 +232,7 @@ impl Workplan {
             .collect()
     }
     /// Budget and spent per category that has lines, in the category order.
-    async fn by_category(&self) -> Vec<CategoryTotal> {
+    async fn by_category(&self) -> Objects<CategoryTotal> {
         let c = &self.0.workplan.currency;
         self.0
             .by_category()
@@ -309,7 +310,7 @@ impl FinancialStatus {
         money(self.0.reserve_target, &self.0.currency)
     }
     /// By State code.
-    async fn contributions(&self) -> Vec<Contribution> {
+    async fn contributions(&self) -> Objects<Contribution> {
         self.0
             .contributions
             .iter()

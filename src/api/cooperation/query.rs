@@ -1,5 +1,6 @@
 //! Queries of needs, offers, matches, allocation and exchange rates.
 
+use crate::api::cost::Objects;
 use async_graphql::{Context, ID, Object};
 
 use super::types::{
@@ -126,7 +127,10 @@ impl CooperationQuery {
     }
 
     /// The ISU's exchange rates to the base currency (CHF), newest first per currency.
-    async fn exchange_rates(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExchangeRate>> {
+    async fn exchange_rates(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Objects<ExchangeRate>> {
         Ok(
             crate::domain::cooperation::rates::list(&app(ctx)?.db, viewer(ctx))
                 .await

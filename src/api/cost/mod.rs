@@ -15,8 +15,9 @@
 //!   any other list 100, nesting multiplying (the model: [`model::CostModel`], read from the
 //!   schema).
 //!
-//! A model can be wrong, so [`guard`] counts the objects actually resolved and stops an
-//! operation past a hard cap; and `crate::http` bounds the bytes of a response.
+//! A model can be wrong, so [`guard`] counts the objects the lists actually hold as they are
+//! resolved and stops an operation past a hard cap; and `crate::http` bounds the bytes of a
+//! response.
 
 mod estimate;
 mod guard;
@@ -28,7 +29,7 @@ use async_graphql::Variables;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 
 pub use estimate::{Cost, MAX_SPREAD_NESTING, UNBOUNDED, Unbounded};
-pub use guard::{Budget, ResolvedObjects};
+pub use guard::{Budget, Objects, charge};
 pub use model::CostModel;
 
 use super::limits::Refusal;
@@ -116,7 +117,7 @@ impl QueryCost {
 
     /// A fresh run-time budget for one operation.
     pub fn budget(&self) -> Budget {
-        Budget::new(self.limits.max_resolved_objects, Arc::clone(&self.model))
+        Budget::new(self.limits.max_resolved_objects)
     }
 }
 

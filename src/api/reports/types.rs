@@ -1,5 +1,6 @@
 //! GraphQL types of Article 7 reports.
 
+use crate::api::cost::Objects;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::transparency_report;
 
@@ -105,7 +106,7 @@ impl TransparencyReport {
     async fn assistance_needs(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<AssistanceNeed>> {
+    ) -> async_graphql::Result<Objects<AssistanceNeed>> {
         Ok(crate::api::loaders::loaders(ctx)?
             .load_one(crate::api::loaders::NeedsOfReport(self.0.id))
             .await?
@@ -476,7 +477,7 @@ impl ReportingCompliance {
         rate(self.0.on_time(), self.0.required())
     }
     /// States owing the report that have not submitted it, by code.
-    async fn missing(&self) -> Vec<StateParty> {
+    async fn missing(&self) -> Objects<StateParty> {
         self.0.missing().cloned().map(StateParty).collect()
     }
 }

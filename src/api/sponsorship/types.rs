@@ -1,5 +1,6 @@
 //! GraphQL types of meetings and the Sponsorship Programme.
 
+use crate::api::cost::Objects;
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
@@ -370,7 +371,7 @@ pub struct SponsorshipSuggestion(pub SuggestionResult);
 #[Object]
 impl SponsorshipSuggestion {
     /// Pending eligible applications to approve at their requested totals, oldest first.
-    async fn applications(&self) -> Vec<SponsorshipApplication> {
+    async fn applications(&self) -> Objects<SponsorshipApplication> {
         self.0
             .applications
             .iter()

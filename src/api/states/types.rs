@@ -1,5 +1,6 @@
 //! GraphQL types of the States registry.
 
+use crate::api::cost::Objects;
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
@@ -111,7 +112,7 @@ impl StateParty {
             Vec<ObligationStatus>,
         >,
         #[graphql(desc = "Only these kinds; omit for all.")] kinds: Option<Vec<ObligationKind>>,
-    ) -> async_graphql::Result<Vec<Obligation>> {
+    ) -> async_graphql::Result<Objects<Obligation>> {
         let loaders = loaders(ctx)?;
         // Both loads join the batches of sibling States; `extensions` shares the second.
         let (reports, extensions) = tokio::try_join!(
@@ -135,7 +136,10 @@ impl StateParty {
             .collect())
     }
     /// Extensions granted to the State, oldest first.
-    async fn extensions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DeadlineExtension>> {
+    async fn extensions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Objects<DeadlineExtension>> {
         Ok(loaders(ctx)?
             .load_one(ExtensionsOf(self.0.code.clone()))
             .await?

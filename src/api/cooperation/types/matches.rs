@@ -1,6 +1,7 @@
 //! Matches and the allocation: eligible need–offer pairs with their scores and reasons,
 //! and the recommended assignment of offered amounts to needs.
 
+use crate::api::cost::Objects;
 use async_graphql::{Enum, Object, SimpleObject};
 use entity::{assistance_need, assistance_offer};
 use rust_decimal::Decimal;
@@ -69,7 +70,7 @@ impl MatchCandidate {
     }
     /// One reason per factor: THEMATIC_AREA, ASSISTANCE_TYPE, GEOGRAPHY, AMOUNT, PERIOD,
     /// URGENCY.
-    async fn reasons(&self) -> Vec<MatchReason> {
+    async fn reasons(&self) -> Objects<MatchReason> {
         self.scored
             .reasons
             .iter()
@@ -116,7 +117,7 @@ pub struct CooperationAllocation(pub AllocationResult);
 #[Object]
 impl CooperationAllocation {
     /// The recommended amounts, one per need–offer pair.
-    async fn assignments(&self) -> Vec<Allocation> {
+    async fn assignments(&self) -> Objects<Allocation> {
         self.0
             .assignments
             .iter()

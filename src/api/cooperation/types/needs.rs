@@ -1,6 +1,7 @@
 //! Needs: their statuses and kinds of assistance, and the need with its matches and
 //! proposals.
 
+use crate::api::cost::Objects;
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object};
@@ -147,10 +148,10 @@ impl AssistanceNeed {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "How many to return, 10 if omitted; at most 100.")] first: Option<i32>,
-    ) -> async_graphql::Result<Vec<MatchCandidate>> {
+    ) -> async_graphql::Result<Objects<MatchCandidate>> {
         let first = usize::try_from(first.unwrap_or(10).clamp(0, 100)).unwrap_or(10);
         let Some(all) = loaders(ctx)?.load_one(OffersFor(self.row())).await? else {
-            return Ok(Vec::new());
+            return Ok(Objects(Vec::new()));
         };
         Ok(all
             .ranked(&self.0, first)
@@ -171,7 +172,7 @@ impl AssistanceNeed {
             .unwrap_or_default())
     }
     /// Proposals to meet this need with an offer, oldest first.
-    async fn proposals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MatchProposal>> {
+    async fn proposals(&self, ctx: &Context<'_>) -> async_graphql::Result<Objects<MatchProposal>> {
         Ok(loaders(ctx)?
             .load_one(ProposalsOf::Need(self.0.id))
             .await?

@@ -1,5 +1,6 @@
 //! Offers: their statuses, providers, and the offer with its matches and proposals.
 
+use crate::api::cost::Objects;
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
@@ -114,7 +115,7 @@ impl AssistanceOffer {
             .collect()
     }
     /// Empty means any State.
-    async fn target_states(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<StateParty>> {
+    async fn target_states(&self, ctx: &Context<'_>) -> async_graphql::Result<Objects<StateParty>> {
         let codes: Vec<String> = self
             .0
             .target_state_codes
@@ -151,7 +152,7 @@ impl AssistanceOffer {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "How many to return, 10 if omitted; at most 100.")] first: Option<i32>,
-    ) -> async_graphql::Result<Vec<MatchCandidate>> {
+    ) -> async_graphql::Result<Objects<MatchCandidate>> {
         let first = usize::try_from(first.unwrap_or(10).clamp(0, 100)).unwrap_or(10);
         Ok(loaders(ctx)?
             .load_one(MatchesOfOffer(
@@ -169,7 +170,7 @@ impl AssistanceOffer {
             .collect())
     }
     /// Proposals to meet a need with this offer, oldest first.
-    async fn proposals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MatchProposal>> {
+    async fn proposals(&self, ctx: &Context<'_>) -> async_graphql::Result<Objects<MatchProposal>> {
         Ok(loaders(ctx)?
             .load_one(ProposalsOf::Offer(self.0.id))
             .await?
