@@ -65,7 +65,9 @@ impl ScalarType for Date {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.format("%Y-%m-%d").to_string())
+        // `YYYY-MM-DD` for every year from 0 to 9999: chrono's `Display`, which does not parse
+        // a format string per date as `format("%Y-%m-%d")` does.
+        Value::String(self.0.to_string())
     }
 }
 
