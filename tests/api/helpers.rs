@@ -215,9 +215,17 @@ impl TestApp {
         email
     }
 
-    /// Creates a user of `role` and returns an access token for it.
+    /// Creates a user of `role` and returns an access token for it. A COORDINATOR made
+    /// here follows no thematic area: see [`Self::coordinator_token`].
     pub async fn token_for(&self, role: &str, state: Option<&str>) -> String {
         let email = self.create_user(role, state, &[]).await;
+        token_of(&self.login(&email, PASSWORD).await)
+    }
+
+    /// Creates a COORDINATOR following the thematic `areas` and returns an access token for
+    /// it.
+    pub async fn coordinator_token(&self, areas: &[&str]) -> String {
+        let email = self.create_user("COORDINATOR", None, areas).await;
         token_of(&self.login(&email, PASSWORD).await)
     }
 
