@@ -288,3 +288,52 @@ impl TestApp {
         }
     }
 }
+
+/// The server binary, running in its own process; killed when dropped.
+pub struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the binary on `url`'s database at `127.0.0.1:port`, with the bootstrap
+/// administrator of [`spawn_app`]: for what only a process of its own shows (a crash, the
+/// process-wide figures of `/metrics`).
+pub fn serve(url: &str, port: u16) -> Server {
+    use std::process::{Command, Stdio};
+    Server(
+        Command::new(env!("CARGO_BIN_EXE_ccm-isu"))
+            .arg("serve")
+            .env("DATABASE_URL", url)
+            .env("ISU_LISTEN", format!("127.0.0.1:{port}"))
+            .env("ISU_JWT_SECRET", "a-test-secret-of-at-least-32-bytes-long!")
+            .env("ISU_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("ISU_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn the server"),
+    )
+}
+
+/// Waits up to a minute for `/health/ready` at `base` to answer 200.
+pub async fn wait_ready(client: &reqwest::Client, base: &str) {
+    use std::time::{Duration, Instant};
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if client
+            .get(format!("{base}/health/ready"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the server did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
