@@ -187,7 +187,7 @@ impl Metrics {
             .inc();
     }
 
-    /// Counts one GraphQL operation under its name (see [`Self::label`]).
+    /// Counts one GraphQL operation under its name (see `Self::label`).
     pub fn operation(&self, name: &str, elapsed: Duration, failed: bool) {
         let labels = OperationLabels {
             operation: self.label(name),

@@ -4,7 +4,7 @@
 //! agreements never push either past its amount.
 //!
 //! ISU staff propose and move any match; a coordinator only the matches of a need in one of
-//! the thematic areas they follow ([`require_area`]). Reading is another matter: coordinators
+//! the thematic areas they follow (`require_area`). Reading is another matter: coordinators
 //! read every need, offer and proposal ([`visibility`]), so that they see the whole picture
 //! they work in.
 
