@@ -289,6 +289,15 @@ impl TestApp {
     }
 }
 
+/// A TCP port free on 127.0.0.1 a moment ago, for a process that binds it itself.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
 /// The server binary, running in its own process; killed when dropped.
 pub struct Server(std::process::Child);
 

@@ -2,11 +2,11 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_EMAIL, TestApp, serve, spawn_app, wait_ready};
+use crate::helpers::{ADMIN_EMAIL, TestApp, free_port, serve, spawn_app, wait_ready};
 
 async fn metrics(app: &TestApp) -> String {
     metrics_at(&app.client, &app.base).await
@@ -127,11 +127,7 @@ async fn metrics_count_operations_by_name_statements_pool_and_argon2() {
 #[tokio::test]
 async fn password_hashes_count_exactly_the_logins_past_the_throttle() {
     let app = spawn_app().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let _server = serve(&app.url, port);
     let base = format!("http://127.0.0.1:{port}");
     wait_ready(&app.client, &base).await;
@@ -224,11 +220,7 @@ async fn every_response_carries_a_request_id_and_keeps_the_callers() {
 #[tokio::test]
 async fn production_logs_are_json_lines_with_the_request_id() {
     let app = spawn_app().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_ccm-isu"))
         .args(["serve"])
         .env("DATABASE_URL", &app.url)
@@ -245,20 +237,7 @@ async fn production_logs_are_json_lines_with_the_request_id() {
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let ok = app
-            .client
-            .get(format!("{base}/health/ready"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200);
-        if ok {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_ready(&app.client, &base).await;
     let resp = app
         .client
         .post(format!("{base}/graphql"))

@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter, TransactionTrait}
 use serde_json::{Value, json};
 
 use crate::cluster::Cluster;
-use crate::helpers::{TestApp, error_code, serve, spawn_app_with, wait_ready};
+use crate::helpers::{TestApp, error_code, free_port, serve, spawn_app_with, wait_ready};
 
 const COUNT: &str = "{ stateParties(first: 1) { totalCount } }";
 
@@ -260,11 +260,7 @@ async fn after_crashes_under_write_load_acknowledged_writes_are_there_and_none_i
     let cluster = Cluster::start();
     let url = cluster.url();
     let client = reqwest::Client::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut total = Vec::new();
 
