@@ -10,6 +10,9 @@
 #   bench/attacks/login_throttle.sh URL EMAIL PASSWORD [N]
 #   bench/attacks/login_throttle.sh http://127.0.0.1:8080 admin@isu.test 'admin-password-123'
 #
+# The hashes are also read from /metrics (isu_password_hashes_total, before and after): set
+# METRICS_URL when /metrics is on its own address, METRICS_TOKEN when it wants a token.
+#
 # Use an account you can afford to lock at this address for 15 minutes. Needs curl, python3.
 set -euo pipefail
 
@@ -36,6 +39,14 @@ verdict() {
   else grep -o '"code":"[A-Z_]*"' <<<"$1" | head -1 | cut -d'"' -f4; fi
 }
 
+hashes() { # the server's isu_password_hashes_total, or "n/a"
+  local auth=()
+  [[ -n "${METRICS_TOKEN:-}" ]] && auth=(-H "authorization: Bearer $METRICS_TOKEN")
+  curl -sS "${auth[@]}" "${METRICS_URL:-$url/metrics}" 2>/dev/null \
+    | awk '$1 == "isu_password_hashes_total" { print $2; found = 1 } END { if (!found) print "n/a" }'
+}
+
+hashes_before="$(hashes)"
 start=$(date +%s%N)
 for i in $(seq 1 "$n"); do
   login "wrong password $i" >"$out/$i" 2>&1 &
@@ -50,6 +61,12 @@ printf '%d concurrent wrong logins in %d ms\n' "$n" "$elapsed_ms"
 printf '  refused as RATE_LIMITED (no hash):        %d\n' "$limited"
 printf '  refused as INVALID_CREDENTIALS (hashed):  %d\n' "$invalid"
 printf '  anything else:                            %d\n' "$other"
+hashes_after="$(hashes)"
+if [[ "$hashes_before" != n/a && "$hashes_after" != n/a ]]; then
+  printf '  argon2 hashes computed (/metrics):        %d\n' "$((hashes_after - hashes_before))"
+else
+  echo "  argon2 hashes computed (/metrics):        n/a (set METRICS_URL / METRICS_TOKEN)"
+fi
 echo "right password from this address:     $(verdict "$(login "$password")")"
 echo "right password from 198.51.100.7:     $(verdict "$(login "$password" -H 'x-forwarded-for: 198.51.100.7')")" \
   "(X-Forwarded-For counts only from a trusted proxy)"

@@ -36,6 +36,8 @@ pub struct AppContext {
     pub query_cost: crate::api::cost::QueryCost,
 }
 
-/// The client's address, for throttling failed logins.
+/// The client's address, for throttling password attempts: attached by the HTTP handler to
+/// every request it runs; read with [`crate::api::client_addr`], which refuses to go on
+/// without it.
 #[derive(Clone, Debug)]
 pub struct ClientAddr(pub String);

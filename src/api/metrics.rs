@@ -1,18 +1,21 @@
 //! What `GET /metrics` reports, in Prometheus' text format: GraphQL operations by name
 //! (count, errors, latency), HTTP responses by status, SQL statements (count, errors,
-//! latency), the connection pool, the argon2 queue and the process' memory.
+//! latency), the connection pool, the argon2 queue, the password hashes computed and the
+//! process' memory.
 //!
 //! One [`Metrics`] per running server (not a global): two servers in one process, as in
-//! the tests, count apart. Operation names come from clients, so they are checked and
-//! capped ([`MAX_OPERATION_NAMES`]) to keep the label set bounded.
+//! the tests, count apart. Password hashing is the exception: its queue and its count are
+//! the process's, as the hashing permits are. Operation names come from clients, so they
+//! are checked and capped ([`MAX_OPERATION_NAMES`]) to keep the label set bounded.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
-use prometheus_client::encoding::EncodeLabelSet;
-use prometheus_client::metrics::counter::Counter;
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
@@ -35,6 +38,24 @@ struct StatusLabels {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct PoolLabels {
     state: String,
+}
+
+/// `password_hashes_total`: read from [`crate::auth::password::hashes_computed`] at each
+/// scrape, since the count belongs to the process, not to one server.
+#[derive(Debug)]
+struct PasswordHashes;
+
+impl Collector for PasswordHashes {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let counter = ConstCounter::new(crate::auth::password::hashes_computed());
+        let metric = encoder.encode_descriptor(
+            "password_hashes",
+            "argon2id password hashes computed by the process: logins and password checks past the throttle, new passwords",
+            None,
+            counter.metric_type(),
+        )?;
+        counter.encode(metric)
+    }
 }
 
 /// Buckets from 0.5 ms to about 16 s.
@@ -122,6 +143,7 @@ impl Metrics {
             "Password hashes waiting for a permit",
             argon2_queue.clone(),
         );
+        registry.register_collector(Box::new(PasswordHashes));
         registry.register(
             "process_resident_memory_bytes",
             "Resident memory of this process",
@@ -165,7 +187,7 @@ impl Metrics {
             .inc();
     }
 
-    /// Counts one GraphQL operation under its name (see [`Self::label`]).
+    /// Counts one GraphQL operation under its name (see `Self::label`).
     pub fn operation(&self, name: &str, elapsed: Duration, failed: bool) {
         let labels = OperationLabels {
             operation: self.label(name),

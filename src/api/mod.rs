@@ -164,6 +164,17 @@ pub fn app<'a>(ctx: &Context<'a>) -> Result<&'a AppContext, ApiError> {
         .map_err(|_| ApiError::Internal("AppContext missing from schema data".into()))
 }
 
+/// The client's address of this request, for the password throttle. The HTTP handler
+/// attaches one to every request (`crate::http`, after `ISU_TRUSTED_PROXIES`), so a request
+/// without one was run some other way, and a password check there is a fault rather than a
+/// check from some shared "unknown" address: every such caller would count on one throttle
+/// counter, and ten of them would lock the others out.
+pub fn client_addr<'a>(ctx: &Context<'a>) -> Result<&'a str, ApiError> {
+    ctx.data::<context::ClientAddr>()
+        .map(|a| a.0.as_str())
+        .map_err(|_| ApiError::Internal("ClientAddr missing from the request's data".into()))
+}
+
 /// The viewer of this request; anonymous when none was attached.
 pub fn viewer<'a>(ctx: &Context<'a>) -> &'a Viewer {
     static ANONYMOUS: std::sync::OnceLock<Viewer> = std::sync::OnceLock::new();

@@ -10,8 +10,12 @@
 //! [`MAX_CONCURRENT_HASHES`] buffers that are reused, not from the allocator: glibc's malloc
 //! kept every freed buffer in the arena of the thread that hashed, so a handful of logins
 //! took the server from 22 to 178 MiB (`bench/README.md`). The pool bounds it at 38 MiB.
+//!
+//! Every hash computed is counted ([`hashes_computed`], `isu_password_hashes_total` in
+//! `/metrics`): the figure that shows the login throttle holding, since an attempt refused
+//! by the throttle is never hashed.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use tokio::sync::Semaphore;
@@ -97,6 +101,17 @@ fn with_memory<T>(work: impl FnOnce(&mut [Block]) -> T) -> T {
 /// Length of the hash output, argon2's default.
 const OUTPUT_LEN: usize = Params::DEFAULT_OUTPUT_LEN;
 
+/// Hashes computed since the process started.
+static HASHED: AtomicU64 = AtomicU64::new(0);
+
+/// The argon2id hashes this process has computed: one per new password, per login or
+/// current-password check that passed the throttle (an unknown email's included: it checks
+/// the dummy hash), and the dummy hash made at start. Process-wide, like the semaphore and
+/// the memory pool: every server in the process shares them.
+pub fn hashes_computed() -> u64 {
+    HASHED.load(Ordering::Relaxed)
+}
+
 pub fn hash_blocking(password: &str) -> Result<String, ServiceError> {
     let internal = |what: &str, e: &dyn std::fmt::Display| {
         ServiceError::Internal(format!("argon2 {what}: {e}"))
@@ -104,6 +119,7 @@ pub fn hash_blocking(password: &str) -> Result<String, ServiceError> {
     let hasher = hasher()?;
     let salt = try_generate_salt().map_err(|e| internal("salt", &e))?;
     let mut out = [0u8; OUTPUT_LEN];
+    HASHED.fetch_add(1, Ordering::Relaxed);
     with_memory(|blocks| {
         hasher.hash_password_into_with_memory(password.as_bytes(), &salt, &mut out, blocks)
     })
@@ -138,6 +154,7 @@ fn verify_blocking(password: &str, phc: &str) -> bool {
     let Ok(hasher) = hasher() else {
         return false;
     };
+    HASHED.fetch_add(1, Ordering::Relaxed);
     if !is_ours(&parsed) || expected.len() != OUTPUT_LEN {
         // Other parameters (none are made today): argon2's own path, with its own memory.
         return hasher.verify_password(password.as_bytes(), &parsed).is_ok();

@@ -1,13 +1,13 @@
 //! The HTTP surface: `/graphql` (POST for operations, GET for the console), health checks,
 //! calendar feeds and CSV exports.
 //!
-//! - [`graphql`]: `POST /graphql` by the GraphQL-over-HTTP specification, its media type
-//!   negotiated from `Accept` ([`negotiate`]). async-graphql-axum's own extractor accepts
+//! - `graphql`: `POST /graphql` by the GraphQL-over-HTTP specification, its media type
+//!   negotiated from `Accept` (`negotiate`). async-graphql-axum's own extractor accepts
 //!   form posts, `text/plain` and batches of any length; this handler accepts JSON only (a
 //!   cross-site form cannot send it without a CORS preflight) and at most [`MAX_BATCH`]
 //!   operations per request. An operation sent by GET is never run (405).
-//! - [`exports`] and [`feeds`]: CSV exports and iCalendar feeds, with `ETag`,
-//!   `Cache-Control` and 304 from [`caching`].
+//! - `exports` and `feeds`: CSV exports and iCalendar feeds, with `ETag`,
+//!   `Cache-Control` and 304 from `caching`.
 //! - Every response over 1 KiB is compressed (gzip or brotli) when `Accept-Encoding` allows.
 
 mod caching;

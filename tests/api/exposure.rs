@@ -183,11 +183,7 @@ async fn production_refuses_a_jwt_secret_with_little_entropy() {
 /// Starts the binary with `ISU_TRUSTED_PROXIES`, sends one request with
 /// `X-Forwarded-For`, and returns the client address its log lines name.
 async fn logged_client(app: &TestApp, trusted: &str, forwarded_for: &str) -> Vec<String> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_ccm-isu"))
         .args(["serve"])
         .env("DATABASE_URL", &app.url)

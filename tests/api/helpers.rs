@@ -215,9 +215,17 @@ impl TestApp {
         email
     }
 
-    /// Creates a user of `role` and returns an access token for it.
+    /// Creates a user of `role` and returns an access token for it. A COORDINATOR made
+    /// here follows no thematic area: see [`Self::coordinator_token`].
     pub async fn token_for(&self, role: &str, state: Option<&str>) -> String {
         let email = self.create_user(role, state, &[]).await;
+        token_of(&self.login(&email, PASSWORD).await)
+    }
+
+    /// Creates a COORDINATOR following the thematic `areas` and returns an access token for
+    /// it.
+    pub async fn coordinator_token(&self, areas: &[&str]) -> String {
+        let email = self.create_user("COORDINATOR", None, areas).await;
         token_of(&self.login(&email, PASSWORD).await)
     }
 
@@ -278,5 +286,63 @@ impl TestApp {
             active.rotated_at = Set(Some(at));
             active.update(&self.db).await.expect("age the rotation");
         }
+    }
+}
+
+/// A TCP port free on 127.0.0.1 a moment ago, for a process that binds it itself.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// The server binary, running in its own process; killed when dropped.
+pub struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the binary on `url`'s database at `127.0.0.1:port`, with the bootstrap
+/// administrator of [`spawn_app`]: for what only a process of its own shows (a crash, the
+/// process-wide figures of `/metrics`).
+pub fn serve(url: &str, port: u16) -> Server {
+    use std::process::{Command, Stdio};
+    Server(
+        Command::new(env!("CARGO_BIN_EXE_ccm-isu"))
+            .arg("serve")
+            .env("DATABASE_URL", url)
+            .env("ISU_LISTEN", format!("127.0.0.1:{port}"))
+            .env("ISU_JWT_SECRET", "a-test-secret-of-at-least-32-bytes-long!")
+            .env("ISU_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("ISU_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn the server"),
+    )
+}
+
+/// Waits up to a minute for `/health/ready` at `base` to answer 200.
+pub async fn wait_ready(client: &reqwest::Client, base: &str) {
+    use std::time::{Duration, Instant};
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if client
+            .get(format!("{base}/health/ready"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the server did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

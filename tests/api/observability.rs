@@ -2,19 +2,18 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{ADMIN_EMAIL, TestApp, free_port, serve, spawn_app, wait_ready};
 
 async fn metrics(app: &TestApp) -> String {
-    let resp = app
-        .client
-        .get(format!("{}/metrics", app.base))
-        .send()
-        .await
-        .unwrap();
+    metrics_at(&app.client, &app.base).await
+}
+
+async fn metrics_at(client: &reqwest::Client, base: &str) -> String {
+    let resp = client.get(format!("{base}/metrics")).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     assert!(
         resp.headers()["content-type"]
@@ -117,8 +116,59 @@ async fn metrics_count_operations_by_name_statements_pool_and_argon2() {
     );
     assert!(sample(&after, "isu_db_pool_connections{state=\"in_use\"}").is_some());
     assert_eq!(sample(&after, "isu_argon2_queue_length"), Some(0.0));
+    assert!(sample(&after, "isu_password_hashes_total").is_some());
     assert!(sample(&after, "isu_process_resident_memory_bytes").unwrap() > 1e6);
     assert!(after.trim_end().ends_with("# EOF"));
+}
+
+/// Hashing is the process's, so its count is read from a server alone in its process.
+/// Every login the throttle lets through hashes one password, an unknown email's too (the
+/// dummy hash); a login it refuses hashes none.
+#[tokio::test]
+async fn password_hashes_count_exactly_the_logins_past_the_throttle() {
+    let app = spawn_app().await;
+    let port = free_port();
+    let _server = serve(&app.url, port);
+    let base = format!("http://127.0.0.1:{port}");
+    wait_ready(&app.client, &base).await;
+    let hashes = |text: &str| sample(text, "isu_password_hashes_total").unwrap();
+    let before = hashes(&metrics_at(&app.client, &base).await);
+
+    let mut logins = tokio::task::JoinSet::new();
+    let unknown = (0..3).map(|i| format!("nobody-{i}@isu.test"));
+    let guesses = std::iter::repeat_n(ADMIN_EMAIL.to_owned(), 25);
+    for (i, email) in unknown.chain(guesses).enumerate() {
+        let (client, base) = (app.client.clone(), base.clone());
+        logins.spawn(async move {
+            let body: Value = client
+                .post(format!("{base}/graphql"))
+                .json(&json!({
+                    "query": "mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { userErrors { code } } }",
+                    "variables": {"e": email, "p": format!("wrong guess {i}")},
+                }))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            body["data"]["login"]["userErrors"][0]["code"]
+                .as_str()
+                .map(str::to_owned)
+        });
+    }
+    let (mut attempted, mut limited) = (0, 0);
+    while let Some(code) = logins.join_next().await {
+        match code.unwrap().as_deref() {
+            Some("INVALID_CREDENTIALS") => attempted += 1,
+            Some("RATE_LIMITED") => limited += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    // Three unknown emails and the administrator's ten attempts from this address.
+    assert_eq!((attempted, limited), (13, 15));
+    let after = hashes(&metrics_at(&app.client, &base).await);
+    assert_eq!(after - before, f64::from(attempted));
 }
 
 #[tokio::test]
@@ -170,11 +220,7 @@ async fn every_response_carries_a_request_id_and_keeps_the_callers() {
 #[tokio::test]
 async fn production_logs_are_json_lines_with_the_request_id() {
     let app = spawn_app().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_ccm-isu"))
         .args(["serve"])
         .env("DATABASE_URL", &app.url)
@@ -191,20 +237,7 @@ async fn production_logs_are_json_lines_with_the_request_id() {
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let ok = app
-            .client
-            .get(format!("{base}/health/ready"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200);
-        if ok {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_ready(&app.client, &base).await;
     let resp = app
         .client
         .post(format!("{base}/graphql"))

@@ -2,7 +2,6 @@
 //! request, and crashes in the middle of a write load. The database tests run against a
 //! throwaway PostgreSQL cluster ([`Cluster`]) that they stop and crash.
 
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -12,7 +11,7 @@ use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter, TransactionTrait}
 use serde_json::{Value, json};
 
 use crate::cluster::Cluster;
-use crate::helpers::{TestApp, error_code, spawn_app_with};
+use crate::helpers::{TestApp, error_code, free_port, serve, spawn_app_with, wait_ready};
 
 const COUNT: &str = "{ stateParties(first: 1) { totalCount } }";
 
@@ -167,48 +166,6 @@ async fn fault_injection_is_off_by_default_and_refused_in_production() {
     assert!(s.validate().is_err());
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(url: &str, port: u16) -> Server {
-    Server(
-        Command::new(env!("CARGO_BIN_EXE_ccm-isu"))
-            .arg("serve")
-            .env("DATABASE_URL", url)
-            .env("ISU_LISTEN", format!("127.0.0.1:{port}"))
-            .env("ISU_JWT_SECRET", "a-test-secret-of-at-least-32-bytes-long!")
-            .env("ISU_BOOTSTRAP_ADMIN_EMAIL", "admin@isu.test")
-            .env("ISU_BOOTSTRAP_ADMIN_PASSWORD", "admin-password-123")
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    )
-}
-
-async fn wait_ready(client: &reqwest::Client, base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if client
-            .get(format!("{base}/health/ready"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            return;
-        }
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// Mutations sent by `workers` clients in a loop until the server stops answering; the
 /// IDs and titles of the ones acknowledged.
 async fn write_load(
@@ -303,11 +260,7 @@ async fn after_crashes_under_write_load_acknowledged_writes_are_there_and_none_i
     let cluster = Cluster::start();
     let url = cluster.url();
     let client = reqwest::Client::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut total = Vec::new();
 

@@ -61,6 +61,35 @@ async fn a_hundred_concurrent_wrong_logins_hash_at_most_ten_passwords() {
     );
 }
 
+/// The HTTP handler gives every request its client's address. A password check run any other
+/// way has none, and is a fault: it never counts on one throttle counter shared by every
+/// caller without an address, where ten guesses would lock all of them out.
+#[tokio::test]
+async fn a_login_without_a_client_address_is_a_fault_and_counts_nowhere() {
+    let app = spawn_app().await;
+    let ctx = ccm_isu::startup::prepare(
+        &ccm_isu::kernel::config::Settings::for_database(&app.url),
+        app.db.clone(),
+        std::sync::Arc::new(ccm_isu::api::metrics::Metrics::new()),
+    )
+    .await
+    .expect("context");
+    let schema = ccm_isu::api::builder().data(ctx).finish();
+    let rows = throttle_rows(&app).await;
+    let login = async_graphql::Request::new(
+        "mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { accessToken } }",
+    )
+    .variables(async_graphql::Variables::from_json(
+        json!({"e": ADMIN_EMAIL, "p": "a wrong password"}),
+    ));
+    let response = serde_json::to_value(schema.execute(login).await).expect("JSON");
+    assert_eq!(
+        response["errors"][0]["extensions"]["code"], "INTERNAL_SERVER_ERROR",
+        "{response}"
+    );
+    assert_eq!(throttle_rows(&app).await, rows);
+}
+
 #[tokio::test]
 async fn the_account_ceiling_holds_across_addresses_and_a_success_resets_it() {
     let app = spawn_app().await;

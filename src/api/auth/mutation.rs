@@ -6,9 +6,8 @@ use super::types::{
     AuthPayload, ChangePasswordInput, ChangePasswordPayload, CreateUserInput, DeactivateUserInput,
     LoginInput, LogoutInput, LogoutPayload, RefreshSessionInput, UserPayload,
 };
-use crate::api::context::ClientAddr;
 use crate::api::errors::respond;
-use crate::api::{app, ids, viewer};
+use crate::api::{app, client_addr, ids, viewer};
 use crate::auth::sessions;
 use crate::domain::users::service::{self, NewUser};
 use crate::kernel::error::{Code, ServiceError};
@@ -25,11 +24,7 @@ impl AuthMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The account's email and password.")] input: LoginInput,
     ) -> async_graphql::Result<AuthPayload> {
-        let app = app(ctx)?;
-        let addr = ctx
-            .data_opt::<ClientAddr>()
-            .map(|a| a.0.as_str())
-            .unwrap_or("unknown");
+        let (app, addr) = (app(ctx)?, client_addr(ctx)?);
         respond(sessions::login(&app.db, &app.keys, &input.email, input.password, addr).await)
     }
 
@@ -79,10 +74,7 @@ impl AuthMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Your current password and the new one.")] input: ChangePasswordInput,
     ) -> async_graphql::Result<ChangePasswordPayload> {
-        let addr = ctx
-            .data_opt::<ClientAddr>()
-            .map(|a| a.0.as_str())
-            .unwrap_or("unknown");
+        let addr = client_addr(ctx)?;
         respond(
             service::change_password(
                 &app(ctx)?.db,

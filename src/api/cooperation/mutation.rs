@@ -124,7 +124,8 @@ impl CooperationMutation {
         respond(result)
     }
 
-    /// Proposes to meet a need with an offer. ISU staff and coordinators.
+    /// Proposes to meet a need with an offer. ISU staff, and coordinators for a need in one
+    /// of their thematic areas.
     async fn propose_match(
         &self,
         ctx: &Context<'_>,
@@ -149,7 +150,7 @@ impl CooperationMutation {
     }
 
     /// Moves a proposal along PROPOSED → CONTACTED → AGREED → DELIVERED, or to DECLINED.
-    /// ISU staff and coordinators.
+    /// ISU staff, and coordinators when the need is in one of their thematic areas.
     async fn update_match_status(
         &self,
         ctx: &Context<'_>,

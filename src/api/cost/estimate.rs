@@ -1,4 +1,4 @@
-//! The walk behind [`super::estimate`]: each fragment is costed once and remembered, so a
+//! The walk behind [`super::estimate()`]: each fragment is costed once and remembered, so a
 //! document whose fragments spread one another twice over (2^N fields once expanded) costs
 //! N steps here, and arithmetic saturates instead of overflowing.
 

@@ -4,7 +4,7 @@
 //! each spread the previous one twice takes exponential time to validate, before any limit
 //! of async-graphql's applies; and its complexity counts a list without `first` as one item,
 //! so six nested lists pass as cheap and return hundreds of thousands of objects. This pass
-//! reads the parsed document once, each fragment costed once ([`estimate`]), and refuses
+//! reads the parsed document once, each fragment costed once ([`estimate()`]), and refuses
 //! with `QUERY_TOO_COMPLEX` what would expand to too many fields or could return too many
 //! objects, before validation or execution start:
 //!
@@ -15,7 +15,7 @@
 //!   any other list 100, nesting multiplying (the model: [`model::CostModel`], read from the
 //!   schema).
 //!
-//! A model can be wrong, so [`guard`] counts the objects the lists actually hold as they are
+//! A model can be wrong, so [`Budget`] counts the objects the lists actually hold as they are
 //! resolved and stops an operation past a hard cap; and `crate::http` bounds the bytes of a
 //! response.
 

@@ -132,7 +132,7 @@ const YIELDS_BEFORE_WINDOW: usize = 16;
 
 impl Batch {
     /// The loader collects keys for 1 ms after the first one, and the window opens only
-    /// after the request's task has had [`YIELDS_BEFORE_WINDOW`] more turns: resolving a
+    /// after the request's task has had `YIELDS_BEFORE_WINDOW` more turns: resolving a
     /// long list hands the scheduler back every few dozen items, and on a slow machine
     /// 1 ms alone would split one batch into several.
     pub fn loaders(app: AppContext, viewer: Viewer) -> Loaders {

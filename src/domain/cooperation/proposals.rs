@@ -2,6 +2,11 @@
 //! AGREED and DELIVERED amounts count towards the need's coverage and the offer's
 //! commitment; conditional updates in the same transaction make sure that concurrent
 //! agreements never push either past its amount.
+//!
+//! ISU staff propose and move any match; a coordinator only the matches of a need in one of
+//! the thematic areas they follow (`require_area`). Reading is another matter: coordinators
+//! read every need, offer and proposal ([`visibility`]), so that they see the whole picture
+//! they work in.
 
 use chrono::NaiveDate;
 use entity::enums::{MatchStatus, NeedStatus, OfferStatus, UserRole};
@@ -15,7 +20,7 @@ use uuid::Uuid;
 
 use super::service::{MatchContext, get_need, get_offer};
 use super::visibility::{self, OfferScope};
-use crate::auth::Viewer;
+use crate::auth::{Principal, Viewer};
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
@@ -30,12 +35,40 @@ pub const OPEN: [MatchStatus; 3] = [
     MatchStatus::Agreed,
 ];
 
-/// Who may propose and move proposals: ISU staff and coordinators.
+/// Who may propose and move proposals: ISU staff, and coordinators in their thematic areas
+/// ([`require_area`]).
 const MATCHMAKERS: [UserRole; 3] = [
     UserRole::IsuAdmin,
     UserRole::IsuStaff,
     UserRole::Coordinator,
 ];
+
+/// FORBIDDEN, at `field`, unless `matchmaker` may act on a match for `need`: ISU staff on
+/// any; a coordinator when the need's thematic area is one they follow.
+///
+/// The need's area is the match's. The offer's areas need no check of their own: an offer
+/// can only be matched with a need whose area it covers (the first eligibility rule of
+/// [`matching::ineligibility`]), and it may cover others, which do not make the match
+/// theirs.
+fn require_area(
+    matchmaker: &Principal,
+    need: &assistance_need::Model,
+    field: &[&str],
+) -> Result<(), ServiceError> {
+    if matchmaker.role != UserRole::Coordinator
+        || matchmaker.thematic_areas.contains(&need.thematic_area)
+    {
+        return Ok(());
+    }
+    Err(ServiceError::refused(
+        Code::Forbidden,
+        field,
+        format!(
+            "The need is in {}, which is not one of your thematic areas.",
+            matching::area_name(need.thematic_area)
+        ),
+    ))
+}
 
 pub fn proposal_json(p: &match_proposal::Model) -> serde_json::Value {
     json!({
@@ -121,7 +154,8 @@ pub struct NewProposal {
     pub note: Option<String>,
 }
 
-/// `proposeMatch`: an eligible pair, with an amount within both remaining amounts.
+/// `proposeMatch`: an eligible pair, with an amount within both remaining amounts; a
+/// coordinator proposes only for a need in their areas.
 pub async fn propose(
     db: &DatabaseConnection,
     cfg: &super::CooperationConfig,
@@ -135,12 +169,14 @@ pub async fn propose(
         amount,
         note,
     } = new;
-    let actor = viewer.require_role(&MATCHMAKERS)?.user_id;
+    let matchmaker = viewer.require_role(&MATCHMAKERS)?;
+    let actor = matchmaker.user_id;
     let need = match need_id {
         Some(id) => get_need(db, viewer, id).await?,
         None => None,
     }
     .ok_or_else(|| ServiceError::refused(Code::NotFound, &["input", "needId"], "No such need."))?;
+    require_area(matchmaker, &need, &["input", "needId"])?;
     let offer = match offer_id {
         Some(id) => get_offer(db, &OfferScope::load(db, viewer).await?, id).await?,
         None => None,
@@ -318,7 +354,7 @@ async fn commit(conn: &impl ConnectionTrait, offer: Uuid, delta: i64) -> Result<
 }
 
 /// `updateMatchStatus`: follows the lifecycle; AGREED commits the amounts, a decline after
-/// agreement releases them.
+/// agreement releases them. A coordinator moves only the proposals of a need in their areas.
 pub async fn move_to(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -326,10 +362,17 @@ pub async fn move_to(
     to: MatchStatus,
     note: Option<String>,
 ) -> Result<match_proposal::Model, ServiceError> {
-    let actor = viewer.require_role(&MATCHMAKERS)?.user_id;
+    let matchmaker = viewer.require_role(&MATCHMAKERS)?;
+    let actor = matchmaker.user_id;
     let p = get(db, viewer, id).await?.ok_or_else(|| {
         ServiceError::refused(Code::NotFound, &["input", "id"], "No such proposal.")
     })?;
+    if matchmaker.role == UserRole::Coordinator {
+        let need = get_need(db, viewer, p.need_id)
+            .await?
+            .ok_or_else(|| ServiceError::Internal("a proposal without its need".into()))?;
+        require_area(matchmaker, &need, &["input", "id"])?;
+    }
     if !can_move(p.status, to) {
         return Err(ServiceError::refused(
             Code::InvalidStateTransition,

@@ -3,7 +3,7 @@
 //! process's file descriptors and every later client waits. Here:
 //!
 //! - each connection lives by the deadlines of [`conn::Timeouts`] (header read, idle,
-//!   stalled response), kept by [`conn::Conn`];
+//!   stalled response), kept by `conn::Conn`;
 //! - at most [`ServeConfig::max_connections`] are open at once, a bound below the
 //!   file-descriptor limit ([`connection_cap`]);
 //! - at the cap, a new connection takes the place of the oldest one without a request in
@@ -93,7 +93,7 @@ pub fn raise_fd_limit() -> Option<u64> {
 }
 
 /// The connection cap: the configured one, or what the file-descriptor limit leaves after
-/// the database pool and [`RESERVED_FDS`]; never above the limit's room.
+/// the database pool and `RESERVED_FDS`; never above the limit's room.
 pub fn connection_cap(configured: Option<usize>, fd_limit: Option<u64>, db_pool: u32) -> usize {
     let room = fd_limit.map(|fds| {
         fds.saturating_sub(RESERVED_FDS + u64::from(db_pool))

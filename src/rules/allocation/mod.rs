@@ -6,7 +6,7 @@
 //! in total and, among such allocations, maximises Σ amount × score. Amounts are integer
 //! cents of the base currency and scores are scaled to integers, so the optimum is exact.
 //!
-//! The solver is a primal network simplex ([`simplex`]) on the circulation form of the
+//! The solver is a primal network simplex (`simplex`) on the circulation form of the
 //! network. Successive shortest paths ([`allocate_ssp`], Dijkstra on reduced costs stopped at
 //! the sink, potentials from the network's layered shape) is the reference it is tested
 //! against, and the fallback should the simplex reach its pivot limit.
@@ -75,7 +75,7 @@ fn scaled(score: f64) -> i64 {
 /// Allocates `need_caps[i]` and `offer_caps[j]` (cents, ≥ 0) over `pairs`. Returns the
 /// positive assignments in pair order.
 ///
-/// Solved by the network simplex ([`simplex`]); should it ever hit its pivot limit, by
+/// Solved by the network simplex (`simplex`); should it ever hit its pivot limit, by
 /// successive shortest paths ([`allocate_ssp`]). Both are exact.
 pub fn allocate(need_caps: &[i64], offer_caps: &[i64], pairs: &[Pair]) -> Vec<Assignment> {
     allocate_simplex(need_caps, offer_caps, pairs)

@@ -102,7 +102,7 @@ use problem::Problem;
 use search::Search;
 use terms::{Terms, region_bit, region_mask};
 
-// The tests (suggestion/tests.rs) reach the internals through `use super::*`.
+// The tests (suggestion/tests/) reach the internals through `use super::*`.
 #[cfg(test)]
 use bound::{Greedy, Piece, Run, Work, envelope, nearest_balances, scan, steepest_first};
 #[cfg(test)]

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
+mod coordinators;
 mod proposals;
 
 const RATE: &str = "mutation($input: SetExchangeRateInput!) { setExchangeRate(input: $input) { exchangeRate { currency rateToBase validFrom } userErrors { field code } } }";
@@ -23,6 +24,7 @@ struct World {
     app: TestApp,
     admin: String,
     lao: String,
+    /// A coordinator following CLEARANCE.
     coordinator: String,
 }
 
@@ -44,7 +46,8 @@ async fn world() -> World {
         );
     }
     let lao = app.token_for("DELEGATION", Some("LAO")).await;
-    let coordinator = app.token_for("COORDINATOR", None).await;
+    // The needs made here are in CLEARANCE: this coordinator's area.
+    let coordinator = app.coordinator_token(&["CLEARANCE"]).await;
     World {
         app,
         admin,
