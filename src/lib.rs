@@ -10,7 +10,9 @@
 //!   the pool ([`kernel::db`]), [`kernel::error::ServiceError`], keyset pages
 //!   ([`kernel::pagination`]), money, the unit of work ([`kernel::uow`]: a mutation's
 //!   transaction, which writes its audit entry and the idempotency claim; `Audited`, how an
-//!   entity shows in the log; `bounded_add` for capped counters), global IDs
+//!   entity shows in the log; `unchanged`, whether an update changes anything;
+//!   `bounded_add` for capped counters), what an entry keeps ([`kernel::audit_json`]: the
+//!   fields that changed, long values cut to a digest), global IDs
 //!   ([`kernel::ids`]: the format and the one typed decoder), the treaty vocabulary the
 //!   rules share with the tables, logs.
 //! - [`rules`]: pure functions over plain data, table-tested: treaty deadlines
@@ -26,7 +28,8 @@
 //!   way (on `states`), never in a circle.
 //! - [`api`]: everything GraphQL: [`api::schema`], `node`/`nodes`, the per-request loaders,
 //!   [`api::error::ApiError`], the checks before a document runs (its cost, [`api::cost`];
-//!   its shape, [`api::limits`]; its strings, [`api::inputs`]), and per domain a folder of
+//!   its shape, [`api::limits`]; its strings, [`api::inputs`]; its user's writes per
+//!   minute, [`api::writes`]), and per domain a folder of
 //!   `types`, `query` and `mutation`.
 //!   GraphQL types reference one another freely: the graph is bidirectional, this layer
 //!   holds it.

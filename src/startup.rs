@@ -144,6 +144,7 @@ pub async fn prepare(
         max_connections: crate::kernel::db::max_connections(settings),
         fault_injection: settings.fault_injection,
         query_cost: crate::api::cost::QueryCost::from_settings(settings),
+        writes: crate::api::writes::WriteLimiter::new(settings.writes.limits()?),
     })
 }
 

@@ -34,6 +34,8 @@ pub struct AppContext {
     pub fault_injection: bool,
     /// Query cost limits and the schema's cost model.
     pub query_cost: crate::api::cost::QueryCost,
+    /// Mutations per minute and user, and what each user has left.
+    pub writes: crate::api::writes::WriteLimiter,
 }
 
 /// The client's address, for throttling password attempts: attached by the HTTP handler to

@@ -25,6 +25,7 @@ pub mod reports;
 pub mod scalars;
 pub mod sponsorship;
 pub mod states;
+pub mod writes;
 
 use std::time::Instant;
 
@@ -84,6 +85,9 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 /// An operation refused before it runs (it does not parse or validate, a check refuses it)
 /// answers errors without a `path` and a null `data`, and so does one stopped by its
 /// budget; one that ran has data, or errors with a path.
+///
+/// Last before it runs, a mutation takes from its user's writes per minute
+/// ([`writes::admit`]); past them, it is refused like the checks' refusals.
 pub async fn execute(
     schema: &AppSchema,
     metrics: &Metrics,
@@ -101,7 +105,8 @@ pub async fn execute(
             let verdict = cost
                 .check(&doc, requested.as_deref(), &request.variables)
                 .and_then(|_| limits::check_shape(&doc, requested.as_deref(), introspection))
-                .and_then(|()| inputs::check_strings(&doc, &request.variables));
+                .and_then(|()| inputs::check_strings(&doc, &request.variables))
+                .and_then(|()| writes::admit(&doc, requested.as_deref(), &request.data));
             request.set_parsed_query(doc);
             Some((name, verdict))
         }

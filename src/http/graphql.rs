@@ -9,9 +9,11 @@
 //! Status, with `application/graphql-response+json`: 400 when the operation was refused
 //! before it ran (it does not parse or validate, a limit refused it, introspection is off),
 //! without a `data` entry; 200 when it ran, errors or not. With `application/json`: 200 for
-//! every GraphQL response. Both: 401 with `WWW-Authenticate: Bearer error="invalid_token"`
-//! for a token that is invalid, expired or whose session has ended; 503 with `Retry-After`
-//! when the database is unavailable. Every error, whatever its status, has the same shape:
+//! every GraphQL response. Both: 429 with `Retry-After` when nothing ran and an operation
+//! was refused for its user's write limit (`RATE_LIMITED`, [`crate::api::writes`]); 401
+//! with `WWW-Authenticate: Bearer error="invalid_token"` for a token that is invalid,
+//! expired or whose session has ended; 503 with `Retry-After` when the database is
+//! unavailable. Every error, whatever its status, has the same shape:
 //! `{"errors": [{"message": …, "extensions": {"code": …}}]}`.
 //!
 //! A response body longer than the configured bound (`ISU_MAX_RESPONSE_BYTES`) is not
@@ -158,7 +160,11 @@ pub(super) async fn graphql(
         }
     }
     let introspection = introspection.enabled(&state.schema).await;
-    let batch = batch.data(viewer).data(ClientAddr(addr.ip().to_string()));
+    let writer = viewer.clone();
+    let batch = batch
+        .data(viewer)
+        .data(ClientAddr(addr.ip().to_string()))
+        .data(state.ctx.writes.clone());
     let run = execute_batch(&state, batch, introspection);
     let mut response = match &claim {
         Some(c) => idempotency::with_claim(Arc::clone(c), run).await,
@@ -213,6 +219,11 @@ pub(super) async fn graphql(
     if status == StatusCode::SERVICE_UNAVAILABLE {
         retry_after(&mut resp);
     }
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        let wait = state.ctx.writes.retry_after(&writer).as_secs() + 1;
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    }
     resp
 }
 
@@ -266,6 +277,8 @@ struct Outcome {
     unavailable: bool,
     /// Every operation was refused before it ran.
     refused: bool,
+    /// An operation was refused for its user's write limit (`crate::api::writes`).
+    rate_limited: bool,
 }
 
 impl Outcome {
@@ -274,6 +287,7 @@ impl Outcome {
             BatchResponse::Single(r) => Self {
                 unavailable: code_request_errors(r),
                 refused: refused_before_running(r),
+                rate_limited: rate_limited(r),
             },
             BatchResponse::Batch(rs) => {
                 // Every response is coded: no short-circuit.
@@ -284,6 +298,7 @@ impl Outcome {
                 Self {
                     unavailable,
                     refused: rs.iter().all(refused_before_running),
+                    rate_limited: rs.iter().any(rate_limited),
                 }
             }
         }
@@ -296,6 +311,9 @@ impl Outcome {
             // The database is down or its pool is exhausted: say so to proxies and
             // clients, which may retry, instead of a 200 that looks like an answer.
             StatusCode::SERVICE_UNAVAILABLE
+        } else if self.refused && self.rate_limited {
+            // Nothing ran, and an operation waits for its user's allowance: say when.
+            StatusCode::TOO_MANY_REQUESTS
         } else if self.refused {
             StatusCode::BAD_REQUEST
         } else {
@@ -311,6 +329,16 @@ fn status_in(media: MediaType, status: StatusCode) -> StatusCode {
         (MediaType::Json, StatusCode::BAD_REQUEST) => StatusCode::OK,
         _ => status,
     }
+}
+
+/// Whether an operation was refused for its user's write limit.
+fn rate_limited(response: &async_graphql::Response) -> bool {
+    response.errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|c| *c == async_graphql::Value::from(crate::api::writes::RATE_LIMITED))
+    })
 }
 
 /// Whether an operation was refused before it ran: it does not parse or validate, or the

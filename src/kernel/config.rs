@@ -5,7 +5,9 @@ use std::{fmt, net::SocketAddr, str::FromStr};
 use chrono::NaiveDate;
 
 mod connections;
+mod writes;
 pub use connections::{ConnectionLimits, ConnectionSettings};
+pub use writes::{WriteLimits, WriteSettings};
 
 /// A string that must never reach a log line or a `Debug` output.
 #[derive(Clone, PartialEq, Eq)]
@@ -246,6 +248,10 @@ pub struct Settings {
     /// Timeouts, connection cap, trusted proxies, where `/metrics` is served.
     #[command(flatten)]
     pub connections: ConnectionSettings,
+
+    /// Mutations per minute and user.
+    #[command(flatten)]
+    pub writes: WriteSettings,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -295,6 +301,8 @@ pub enum ConfigError {
         "ISU_MAX_QUERY_FIELDS, ISU_MAX_QUERY_OBJECTS, ISU_MAX_RESOLVED_OBJECTS and ISU_MAX_RESPONSE_BYTES must be at least 1"
     )]
     QueryLimits,
+    #[error("ISU_WRITES_PER_MINUTE and ISU_STAFF_WRITES_PER_MINUTE must be at least 1")]
+    WriteLimits,
 }
 
 fn distinct_bytes(text: &str) -> usize {
@@ -335,6 +343,7 @@ impl Settings {
             _ => {}
         }
         self.connections.limits()?;
+        self.writes.limits()?;
         if self.bootstrap_admin_email.is_some() != self.bootstrap_admin_password.is_some() {
             return Err(ConfigError::HalfBootstrapAdmin);
         }
@@ -499,6 +508,7 @@ impl Settings {
             max_resolved_objects: 50_000,
             max_response_bytes: 8 * 1024 * 1024,
             connections: ConnectionSettings::default(),
+            writes: WriteSettings::default(),
         }
     }
 }

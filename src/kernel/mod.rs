@@ -1,5 +1,6 @@
 //! The toolkit at the bottom: knows no domain.
 
+pub mod audit_json;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -7,7 +7,10 @@
 //!   commits. The audit entry is the unit of work's, not the service's.
 //! - `record`, under the unit of work and nowhere else, writes the audit entry (who, what,
 //!   which entity, before and after) and, through it, the request's idempotency claim: a
-//!   change exists exactly when its entry and its key do.
+//!   change exists exactly when its entry and its key do. An entry keeps what changed, each
+//!   value bounded ([`super::audit_json`]): a long edit stores a digest, not its text twice.
+//! - [`unchanged`] says whether an update would change anything: when it would not, the
+//!   service writes nothing (no row, no version, no entry) and answers the entity as it is.
 //! - [`Audited`] is how an entity describes itself in the audit log; each domain implements it
 //!   for its rows, next to their JSON.
 //! - [`bounded_add`] moves a counter within its cap in one conditional statement, so that
@@ -33,6 +36,15 @@ pub trait Audited {
     fn audit_id(&self) -> String;
     /// What the entry's `before` or `after` holds.
     fn audit_json(&self) -> serde_json::Value;
+}
+
+/// True when `after` changes nothing of `before` that its audit JSON shows, bookkeeping
+/// aside (the version and the time of the last write, [`super::audit_json::BOOKKEEPING`]).
+/// A service calls it before writing an update and, when it is true, writes nothing and
+/// answers `before`: an empty edit bumps no version and stores no entry. The audit JSON of
+/// an entity must therefore show every field an update may change.
+pub fn unchanged<E: Audited>(before: &E, after: &E) -> bool {
+    super::audit_json::same(&before.audit_json(), &after.audit_json())
 }
 
 /// The unit of work of one mutation: its transaction, who makes it (None for the system
@@ -65,7 +77,7 @@ impl Uow {
         &self.txn
     }
 
-    /// Records that `after` was created.
+    /// Records that `after` was created: the entry's `after` is its JSON, bounded.
     pub async fn created<E: Audited>(&self, after: &E) -> Result<(), DbErr> {
         self.record(
             E::ENTITY_TYPE,
@@ -76,7 +88,8 @@ impl Uow {
         .await
     }
 
-    /// Records that `before` became `after`.
+    /// Records that `before` became `after`: the entry keeps the fields that differ, and the
+    /// `id`. Call it only for a change: [`unchanged`] says whether there is one.
     pub async fn changed<E: Audited>(&self, before: &E, after: &E) -> Result<(), DbErr> {
         self.record(
             E::ENTITY_TYPE,
@@ -134,11 +147,21 @@ struct Change {
     after: Option<serde_json::Value>,
 }
 
-/// Writes the entry on `conn`, which must be the transaction making the change.
+/// Writes the entry on `conn`, which must be the transaction making the change: of a change
+/// to an entity, the fields that differ; every side bounded ([`super::audit_json`]).
 async fn record(conn: &impl ConnectionTrait, change: Change) -> Result<(), DbErr> {
     // Every write passes here in its transaction: the request's Idempotency-Key, if any,
     // is stored in the same one.
     super::idempotency::claim_in(conn).await?;
+    let (before, after) = match (change.before, change.after) {
+        (Some(b), Some(a)) => {
+            let (b, a) = super::audit_json::delta(&b, &a);
+            (Some(b), Some(a))
+        }
+        other => other,
+    };
+    let bounded =
+        |side: Option<serde_json::Value>| side.map(|v| super::audit_json::bound(v).to_string());
     audit_entry::ActiveModel {
         id: Set(Uuid::now_v7()),
         at: Set(super::clock::now()),
@@ -146,8 +169,8 @@ async fn record(conn: &impl ConnectionTrait, change: Change) -> Result<(), DbErr
         action: Set(change.action.to_owned()),
         entity_type: Set(change.entity_type.to_owned()),
         entity_id: Set(change.entity_id),
-        before: Set(change.before.map(|v| v.to_string())),
-        after: Set(change.after.map(|v| v.to_string())),
+        before: Set(bounded(before)),
+        after: Set(bounded(after)),
     }
     .insert(conn)
     .await?;

@@ -37,3 +37,4 @@ mod states;
 mod strict_inputs;
 mod throttle;
 mod visibility;
+mod writes;

@@ -20,7 +20,8 @@ impl AuditEntry {
     pub const KIND: &'static str = "AuditEntry";
 }
 
-/// One change: who, what, when, and the entity before and after.
+/// One change: who, what, when, and what changed, before and after. An update that changes
+/// nothing makes no entry.
 #[Object]
 impl AuditEntry {
     /// Opaque global ID.
@@ -65,11 +66,17 @@ impl AuditEntry {
             .await?
             .map(Node::from))
     }
-    /// JSON of the entity before the change.
+    /// JSON of what the change changed, as it was: for an update, only the fields whose
+    /// values differ (a nested object field by field, a list as one value) and the entity's
+    /// `id`; null for a creation. A string over 1 KiB, and a side over 16 KiB's largest
+    /// values, are stored cut: `{"$cut": {"prefix": "<first 256 bytes>", "bytes": <full
+    /// length>, "sha256": "<hex digest of the full text, or of a list's or object's compact
+    /// JSON>"}}`.
     async fn before(&self) -> Option<&str> {
         self.0.before.as_deref()
     }
-    /// JSON of the entity after the change.
+    /// JSON of what the change changed, as it became: the same fields as `before` (all of
+    /// them for a creation), long values cut the same way.
     async fn after(&self) -> Option<&str> {
         self.0.after.as_deref()
     }

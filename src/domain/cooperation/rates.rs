@@ -17,7 +17,7 @@ use crate::auth::Viewer;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::is_currency;
-use crate::kernel::uow::{Audited, Uow};
+use crate::kernel::uow::{Audited, Uow, unchanged};
 
 /// Every rate to the base currency, by currency, newest first.
 #[derive(Clone, Debug, Default)]
@@ -173,11 +173,22 @@ pub async fn set_by(
         .filter(exchange_rate::Column::ValidFrom.eq(valid_from))
         .one(db)
         .await?;
+    let rate_to_base = rate.normalize().to_string();
+    // The same rate again changes nothing: nothing is written.
+    if let Some(before) = &existing {
+        let next = exchange_rate::Model {
+            rate_to_base: rate_to_base.clone(),
+            ..before.clone()
+        };
+        if unchanged(before, &next) {
+            return Ok(next);
+        }
+    }
     let uow = Uow::begin(db, actor, action).await?;
     let saved = match existing {
         Some(before) => {
             let mut am: exchange_rate::ActiveModel = before.clone().into();
-            am.rate_to_base = Set(rate.normalize().to_string());
+            am.rate_to_base = Set(rate_to_base);
             let saved = am.update(uow.txn()).await?;
             uow.changed(&before, &saved).await?;
             saved
@@ -186,7 +197,7 @@ pub async fn set_by(
             let saved = exchange_rate::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 currency: Set(currency.clone()),
-                rate_to_base: Set(rate.normalize().to_string()),
+                rate_to_base: Set(rate_to_base),
                 valid_from: Set(valid_from),
                 created_at: Set(now()),
             }

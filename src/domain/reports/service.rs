@@ -17,7 +17,7 @@ use crate::domain::states::service as states_service;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::pagination::{self, Direction, Page, PageRequest};
-use crate::kernel::uow::{Audited, Uow};
+use crate::kernel::uow::{Audited, Uow, unchanged};
 use crate::kernel::validate;
 use crate::rules::obligations::{self, ObligationKind, Rules};
 
@@ -333,7 +333,8 @@ pub async fn create_from_previous(
     .await
 }
 
-/// Writes `next` if the stored version is still `expected`; otherwise CONFLICT.
+/// Writes `next` as the next version if the stored version is still `before`'s; otherwise
+/// CONFLICT. When `next` changes nothing, writes nothing and answers `before`.
 async fn save(
     db: &DatabaseConnection,
     actor: Uuid,
@@ -341,6 +342,9 @@ async fn save(
     before: &transparency_report::Model,
     mut next: transparency_report::Model,
 ) -> Result<transparency_report::Model, ServiceError> {
+    if unchanged(before, &next) {
+        return Ok(before.clone());
+    }
     next.version = before.version + 1;
     next.updated_at = now();
     let uow = Uow::begin(db, Some(actor), action).await?;
@@ -375,7 +379,9 @@ fn only_drafts() -> ServiceError {
     )
 }
 
-/// `updateTransparencyReport`: edits a draft, naming the version it saw.
+/// `updateTransparencyReport`: edits a draft, naming the version it saw. A stale version is
+/// CONFLICT even when the edit changes nothing; an edit that changes nothing with the current
+/// version writes nothing and answers the report as it is.
 pub async fn update(
     db: &DatabaseConnection,
     viewer: &Viewer,

@@ -17,7 +17,7 @@ use crate::auth::Viewer;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::pagination::{self, Direction, Page, PageRequest};
-use crate::kernel::uow::{Audited, Uow};
+use crate::kernel::uow::{Audited, Uow, unchanged};
 use crate::kernel::validate::{self, BRIEF_TEXT, Lines, SHORT_TEXT};
 use crate::rules::obligations::{self, ExtensionRefusal, ObligationKind, Rules};
 
@@ -370,7 +370,7 @@ pub async fn apply_update(
         .clearance_completed_on
         .apply(&mut next.clearance_completed_on);
     validate_state(&next, today)?;
-    if next == current {
+    if unchanged(&current, &next) {
         return Ok(current);
     }
     next.updated_at = now();

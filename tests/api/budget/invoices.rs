@@ -403,6 +403,22 @@ async fn reissuing_replaces_a_years_invoices_until_a_payment_is_recorded() {
         [("DEU", "100.00"), ("FRA", "200.00")].map(|(c, a)| (c.to_owned(), a.to_owned()))
     );
     assert_eq!(count_2026().await.expect("count"), 2);
+    // The same invoices again change nothing: no entry, and they keep their rows and date.
+    let rows_2026 = || {
+        entity::invoice::Entity::find()
+            .filter(entity::invoice::Column::Year.eq(2026))
+            .all(&w.app.db)
+    };
+    let (rows, audit) = (
+        rows_2026().await.expect("rows"),
+        w.app.audit_entries().await,
+    );
+    for rates in [None, Some(&[("FRA", "2"), ("DEU", "1")][..])] {
+        let s = w.invoice(2026, "300", rates).await;
+        assert_eq!(s["invoiced"], chf("300.00"));
+    }
+    assert_eq!(w.app.audit_entries().await, audit);
+    assert_eq!(rows_2026().await.expect("rows"), rows);
 
     w.ok(
         &w.staff,

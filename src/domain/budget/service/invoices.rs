@@ -248,6 +248,22 @@ async fn replace_invoices(
         .order_by_asc(invoice::Column::StateCode)
         .all(txn)
         .await?;
+    let new_rows: Vec<(String, String, i64)> = scale
+        .iter()
+        .zip(shares)
+        .map(|(r, c)| (r.state_code.clone(), r.rate.to_string(), *c))
+        .collect();
+    // The same invoices again change nothing: nothing is written, and they keep their date.
+    let mut reissued: Vec<_> = new_rows.iter().collect();
+    reissued.sort();
+    let same = before.len() == reissued.len()
+        && before.iter().zip(reissued).all(|(i, (code, rate, cents))| {
+            (&i.state_code, &i.rate, i.amount_cents, &i.currency)
+                == (code, rate, *cents, &cfg.currency)
+        });
+    if same {
+        return status_of(txn, cfg, year).await;
+    }
     invoice::Entity::delete_many()
         .filter(invoice::Column::Year.eq(year))
         .exec(txn)
@@ -280,11 +296,6 @@ async fn replace_invoices(
         .map(|i| (i.state_code, i.rate, i.amount_cents))
         .collect();
     let had_any = !old.is_empty();
-    let new_rows: Vec<(String, String, i64)> = scale
-        .iter()
-        .zip(shares)
-        .map(|(r, c)| (r.state_code.clone(), r.rate.to_string(), *c))
-        .collect();
     uow.record(
         "Invoices",
         year,
