@@ -155,3 +155,33 @@ async fn dates_outside_1900_to_2200_and_ids_in_another_form_are_refused() {
     let found = app.graphql_as(&admin, node, json!({"id": upper})).await;
     assert!(found["data"]["node"].is_null(), "{found}");
 }
+
+#[tokio::test]
+async fn filter_lists_hold_at_most_a_hundred_values() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let kinds = |n: usize| json!({"kinds": vec!["CLEARANCE"; n]});
+    let deadlines = "query($kinds: [ObligationKind!]) {
+      stateParties(first: 1) { edges { node { obligations(kinds: $kinds) { kind } } } } }";
+    let body = app.graphql_as(&admin, deadlines, kinds(100)).await;
+    assert!(body["errors"].is_null(), "100 values: {body}");
+    let body = app.graphql_as(&admin, deadlines, kinds(101)).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "101 values: {body}"
+    );
+    // In an input object too, and in a root list's filter.
+    let needs = "query($s: [NeedStatus!]) { assistanceNeeds(filter: {status: $s}) { totalCount } }";
+    let body = app
+        .graphql_as(&admin, needs, json!({"s": vec!["OPEN"; 100]}))
+        .await;
+    assert!(body["errors"].is_null(), "100 statuses: {body}");
+    let body = app
+        .graphql_as(&admin, needs, json!({"s": vec!["OPEN"; 20_000]}))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "20 000 statuses: {body}"
+    );
+    assert!(body["data"].is_null(), "{body}");
+}

@@ -388,6 +388,7 @@ pub struct TransparencyReportFilter {
     /// Reports with this reporting year.
     pub reporting_year: Option<i32>,
     /// Reports with any of these statuses; an empty list is ignored.
+    #[graphql(validator(max_items = 100))]
     pub status: Option<Vec<ReportStatus>>,
     /// Initial or annual reports.
     pub kind: Option<ReportKind>,

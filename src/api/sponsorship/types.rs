@@ -151,7 +151,9 @@ impl Meeting {
         ctx: &Context<'_>,
         #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
         #[graphql(desc = "The `pageInfo.endCursor` of the previous page.")] after: Option<String>,
-        #[graphql(desc = "With any of these statuses.")] status: Option<Vec<ApplicationStatus>>,
+        #[graphql(desc = "With any of these statuses.", validator(max_items = 100))] status: Option<
+            Vec<ApplicationStatus>,
+        >,
     ) -> async_graphql::Result<Conn<SponsorshipApplication>> {
         let page = page_request(first, after)?;
         let key = crate::api::loaders::ApplicationsOf(

@@ -91,7 +91,8 @@ impl StatesQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "How many days ahead to look, 0 to 3660.")] within_days: i32,
-        #[graphql(desc = "Only these kinds; omit for all.")] kinds: Option<Vec<ObligationKind>>,
+        #[graphql(desc = "Only these kinds; omit for all.", validator(max_items = 100))]
+        kinds: Option<Vec<ObligationKind>>,
         #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page; omit for the first page.")]
         after: Option<String>,
@@ -127,7 +128,8 @@ impl StatesQuery {
     async fn overdue_obligations(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only these kinds; omit for all.")] kinds: Option<Vec<ObligationKind>>,
+        #[graphql(desc = "Only these kinds; omit for all.", validator(max_items = 100))]
+        kinds: Option<Vec<ObligationKind>>,
         #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page; omit for the first page.")]
         after: Option<String>,

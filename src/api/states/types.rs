@@ -108,10 +108,13 @@ impl StateParty {
     async fn obligations(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only these statuses; omit for all.")] status: Option<
-            Vec<ObligationStatus>,
-        >,
-        #[graphql(desc = "Only these kinds; omit for all.")] kinds: Option<Vec<ObligationKind>>,
+        #[graphql(
+            desc = "Only these statuses; omit for all.",
+            validator(max_items = 100)
+        )]
+        status: Option<Vec<ObligationStatus>>,
+        #[graphql(desc = "Only these kinds; omit for all.", validator(max_items = 100))]
+        kinds: Option<Vec<ObligationKind>>,
     ) -> async_graphql::Result<Objects<Obligation>> {
         let loaders = loaders(ctx)?;
         // Both loads join the batches of sibling States; `extensions` shares the second.
@@ -506,6 +509,7 @@ crate::api::errors::payload!(
 #[derive(InputObject, Default)]
 pub struct StatePartyFilter {
     /// Any of these statuses.
+    #[graphql(validator(max_items = 100))]
     pub status: Option<Vec<StateStatus>>,
     /// States of this United Nations regional group.
     pub regional_group: Option<RegionalGroup>,

@@ -35,6 +35,7 @@ impl ExchangeRate {
 #[derive(InputObject, Default)]
 pub struct AssistanceNeedFilter {
     /// Needs with any of these statuses; an empty list is ignored.
+    #[graphql(validator(max_items = 100))]
     pub status: Option<Vec<NeedStatus>>,
     /// Needs in this thematic area.
     pub thematic_area: Option<ThematicArea>,
@@ -48,6 +49,7 @@ pub struct AssistanceNeedFilter {
 #[derive(InputObject, Default)]
 pub struct AssistanceOfferFilter {
     /// Offers with any of these statuses; an empty list is ignored.
+    #[graphql(validator(max_items = 100))]
     pub status: Option<Vec<OfferStatus>>,
     /// Offers that cover this thematic area.
     pub thematic_area: Option<ThematicArea>,
