@@ -23,6 +23,7 @@ mod http;
 mod http_semantics;
 mod idempotency;
 mod limits;
+mod money_inputs;
 mod nodes;
 mod observability;
 mod query_cost;

@@ -58,13 +58,16 @@ impl Rates {
             .map(|(_, r)| *r)
     }
 
-    /// Converts cents of `from` into cents of `to` on `day`, rounding half to even.
+    /// Converts cents of `from` into cents of `to` on `day`, rounding half to even; `None`
+    /// without a rate or when the result does not fit.
     pub fn convert(&self, cents: i64, from: &str, to: &str, day: NaiveDate) -> Option<i64> {
         if from == to {
             return Some(cents);
         }
-        let base = Decimal::from(cents) * self.rate_on(from, day)?;
-        let target = base / self.rate_on(to, day)?;
+        // Rates are unbounded positive decimals: a product past `Decimal::MAX` is no
+        // conversion, never a panic.
+        let base = Decimal::from(cents).checked_mul(self.rate_on(from, day)?)?;
+        let target = base.checked_div(self.rate_on(to, day)?)?;
         i64::try_from(
             target
                 .round_dp_with_strategy(0, RoundingStrategy::MidpointNearestEven)
