@@ -69,6 +69,8 @@ pub async fn copy(
                 $f::<app_setting::Entity>("app_settings", $($arg),*).await?,
                 $f::<deadline_extension::Entity>("deadline_extensions", $($arg),*).await?,
                 $f::<transparency_report::Entity>("transparency_reports", $($arg),*).await?,
+                $f::<records_begin::Entity>("records_begin", $($arg),*).await?,
+                $f::<imported_completion::Entity>("imported_completions", $($arg),*).await?,
                 $f::<assistance_need::Entity>("assistance_needs", $($arg),*).await?,
                 $f::<assistance_offer::Entity>("assistance_offers", $($arg),*).await?,
                 $f::<match_proposal::Entity>("match_proposals", $($arg),*).await?,

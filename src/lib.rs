@@ -21,11 +21,12 @@
 //! - [`auth`]: who is asking ([`auth::Viewer`]), passwords, access tokens, sessions and the
 //!   sign-in throttle. Knows users, not domains; services take the Viewer, so it sits below
 //!   them.
-//! - [`domain`]: one folder per domain (states, reports, cooperation, sponsorship, budget,
-//!   users, audit): its tables' queries and business rules, taking the Viewer, returning
+//! - [`domain`]: one folder per domain (states, reports, history, cooperation, sponsorship,
+//!   budget, users, audit): its tables' queries and business rules, taking the Viewer, returning
 //!   domain structs or a `ServiceError`. Who may read a type is one rule in its domain
 //!   (e.g. `domain::cooperation::visibility`), which every path applies. Domains depend one
-//!   way (on `states`), never in a circle.
+//!   way (on `states`; `history`, which imports what happened before the system, also on
+//!   `reports`), never in a circle.
 //! - [`api`]: everything GraphQL: [`api::schema`], `node`/`nodes`, the per-request loaders,
 //!   [`api::error::ApiError`], the checks before a document runs (its cost, [`api::cost`];
 //!   its shape, [`api::limits`]; its strings, [`api::inputs`]; its user's writes per

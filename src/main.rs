@@ -55,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         command: UsersCommand,
     },
+    /// Import data files.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Load data: the States registry and/or the demo data set.
     Seed {
         /// Load or update the States registry from the embedded data/states.csv.
@@ -67,6 +72,17 @@ enum Command {
         /// or generated and printed).
         #[arg(long)]
         demo: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import a history file (README, "Importing the history"): reports, extensions,
+    /// completions and where records begin. All or nothing; importing it again changes
+    /// nothing.
+    History {
+        /// The CSV file.
+        file: std::path::PathBuf,
     },
 }
 
@@ -242,6 +258,60 @@ async fn run(cli: Cli) -> Result<(), String> {
             out(&format!("created {} ({})", user.email, role.to_value()));
             Ok(())
         }
+        Command::Import {
+            command: ImportCommand::History { file },
+        } => {
+            let size = std::fs::metadata(&file)
+                .map_err(|e| format!("{}: {e}", file.display()))?
+                .len();
+            if size > ccm_isu::domain::history::file::MAX_BYTES as u64 {
+                return Err(format!(
+                    "{}: larger than {} bytes",
+                    file.display(),
+                    ccm_isu::domain::history::file::MAX_BYTES
+                ));
+            }
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let conn = connected(&settings).await?;
+            let today = ccm_isu::kernel::clock::Clock::new(settings.today).today();
+            let name = file.display().to_string();
+            let s = ccm_isu::domain::history::import::import(
+                &conn,
+                None,
+                "importHistory",
+                &name,
+                &text,
+                today,
+            )
+            .await
+            .map_err(refusal_text)?;
+            out(&format!(
+                "{name} (sha256 {}): {} lines; reports {} created, {} updated, {} unchanged; \
+                 extensions {} created, {} updated, {} unchanged; completions {} created, {} \
+                 updated, {} unchanged; records_begin {} created, {} updated, {} unchanged{}",
+                s.sha256,
+                s.lines,
+                s.reports.created,
+                s.reports.updated,
+                s.reports.unchanged,
+                s.extensions.created,
+                s.extensions.updated,
+                s.extensions.unchanged,
+                s.completions.created,
+                s.completions.updated,
+                s.completions.unchanged,
+                s.records_begin.created,
+                s.records_begin.updated,
+                s.records_begin.unchanged,
+                if s.changed() {
+                    ""
+                } else {
+                    " (nothing changed)"
+                }
+            ));
+            Ok(())
+        }
         Command::Seed { states, file, demo } => {
             if !states && !demo {
                 return Err("say what to load: --states and/or --demo".into());
@@ -303,9 +373,9 @@ async fn connected(settings: &Settings) -> Result<sea_orm::DatabaseConnection, S
     settings.validate().map_err(|e| e.to_string())?;
     let conn = db::connect(settings).await.map_err(|e| e.to_string())?;
     db::migrate(&conn).await.map_err(|e| e.to_string())?;
-    ccm_isu::domain::states::registry::load_if_empty(&conn)
+    startup::first_start(settings, &conn)
         .await
-        .map_err(refusal_text)?;
+        .map_err(|e| e.to_string())?;
     Ok(conn)
 }
 

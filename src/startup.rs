@@ -99,15 +99,51 @@ async fn jwt_secret(settings: &Settings, db: &DatabaseConnection) -> Result<Stri
     }
 }
 
+/// What every start does before serving, and every command before its work: settles from
+/// when the records are complete (`ISU_RECORDS_SINCE`, else the day the database was
+/// created), and on a first start loads the shipped registry and history. Returns the
+/// deployment's start of the records.
+pub async fn first_start(
+    settings: &Settings,
+    db: &DatabaseConnection,
+) -> Result<chrono::NaiveDate, StartupError> {
+    let clock = Clock::new(settings.today);
+    let records_since =
+        crate::domain::states::records::settle(db, settings.records_since, clock.today()).await?;
+    if let Some(report) = registry::load_if_empty(db).await? {
+        tracing::info!(states = report.inserted, "loaded the States registry");
+        if !settings.shipped_history {
+            tracing::info!(
+                %records_since,
+                "ISU_SHIPPED_HISTORY=false: the shipped history is not loaded; the records are \
+                 complete from {records_since}"
+            );
+            return Ok(records_since);
+        }
+        let history = crate::domain::history::import::load_shipped(db, clock.today()).await?;
+        tracing::info!(
+            extensions = history.extensions.created,
+            completions = history.completions.created,
+            %records_since,
+            "loaded the shipped history (data/history.csv: extensions granted and completions \
+             declared before the system); the records are complete from {records_since} \
+             (ISU_RECORDS_SINCE, else the day this database was created): what fell due before \
+             and is not in the history is NOT_RECORDED, not OVERDUE"
+        );
+    } else {
+        tracing::info!(%records_since, "the records are complete from this day");
+    }
+    Ok(records_since)
+}
+
 /// First-start work on a migrated database; returns the shared context.
 pub async fn prepare(
     settings: &Settings,
     db: DatabaseConnection,
     metrics: Arc<crate::api::metrics::Metrics>,
 ) -> Result<AppContext, StartupError> {
-    if let Some(report) = registry::load_if_empty(&db).await? {
-        tracing::info!(states = report.inserted, "loaded the States registry");
-    }
+    let clock = Clock::new(settings.today);
+    first_start(settings, &db).await?;
     let secret = jwt_secret(settings, &db).await?;
     let configured = settings.bootstrap_admin_email.clone().zip(
         settings
@@ -134,7 +170,7 @@ pub async fn prepare(
     Ok(AppContext {
         db,
         keys: Arc::new(JwtKeys::new(secret.as_bytes())),
-        clock: Clock::new(settings.today),
+        clock,
         environment: settings.environment,
         cooperation: crate::domain::cooperation::CooperationConfig::from_settings(settings)?,
         sponsorship: crate::domain::sponsorship::SponsorshipConfig::from_settings(settings)?,

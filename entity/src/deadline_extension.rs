@@ -17,6 +17,19 @@ pub struct Model {
     pub granted_on: Date,
     /// The meeting that granted it, e.g. "10MSP".
     pub granted_at: Option<String>,
+    /// Loaded from a history file rather than recorded in the system.
+    pub imported: bool,
+    /// The meeting's decision, e.g. "CCM/MSP/2019/13, para. 21".
+    pub decision_reference: Option<String>,
+    /// How exact `new_deadline` is: day, month, year, on_or_before or approximate.
+    pub precision: Option<String>,
+    /// How exact `granted_on` is, in the same terms.
+    pub granted_on_precision: Option<String>,
+    /// verified (an official or primary source) or reported (a secondary one).
+    pub confidence: Option<String>,
+    /// Space-separated addresses of the sources.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub sources: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

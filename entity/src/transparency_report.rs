@@ -24,6 +24,12 @@ pub struct Model {
     /// Versioned JSON of the Article 7(1)(a)–(n) sections, so later templates can follow.
     #[sea_orm(column_type = "Text")]
     pub sections: String,
+    /// Loaded from a history file: submitted (or published) before the system existed, with
+    /// no sections.
+    pub imported: bool,
+    /// Where the published report can be read, for an imported one.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub published_url: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

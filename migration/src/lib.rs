@@ -14,6 +14,7 @@ mod m20261201_000005_sponsorship;
 mod m20261201_000006_budget;
 mod m20261202_000007_idempotency;
 mod m20261206_000008_auth_throttles;
+mod m20261206_000009_history;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_budget::Migration),
             Box::new(m20261202_000007_idempotency::Migration),
             Box::new(m20261206_000008_auth_throttles::Migration),
+            Box::new(m20261206_000009_history::Migration),
         ]
     }
 }

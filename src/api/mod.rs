@@ -13,6 +13,7 @@ pub mod cost;
 pub mod enums;
 pub mod error;
 pub mod errors;
+pub mod history;
 pub mod ids;
 pub mod inputs;
 pub mod limits;
@@ -59,6 +60,7 @@ pub struct Query(
 pub struct Mutation(
     crate::api::auth::mutation::AuthMutation,
     crate::api::states::mutation::StatesMutation,
+    crate::api::history::mutation::HistoryMutation,
     crate::api::reports::mutation::ReportsMutation,
     crate::api::cooperation::mutation::CooperationMutation,
     crate::api::sponsorship::mutation::SponsorshipMutation,

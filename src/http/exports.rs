@@ -130,6 +130,9 @@ pub(super) async fn compliance_csv(
                     .unwrap_or_default()
                     .to_owned(),
             ),
+            None if compliance.not_recorded.contains(&s.code) => {
+                ("NOT_RECORDED".to_owned(), String::new(), String::new())
+            }
             None => ("MISSING".to_owned(), String::new(), String::new()),
         };
         rows.push(w.write_record([

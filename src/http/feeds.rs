@@ -74,9 +74,7 @@ pub(super) async fn calendar_feed(
     };
     let db = &state.ctx.db;
     let today = state.ctx.clock.today();
-    let open = |o: &crate::rules::obligations::Obligation| {
-        o.status != crate::rules::obligations::ObligationStatus::Met
-    };
+    let open = |o: &crate::rules::obligations::Obligation| o.status.is_open();
     let fault = |e: sea_orm::DbErr| fault_response(e);
     let (name, events) = if code.eq_ignore_ascii_case("all") {
         match crate::domain::states::obligations::for_all(db, today).await {

@@ -101,6 +101,23 @@ pub struct Settings {
     #[arg(long, env = "ISU_TODAY", global = true)]
     pub today: Option<NaiveDate>,
 
+    /// The day the records begin (YYYY-MM-DD): an obligation that fell due before it with no
+    /// fulfilment recorded is NOT_RECORDED, not OVERDUE. Default: the day the database was
+    /// created. A history import may set it per State and kind.
+    #[arg(long, env = "ISU_RECORDS_SINCE", global = true)]
+    pub records_since: Option<NaiveDate>,
+
+    /// Whether a first start imports the shipped history (data/history.csv). `false` for an
+    /// ISU that imports its own history file instead.
+    #[arg(
+        long,
+        env = "ISU_SHIPPED_HISTORY",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub shipped_history: bool,
+
     /// Longest time one HTTP request may take.
     #[arg(
         long,
@@ -489,6 +506,8 @@ impl Settings {
             bootstrap_admin_email: None,
             bootstrap_admin_password: None,
             today: None,
+            records_since: None,
+            shipped_history: true,
             request_timeout_secs: 30,
             base_currency: "CHF".into(),
             match_weights: None,

@@ -39,6 +39,8 @@ async fn fill(app: &TestApp, states: &[state::Model]) {
                 on_time: Set((status != ReportStatus::Draft).then_some(true)),
                 published_at: Set((status == ReportStatus::Published).then_some(at)),
                 sections: Set("{\"version\":1}".into()),
+                imported: Set(false),
+                published_url: Set(None),
                 created_at: Set(at),
                 updated_at: Set(at),
             });
@@ -55,6 +57,12 @@ async fn fill(app: &TestApp, states: &[state::Model]) {
             new_deadline: Set(NaiveDate::from_ymd_opt(2030, 8, 1).unwrap()),
             granted_on: Set(NaiveDate::from_ymd_opt(2019, 11, 1).unwrap()),
             granted_at: Set(Some("9MSP".into())),
+            imported: Set(false),
+            decision_reference: Set(None),
+            precision: Set(None),
+            granted_on_precision: Set(None),
+            confidence: Set(None),
+            sources: Set(None),
             created_at: Set(at),
         });
     }
@@ -390,10 +398,11 @@ pub(crate) async fn statements_of(
 }
 
 /// The dashboards that delegations and the public open most: one statement for the token
-/// (the user and a live session together), and each State's deadlines from two narrow
-/// reads (report facts, extensions) that its `extensions` share.
+/// (the user and a live session together), and each State's deadlines from four narrow
+/// reads (report facts, extensions, where the records begin: the deployment's date and the
+/// State's own) that its `extensions` share.
 #[tokio::test]
-async fn a_delegations_deadlines_and_a_state_profile_cost_four_statements() {
+async fn a_delegations_deadlines_and_a_state_profile_cost_six_statements() {
     let app = spawn_app().await;
     let parties = state::Entity::find()
         .filter(state::Column::Code.is_in(["LAO"]))
@@ -420,7 +429,10 @@ async fn a_delegations_deadlines_and_a_state_profile_cost_four_statements() {
             .is_some_and(|o| !o.is_empty()),
         "{body}"
     );
-    assert_eq!(spent, 4, "token, State, report facts, extensions");
+    assert_eq!(
+        spent, 6,
+        "token, State, report facts, extensions, records begin (deployment, State)"
+    );
 
     let (spent, body) = statements_of(
         &app,
@@ -449,8 +461,8 @@ async fn a_delegations_deadlines_and_a_state_profile_cost_four_statements() {
     // Published reports only, for an anonymous caller.
     assert_eq!(s["transparencyReports"]["totalCount"], 2);
     assert_eq!(
-        spent, 4,
-        "State, report facts, extensions, one page of reports"
+        spent, 6,
+        "State, report facts, extensions, records begin (2), one page of reports"
     );
 }
 

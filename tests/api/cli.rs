@@ -311,3 +311,58 @@ async fn db_copy_moves_everything_into_an_empty_database_and_checks_it() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
 }
+
+#[tokio::test]
+async fn import_history_loads_a_file_once_and_refuses_a_bad_one_whole() {
+    let app = spawn_app().await;
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/history.csv");
+    let out = cli(&app, &["import", "history", fixture], None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("21 lines; reports 17 created, 0 updated, 0 unchanged"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("records_begin 5 created"), "{stdout}");
+    let again = cli(&app, &["import", "history", fixture], None);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(again.status.success());
+    assert!(
+        stdout.contains("reports 0 created, 0 updated, 17 unchanged"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("(nothing changed)\n"), "{stdout}");
+
+    let bad =
+        std::env::temp_dir().join(format!("ccm-isu-bad-history-{}.csv", uuid::Uuid::now_v7()));
+    std::fs::write(
+        &bad,
+        "record,state,kind,completed_on\ncompletion,NOR,clearance,2013-09-30\ncompletion,XXX,clearance,2013-09-30\ncompletion,NOR,stockpile_destruction,someday\n",
+    )
+    .expect("write");
+    let entries = app.audit_entries().await;
+    let refused = cli(
+        &app,
+        &["import", "history", bad.to_str().expect("path")],
+        None,
+    );
+    let _ = std::fs::remove_file(&bad);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(stderr.contains("line 4, completed_on"), "{stderr}");
+    assert_eq!(app.audit_entries().await, entries, "nothing written");
+    let body = app
+        .graphql(
+            "{ stateParty(code: \"NOR\") { clearanceCompletedOn } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["stateParty"]["clearanceCompletedOn"],
+        json!(null)
+    );
+}

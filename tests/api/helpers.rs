@@ -107,6 +107,12 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let database_url = url.clone();
     settings.bootstrap_admin_email = Some(ADMIN_EMAIL.into());
     settings.bootstrap_admin_password = Some(Secret::new(ADMIN_PASSWORD));
+    // The records are complete since the Convention opened for signature: nothing is
+    // NOT_RECORDED unless a test says when its records begin.
+    settings.records_since = chrono::NaiveDate::from_ymd_opt(2008, 12, 3);
+    // And the registry starts without the shipped history, so that tests record their own
+    // extensions and completions; tests/api/history.rs loads it.
+    settings.shipped_history = false;
     configure(&mut settings);
     let app = Application::build(settings).await.expect("app builds");
     let addr = app.local_addr().expect("bound");

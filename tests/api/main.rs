@@ -19,6 +19,7 @@ mod cooperation;
 mod credentials;
 mod deadlines;
 mod exposure;
+mod history;
 mod http;
 mod http_semantics;
 mod idempotency;

@@ -23,7 +23,9 @@ mod states;
 pub use cooperation::{MatchesOfOffer, Needs, NeedsOfReport, Offers, OffersFor, ProposalsOf};
 pub use keys::{ById, ByRow, PageOf, PagesByState, RowsById};
 pub use sponsorship::{ApplicationsOf, StatsOf};
-pub use states::{ExtensionsOf, ReportFactsOf, Reports, StateByCode, Users};
+pub use states::{
+    CompletionsOf, ExtensionsOf, RecordsOf, ReportFactsOf, Reports, StateByCode, Users,
+};
 
 use std::collections::HashMap;
 use std::sync::Arc;

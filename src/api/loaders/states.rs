@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 use async_graphql::dataloader::Loader;
-use entity::{deadline_extension, state, transparency_report, user};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::{deadline_extension, imported_completion, state, transparency_report, user};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::keys::{PagesByState, RowsById};
 use super::{Batch, LoadError, fault};
+use crate::domain::states::records::StateRecords;
 use crate::kernel::error::ServiceError;
 use crate::kernel::pagination::{Page, PageRequest};
 use crate::rules::obligations::ReportFact;
@@ -87,6 +88,53 @@ impl Loader<ExtensionsOf> for Batch {
         let by_code = crate::domain::states::obligations::extensions(&self.app.db, Some(&codes))
             .await
             .map_err(fault)?;
+        Ok(per_state(keys, |k| &k.0, by_code))
+    }
+}
+
+/// Where a State's records begin: the deployment's date and the kinds an import set.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RecordsOf(pub String);
+
+impl Loader<RecordsOf> for Batch {
+    type Value = StateRecords;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[RecordsOf],
+    ) -> Result<HashMap<RecordsOf, StateRecords>, LoadError> {
+        let codes: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
+        let by_code = crate::domain::states::records::of_states(&self.app.db, &codes)
+            .await
+            .map_err(fault)?;
+        Ok(per_state(keys, |k| &k.0, by_code))
+    }
+}
+
+/// The completions a history file declared for a State, with their provenance.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CompletionsOf(pub String);
+
+impl Loader<CompletionsOf> for Batch {
+    type Value = Vec<imported_completion::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[CompletionsOf],
+    ) -> Result<HashMap<CompletionsOf, Vec<imported_completion::Model>>, LoadError> {
+        let codes = keys.iter().map(|k| k.0.clone());
+        let mut by_code: HashMap<String, Vec<imported_completion::Model>> = HashMap::new();
+        for row in imported_completion::Entity::find()
+            .filter(imported_completion::Column::StateCode.is_in(codes))
+            .order_by_asc(imported_completion::Column::Kind)
+            .all(&self.app.db)
+            .await
+            .map_err(fault)?
+        {
+            by_code.entry(row.state_code.clone()).or_default().push(row);
+        }
         Ok(per_state(keys, |k| &k.0, by_code))
     }
 }

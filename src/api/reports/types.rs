@@ -96,6 +96,16 @@ impl TransparencyReport {
     async fn published_at(&self) -> Option<DateTime> {
         self.0.published_at.map(DateTime)
     }
+    /// Loaded from a history file: submitted before the system existed, its sections empty
+    /// (the report itself is at `publishedUrl` when the file gave one). Its submission (and
+    /// publication) time is the day's start, UTC.
+    async fn imported(&self) -> bool {
+        self.0.imported
+    }
+    /// Where the published report can be read, for an imported one.
+    async fn published_url(&self) -> Option<&str> {
+        self.0.published_url.as_deref()
+    }
     /// The content, Article 7(1)(a) to (n).
     async fn sections(&self) -> async_graphql::Result<ReportSections> {
         Sections::from_json(&self.0.sections)
@@ -469,16 +479,27 @@ impl ReportingCompliance {
     async fn submitted_on_time(&self) -> i32 {
         i32::try_from(self.0.on_time()).unwrap_or(i32::MAX)
     }
-    /// submitted / statesRequired; 0 when nobody owes the report.
+    /// submitted / (statesRequired − notRecorded): of the States whose records tell, the
+    /// share that submitted; 0 when none.
     async fn compliance_rate(&self) -> f64 {
-        rate(self.0.submitted(), self.0.required())
+        rate(self.0.submitted(), self.0.recorded())
     }
-    /// submittedOnTime / statesRequired; 0 when nobody owes the report.
+    /// submittedOnTime / (statesRequired − notRecorded); 0 when none.
     async fn on_time_rate(&self) -> f64 {
-        rate(self.0.on_time(), self.0.required())
+        rate(self.0.on_time(), self.0.recorded())
     }
-    /// States owing the report that have not submitted it, by code.
+    /// States owing the report that have not submitted it, by code. States whose report
+    /// fell due before their records begin are not here but in `notRecordedStates`.
     async fn missing(&self) -> Objects<StateParty> {
         self.0.missing().cloned().map(StateParty).collect()
+    }
+    /// How many States owing the report have no submission recorded because it fell due
+    /// before their records begin: a gap in the data, not in compliance.
+    async fn not_recorded(&self) -> i32 {
+        i32::try_from(self.0.not_recorded.len()).unwrap_or(i32::MAX)
+    }
+    /// Those States, by code.
+    async fn not_recorded_states(&self) -> Objects<StateParty> {
+        self.0.unrecorded().cloned().map(StateParty).collect()
     }
 }

@@ -110,7 +110,7 @@ impl StatesQuery {
             .map_err(ApiError::from)?
             .into_iter()
             .filter(|(_, o)| {
-                o.status != ObligationStatus::Met
+                o.status.is_open()
                     && (0..=i64::from(within_days)).contains(&o.days_remaining)
                     && matches_filters(o, None, kinds.as_deref())
             })

@@ -5,12 +5,14 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use entity::enums::StateStatus as Status;
-use entity::{deadline_extension, state};
+use entity::{deadline_extension, imported_completion, state};
 
 use crate::api::cooperation::types::{AssistanceNeed, AssistanceOffer};
 use crate::api::enums::{DepositType, IncomeGroup, RegionalGroup, StateStatus};
 use crate::api::error::ApiError;
-use crate::api::loaders::{ExtensionsOf, Needs, Offers, PageOf, ReportFactsOf, Reports, loaders};
+use crate::api::loaders::{
+    CompletionsOf, ExtensionsOf, Needs, Offers, PageOf, RecordsOf, ReportFactsOf, Reports, loaders,
+};
 use crate::api::pagination::{Conn, connection, page_request};
 use crate::api::reports::types::TransparencyReport;
 use crate::api::scalars::Date;
@@ -116,18 +118,7 @@ impl StateParty {
         #[graphql(desc = "Only these kinds; omit for all.", validator(max_items = 100))]
         kinds: Option<Vec<ObligationKind>>,
     ) -> async_graphql::Result<Objects<Obligation>> {
-        let loaders = loaders(ctx)?;
-        // Both loads join the batches of sibling States; `extensions` shares the second.
-        let (reports, extensions) = tokio::try_join!(
-            loaders.load_one(ReportFactsOf(self.0.code.clone())),
-            loaders.load_one(ExtensionsOf(self.0.code.clone())),
-        )?;
-        let list = crate::domain::states::obligations::compute(
-            &self.0,
-            &reports.unwrap_or_default(),
-            &extensions.unwrap_or_default(),
-            app(ctx)?.clock.today(),
-        );
+        let list = self.all_obligations(ctx).await?;
         let state = Arc::new(self.0.clone());
         Ok(list
             .into_iter()
@@ -136,6 +127,54 @@ impl StateParty {
                 state: Arc::clone(&state),
                 inner: o,
             })
+            .collect())
+    }
+    /// From when the records of each kind of obligation are complete: what fell due before
+    /// is NOT_RECORDED unless a fulfilment is recorded. One entry per kind, in kind order.
+    async fn record_coverage(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Objects<RecordCoverage>> {
+        let records = loaders(ctx)?
+            .load_one(RecordsOf(self.0.code.clone()))
+            .await?
+            .unwrap_or_default();
+        let list = self.all_obligations(ctx).await?;
+        Ok(obligations::ObligationKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let (complete_since, source) = match records.imported.of(kind) {
+                    Some(d) => (Some(d), RecordsSource::Imported),
+                    None => (records.deployment, RecordsSource::Deployment),
+                };
+                let count = |status| {
+                    list.iter()
+                        .filter(|o| o.kind == kind && o.status == status)
+                        .count()
+                };
+                RecordCoverage {
+                    kind: kind.into(),
+                    complete_since: complete_since.map(Date),
+                    source,
+                    not_recorded: count(obligations::ObligationStatus::NotRecorded)
+                        .try_into()
+                        .unwrap_or(i32::MAX),
+                }
+            })
+            .collect())
+    }
+    /// Completions of stockpile destruction and clearance as a history file declared them,
+    /// with how well each is known.
+    async fn imported_completions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Objects<ImportedCompletion>> {
+        Ok(loaders(ctx)?
+            .load_one(CompletionsOf(self.0.code.clone()))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(ImportedCompletion)
             .collect())
     }
     /// Extensions granted to the State, oldest first.
@@ -203,6 +242,92 @@ impl StateParty {
     }
 }
 
+impl StateParty {
+    /// Every obligation of the State as of today. The loads join the batches of sibling
+    /// States.
+    async fn all_obligations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<obligations::Obligation>> {
+        let loaders = loaders(ctx)?;
+        let code = &self.0.code;
+        let (reports, extensions, records) = tokio::try_join!(
+            loaders.load_one(ReportFactsOf(code.clone())),
+            loaders.load_one(ExtensionsOf(code.clone())),
+            loaders.load_one(RecordsOf(code.clone())),
+        )?;
+        Ok(crate::domain::states::obligations::compute(
+            &self.0,
+            &reports.unwrap_or_default(),
+            &extensions.unwrap_or_default(),
+            records.unwrap_or_default().begin(),
+            app(ctx)?.clock.today(),
+        ))
+    }
+}
+
+/// Who set the start of a kind's records.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum RecordsSource {
+    /// The deployment's date: `ISU_RECORDS_SINCE`, or the day the database was created.
+    Deployment,
+    /// A history import's records-begin line for this State and kind.
+    Imported,
+}
+
+/// From when one kind of a State's records is complete.
+#[derive(async_graphql::SimpleObject)]
+pub struct RecordCoverage {
+    /// The kind of obligation.
+    pub kind: ObligationKind,
+    /// Everything due from this day on is recorded; before it, only what was imported.
+    /// Null when no start is settled (then nothing is NOT_RECORDED).
+    pub complete_since: Option<Date>,
+    /// Whether the deployment's date or an import set it.
+    pub source: RecordsSource,
+    /// How many of the State's obligations of this kind are NOT_RECORDED today.
+    pub not_recorded: i32,
+}
+
+/// A completion of stockpile destruction or clearance as a history file declared it.
+pub struct ImportedCompletion(pub imported_completion::Model);
+
+/// A completion of stockpile destruction or clearance as a history file declared it, with
+/// its provenance.
+#[Object]
+impl ImportedCompletion {
+    /// STOCKPILE_DESTRUCTION or CLEARANCE.
+    async fn kind(&self) -> ObligationKind {
+        obligations::ObligationKind::from(self.0.kind).into()
+    }
+    /// The completion date the file gave.
+    async fn completed_on(&self) -> Date {
+        Date(self.0.completed_on)
+    }
+    /// How exact the date is: day, month, year, on_or_before or approximate.
+    async fn precision(&self) -> Option<&str> {
+        self.0.precision.as_deref()
+    }
+    /// Where and how it was announced.
+    async fn declared(&self) -> Option<&str> {
+        self.0.declared.as_deref()
+    }
+    /// verified (an official or primary source states it) or reported (a secondary one).
+    async fn confidence(&self) -> Option<&str> {
+        self.0.confidence.as_deref()
+    }
+    /// Addresses of the sources.
+    async fn sources(&self) -> Vec<&str> {
+        sources(self.0.sources.as_deref())
+    }
+}
+
+/// A space-separated list of addresses, as a list.
+fn sources(text: Option<&str>) -> Vec<&str> {
+    text.map(|t| t.split_whitespace().collect())
+        .unwrap_or_default()
+}
+
 /// Keeps an obligation when it has one of `status` and one of `kinds` (each when given).
 pub fn matches_filters(
     o: &obligations::Obligation,
@@ -238,9 +363,8 @@ pub enum ObligationStatus {
     Overdue,
     /// Fulfilled.
     Met,
-    /// Whether it was fulfilled is not known: it fell due before the system kept records
-    /// and no history says so. No obligation has this status yet: the import of the
-    /// history gives it its meaning.
+    /// Fell due before the system's records begin (for that State and kind) and no
+    /// fulfilment is recorded: not known to be overdue.
     NotRecorded,
 }
 
@@ -251,6 +375,7 @@ impl From<obligations::ObligationStatus> for ObligationStatus {
             obligations::ObligationStatus::DueSoon => Self::DueSoon,
             obligations::ObligationStatus::Overdue => Self::Overdue,
             obligations::ObligationStatus::Met => Self::Met,
+            obligations::ObligationStatus::NotRecorded => Self::NotRecorded,
         }
     }
 }
@@ -445,6 +570,32 @@ impl DeadlineExtension {
     /// The meeting that granted it, e.g. "10MSP".
     async fn granted_at(&self) -> Option<&str> {
         self.0.granted_at.as_deref()
+    }
+    /// The meeting's decision, when a history file gave it.
+    async fn decision_reference(&self) -> Option<&str> {
+        self.0.decision_reference.as_deref()
+    }
+    /// Loaded from a history file rather than recorded in the system.
+    async fn imported(&self) -> bool {
+        self.0.imported
+    }
+    /// For an imported extension: how exact the new deadline is (day, month, year,
+    /// on_or_before, approximate).
+    async fn precision(&self) -> Option<&str> {
+        self.0.precision.as_deref()
+    }
+    /// For an imported extension: how exact the grant date is, in the same terms.
+    async fn granted_on_precision(&self) -> Option<&str> {
+        self.0.granted_on_precision.as_deref()
+    }
+    /// For an imported extension: verified (an official or primary source) or reported (a
+    /// secondary one).
+    async fn confidence(&self) -> Option<&str> {
+        self.0.confidence.as_deref()
+    }
+    /// For an imported extension: addresses of its sources.
+    async fn sources(&self) -> Vec<&str> {
+        sources(self.0.sources.as_deref())
     }
 }
 

@@ -142,8 +142,8 @@ async fn load_for_action(
 
 /// The due date of a report, from the obligations engine; None when the State owes no such
 /// report.
-fn due_date_of(s: &state::Model, kind: ReportKind, year: i32) -> Option<NaiveDate> {
-    let facts = states_obligations::facts(s);
+pub fn due_date_of(s: &state::Model, kind: ReportKind, year: i32) -> Option<NaiveDate> {
+    let facts = states_obligations::facts(s, Default::default());
     // As of the due date of the year's annual report, the engine lists every report owed
     // up to it.
     let as_of = NaiveDate::from_ymd_opt(year + 1, 4, 30)?;
@@ -177,7 +177,7 @@ async fn create_draft(
             format!("No State has the code {code}."),
         ));
     };
-    let Some(eif) = states_obligations::facts(&s)
+    let Some(eif) = states_obligations::facts(&s, Default::default())
         .deposit_date
         .filter(|_| matches!(s.status, StateStatus::StateParty | StateStatus::Withdrawn))
         .map(obligations::entry_into_force)
@@ -251,6 +251,8 @@ async fn create_draft(
         on_time: Set(None),
         published_at: Set(None),
         sections: Set(sections.to_json()),
+        imported: Set(false),
+        published_url: Set(None),
         created_at: Set(t),
         updated_at: Set(t),
     }
@@ -510,6 +512,9 @@ pub struct Compliance {
     pub year: i32,
     /// States owing the report, by code, with their submitted report if any.
     pub owing: Vec<(state::Model, NaiveDate, Option<transparency_report::Model>)>,
+    /// The codes of those whose report fell due before their records begin and shows no
+    /// submission: NOT_RECORDED, counted apart from the missing ones.
+    pub not_recorded: std::collections::HashSet<String>,
 }
 
 impl Compliance {
@@ -525,15 +530,30 @@ impl Compliance {
             .filter(|(_, _, r)| r.as_ref().and_then(|r| r.on_time) == Some(true))
             .count()
     }
+    /// States owing the report whose records say they have not submitted it.
     pub fn missing(&self) -> impl Iterator<Item = &state::Model> {
         self.owing
             .iter()
-            .filter(|(_, _, r)| r.is_none())
+            .filter(|(s, _, r)| r.is_none() && !self.not_recorded.contains(&s.code))
             .map(|(s, _, _)| s)
+    }
+    /// States owing the report whose submission is not known: it fell due before their
+    /// records begin.
+    pub fn unrecorded(&self) -> impl Iterator<Item = &state::Model> {
+        self.owing
+            .iter()
+            .filter(|(s, _, _)| self.not_recorded.contains(&s.code))
+            .map(|(s, _, _)| s)
+    }
+    /// States owing the report whose records tell whether they submitted it: the base of
+    /// the rates.
+    pub fn recorded(&self) -> usize {
+        self.required() - self.not_recorded.len()
     }
 }
 
-/// Who owes the annual report for `year`, and who submitted it. Three queries.
+/// Who owes the annual report for `year`, who submitted it, and whose submission is not
+/// known (due before their records begin). Six queries.
 pub async fn compliance(db: &DatabaseConnection, year: i32) -> Result<Compliance, ServiceError> {
     let mut refusals = Refusals::default();
     validate::year(&mut refusals, &["year"], year);
@@ -570,5 +590,22 @@ pub async fn compliance(db: &DatabaseConnection, year: i32) -> Result<Compliance
         })
         .collect();
     owing.sort_by(|a, b| a.0.code.cmp(&b.0.code));
-    Ok(Compliance { year, owing })
+    let codes: Vec<&str> = owing.iter().map(|(s, _, _)| s.code.as_str()).collect();
+    let records = crate::domain::states::records::of_states(db, &codes).await?;
+    let not_recorded = owing
+        .iter()
+        .filter(|(s, due, r)| {
+            r.is_none()
+                && records.get(&s.code).is_some_and(|rec| {
+                    !rec.begin()
+                        .covers(ObligationKind::AnnualTransparencyReport, *due)
+                })
+        })
+        .map(|(s, _, _)| s.code.clone())
+        .collect();
+    Ok(Compliance {
+        year,
+        owing,
+        not_recorded,
+    })
 }

@@ -3,7 +3,10 @@
 //! - [`registry`]: the shipped `data/states.csv`, parsed (pure) and loaded (upsert by code).
 //! - [`service`]: reads and corrections of the registry, extensions.
 //! - [`obligations`]: the engine's facts read from the tables, and its answers.
+//! - [`records`]: from when the records are complete (the deployment's date, and per State
+//!   and kind as an import set it).
 
 pub mod obligations;
+pub mod records;
 pub mod registry;
 pub mod service;

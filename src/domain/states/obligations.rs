@@ -1,6 +1,6 @@
 //! Feeds the pure obligations engine from the database: a State's registry row, its
-//! submitted reports and its extensions. Listing every State's deadlines takes three queries
-//! whatever the number of States.
+//! submitted reports, its extensions and where its records begin. Listing every State's
+//! deadlines takes five queries whatever the number of States.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,9 +16,10 @@ use sea_orm::{
     QuerySelect,
 };
 
+use super::records;
 use crate::rules::obligations::{
-    self, ExtensionFact, Obligation, ObligationKind, ReportFact, ReportKind, Rules, Standing,
-    StateFacts,
+    self, ExtensionFact, Obligation, ObligationKind, RecordsBegin, ReportFact, ReportKind, Rules,
+    Standing, StateFacts,
 };
 
 impl From<StoredKind> for ObligationKind {
@@ -43,7 +44,8 @@ impl From<ObligationKind> for StoredKind {
     }
 }
 
-pub fn facts(s: &state::Model) -> StateFacts {
+/// The engine's facts of a State whose records begin as `records_begin` says.
+pub fn facts(s: &state::Model, records_begin: RecordsBegin) -> StateFacts {
     StateFacts {
         standing: match s.status {
             StateStatus::StateParty => Standing::StateParty,
@@ -56,6 +58,7 @@ pub fn facts(s: &state::Model) -> StateFacts {
         contaminated: s.contaminated,
         stockpile_destruction_completed_on: s.stockpile_destruction_completed_on,
         clearance_completed_on: s.clearance_completed_on,
+        records_begin,
     }
 }
 
@@ -144,10 +147,17 @@ pub fn compute(
     s: &state::Model,
     reports: &[ReportFact],
     extensions: &[deadline_extension::Model],
+    records_begin: RecordsBegin,
     today: NaiveDate,
 ) -> Vec<Obligation> {
     let extensions: Vec<ExtensionFact> = extensions.iter().map(extension_fact).collect();
-    obligations::obligations(&facts(s), reports, &extensions, today, &Rules::default())
+    obligations::obligations(
+        &facts(s, records_begin),
+        reports,
+        &extensions,
+        today,
+        &Rules::default(),
+    )
 }
 
 /// One State's obligations as of `today`.
@@ -162,7 +172,7 @@ pub async fn for_state(
         .unwrap_or_default())
 }
 
-/// The obligations of each of `states` as of `today`, by State code: two queries
+/// The obligations of each of `states` as of `today`, by State code: four queries
 /// whatever the number of States.
 pub async fn of_states(
     db: &DatabaseConnection,
@@ -172,6 +182,7 @@ pub async fn of_states(
     let codes: Vec<&str> = states.iter().map(|s| s.code.as_str()).collect();
     let reports = report_facts(db, Some(&codes)).await?;
     let extensions = extensions(db, Some(&codes)).await?;
+    let records = records::of_states(db, &codes).await?;
     Ok(states
         .iter()
         .map(|s| {
@@ -182,6 +193,7 @@ pub async fn of_states(
                     .get(&s.code)
                     .map(Vec::as_slice)
                     .unwrap_or_default(),
+                records.get(&s.code).map(|r| r.begin()).unwrap_or_default(),
                 today,
             );
             (s.code.clone(), list)

@@ -122,7 +122,8 @@ pub struct LoadReport {
 
 /// Loads the rows: inserts new States and updates the registry fields of existing ones
 /// (matched by code). Fields the file does not know (`holdsStockpiles`, `hasVictims`,
-/// clearance completion) keep what the ISU recorded. One transaction, one audit entry.
+/// clearance completion) keep what the ISU recorded, and so does a stockpile completion
+/// the file leaves empty or a history import declared. One transaction, one audit entry.
 pub async fn load(
     db: &DatabaseConnection,
     rows: &[RegistryRow],
@@ -133,6 +134,18 @@ pub async fn load(
         .await?
         .into_iter()
         .map(|m| (m.code.clone(), m))
+        .collect();
+    // A completion a history file declared is the better record: the registry's column does
+    // not overwrite it, and an empty cell keeps what is recorded.
+    let imported: std::collections::HashSet<String> = entity::imported_completion::Entity::find()
+        .filter(
+            entity::imported_completion::Column::Kind
+                .eq(entity::enums::ObligationKind::StockpileDestruction),
+        )
+        .all(uow.txn())
+        .await?
+        .into_iter()
+        .map(|c| c.state_code)
         .collect();
     let t = now();
     let mut report = LoadReport::default();
@@ -150,7 +163,9 @@ pub async fn load(
                 next.deposit_type = r.deposit_type;
                 next.withdrawal_effective_date = r.withdrawal_effective_date;
                 next.contaminated = r.clearance_pending;
-                next.stockpile_destruction_completed_on = r.stockpile_destruction_completed_on;
+                if r.stockpile_destruction_completed_on.is_some() && !imported.contains(&r.code) {
+                    next.stockpile_destruction_completed_on = r.stockpile_destruction_completed_on;
+                }
                 if next != *m {
                     next.updated_at = t;
                     state::ActiveModel::from(next)

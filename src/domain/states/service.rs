@@ -7,7 +7,7 @@ use entity::enums::{
 use entity::{deadline_extension, state};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    Set,
+    QuerySelect, QueryTrait, Set,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use serde_json::json;
@@ -32,7 +32,8 @@ pub struct StateFilter {
 }
 
 /// The registry condition under which the engine lists an obligation of `kind` (see
-/// `obligations::engine`): bound States, and for Articles 3 and 4 the State's situation.
+/// `obligations::engine`): bound States, and for Articles 3 and 4 the State's situation
+/// (the flag, a completion or an extension).
 fn has_obligation(kind: ObligationKind) -> Condition {
     let bound = Condition::all()
         .add(state::Column::Status.is_in([StateStatus::StateParty, StateStatus::Withdrawn]))
@@ -44,14 +45,29 @@ fn has_obligation(kind: ObligationKind) -> Condition {
         ObligationKind::StockpileDestruction => bound.add(
             Condition::any()
                 .add(state::Column::HoldsStockpiles.eq(true))
-                .add(state::Column::StockpileDestructionCompletedOn.is_not_null()),
+                .add(state::Column::StockpileDestructionCompletedOn.is_not_null())
+                .add(extended(StoredKind::StockpileDestruction)),
         ),
         ObligationKind::Clearance => bound.add(
             Condition::any()
                 .add(state::Column::Contaminated.eq(true))
-                .add(state::Column::ClearanceCompletedOn.is_not_null()),
+                .add(state::Column::ClearanceCompletedOn.is_not_null())
+                .add(extended(StoredKind::Clearance)),
         ),
     }
+}
+
+/// States granted an extension of `kind`, which shows they owe it.
+fn extended(kind: StoredKind) -> Condition {
+    Condition::all().add(
+        state::Column::Code.in_subquery(
+            deadline_extension::Entity::find()
+                .select_only()
+                .column(deadline_extension::Column::StateCode)
+                .filter(deadline_extension::Column::Kind.eq(kind))
+                .into_query(),
+        ),
+    )
 }
 
 /// Escapes LIKE wildcards so that a search for "_" finds an underscore.
@@ -446,7 +462,7 @@ pub async fn add_extension(
     r.finish()?;
 
     let existing = crate::domain::states::obligations::extensions_of(db, &s.code).await?;
-    let facts = crate::domain::states::obligations::facts(&s);
+    let facts = crate::domain::states::obligations::facts(&s, Default::default());
     let extension_facts: Vec<_> = existing
         .iter()
         .map(crate::domain::states::obligations::extension_fact)
@@ -502,6 +518,12 @@ pub async fn add_extension(
         new_deadline: Set(new.new_deadline),
         granted_on: Set(new.granted_on),
         granted_at: Set(granted_at),
+        imported: Set(false),
+        decision_reference: Set(None),
+        precision: Set(None),
+        granted_on_precision: Set(None),
+        confidence: Set(None),
+        sources: Set(None),
         created_at: Set(now()),
     }
     .insert(uow.txn())

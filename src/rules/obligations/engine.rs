@@ -4,8 +4,8 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 
 use super::{
-    ExtensionFact, ExtensionRefusal, Obligation, ObligationKind, ObligationStatus, ReportFact,
-    ReportKind, Rules, Standing, StateFacts, entry_into_force,
+    ExtensionFact, ExtensionRefusal, Obligation, ObligationKind, ObligationStatus, RecordsBegin,
+    ReportFact, ReportKind, Rules, Standing, StateFacts, entry_into_force,
 };
 
 /// Article 7(1): the initial report is due 180 days after entry into force.
@@ -37,11 +37,13 @@ fn april_30(year: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, 4, 30)
 }
 
-/// The status rule: MET when fulfilled; else OVERDUE after the due date; DUE_SOON within
-/// `rules.due_soon_days`; else UPCOMING.
+/// The status rule: MET when fulfilled; else, after the due date, NOT_RECORDED when it fell
+/// due before `records_begin` (the day the records of its State and kind begin) and
+/// OVERDUE otherwise; DUE_SOON within `rules.due_soon_days`; else UPCOMING.
 pub fn status(
     due: NaiveDate,
     fulfilled_on: Option<NaiveDate>,
+    records_begin: Option<NaiveDate>,
     today: NaiveDate,
     rules: &Rules,
 ) -> ObligationStatus {
@@ -50,7 +52,11 @@ pub fn status(
     }
     let days = (due - today).num_days();
     if days < 0 {
-        ObligationStatus::Overdue
+        if records_begin.is_some_and(|since| due < since) {
+            ObligationStatus::NotRecorded
+        } else {
+            ObligationStatus::Overdue
+        }
     } else if days <= rules.due_soon_days {
         ObligationStatus::DueSoon
     } else {
@@ -76,21 +82,35 @@ impl Deadline {
     }
 }
 
+/// When one obligation is computed: the day, the State's records and the rule values.
+#[derive(Clone, Copy)]
+struct AsOf<'a> {
+    today: NaiveDate,
+    records_begin: &'a RecordsBegin,
+    rules: &'a Rules,
+}
+
 fn make(
     kind: ObligationKind,
     reporting_year: Option<i32>,
     deadline: Deadline,
     fulfilled_on: Option<NaiveDate>,
-    today: NaiveDate,
-    rules: &Rules,
+    at: AsOf<'_>,
 ) -> Obligation {
+    let today = at.today;
     Obligation {
         kind,
         reporting_year,
         due_date: deadline.in_force,
         original_due_date: deadline.original,
         extended: deadline.extended,
-        status: status(deadline.in_force, fulfilled_on, today, rules),
+        status: status(
+            deadline.in_force,
+            fulfilled_on,
+            at.records_begin.of(kind),
+            today,
+            at.rules,
+        ),
         fulfilled_on,
         days_remaining: (deadline.in_force - today).num_days(),
     }
@@ -115,6 +135,23 @@ fn extended_deadline(
         })
 }
 
+/// Whether an Article 3 or 4 obligation binds the State: it holds stockpiles (is
+/// contaminated), or a completion or an extension of that kind is recorded, each of which
+/// shows the obligation existed.
+fn applies(state: &StateFacts, extensions: &[ExtensionFact], kind: ObligationKind) -> bool {
+    let (flag, completed) = match kind {
+        ObligationKind::StockpileDestruction => (
+            state.holds_stockpiles,
+            state.stockpile_destruction_completed_on,
+        ),
+        ObligationKind::Clearance => (state.contaminated, state.clearance_completed_on),
+        ObligationKind::InitialTransparencyReport | ObligationKind::AnnualTransparencyReport => {
+            return true;
+        }
+    };
+    flag || completed.is_some() || extensions.iter().any(|e| e.kind == kind)
+}
+
 fn earliest_submission(
     reports: &[ReportFact],
     kind: ReportKind,
@@ -135,11 +172,13 @@ fn earliest_submission(
 /// - Annual reports: one for every 30 April strictly after the initial report's due date,
 ///   covering the year before; listed from the first up to and including the first one due
 ///   after `today` (a report due on `today` is not "after" it).
-/// - Stockpile destruction (+ 96 months) and clearance (+ 120 months) when they apply; the
-///   due date in force is the latest extension of that kind, `original_due_date` the treaty's.
+/// - Stockpile destruction (+ 96 months) and clearance (+ 120 months) when they apply (the
+///   flag, a completion or an extension of that kind); the due date in force is the latest
+///   extension of that kind, `original_due_date` the treaty's.
 /// - With a withdrawal date recorded, whatever is due (in force) after it is dropped.
 /// - Fulfilment: the earliest submission of the matching report (drafts never count, late
 ///   ones do), or the recorded completion date.
+/// - Status: [`status`], with the day the State's records of that kind begin.
 pub fn obligations(
     state: &StateFacts,
     reports: &[ReportFact],
@@ -149,6 +188,11 @@ pub fn obligations(
 ) -> Vec<Obligation> {
     let Some(eif) = bound_entry_into_force(state) else {
         return Vec::new();
+    };
+    let at = AsOf {
+        today,
+        records_begin: &state.records_begin,
+        rules,
     };
     let mut list = Vec::new();
 
@@ -161,8 +205,7 @@ pub fn obligations(
         None,
         Deadline::treaty(initial_due),
         earliest_submission(reports, ReportKind::Initial, None),
-        today,
-        rules,
+        at,
     ));
 
     // Article 7(2): every 30 April strictly after the initial report's due date, up to and
@@ -176,8 +219,7 @@ pub fn obligations(
                 Some(covered),
                 Deadline::treaty(due),
                 earliest_submission(reports, ReportKind::Annual, Some(covered)),
-                today,
-                rules,
+                at,
             ));
             if due > today {
                 break;
@@ -187,28 +229,26 @@ pub fn obligations(
     }
 
     // Article 3.
-    if state.holds_stockpiles || state.stockpile_destruction_completed_on.is_some() {
+    if applies(state, extensions, ObligationKind::StockpileDestruction) {
         let treaty = add_months(eif, STOCKPILE_MONTHS);
         list.push(make(
             ObligationKind::StockpileDestruction,
             None,
             extended_deadline(treaty, ObligationKind::StockpileDestruction, extensions),
             state.stockpile_destruction_completed_on,
-            today,
-            rules,
+            at,
         ));
     }
 
     // Article 4.
-    if state.contaminated || state.clearance_completed_on.is_some() {
+    if applies(state, extensions, ObligationKind::Clearance) {
         let treaty = add_months(eif, CLEARANCE_MONTHS);
         list.push(make(
             ObligationKind::Clearance,
             None,
             extended_deadline(treaty, ObligationKind::Clearance, extensions),
             state.clearance_completed_on,
-            today,
-            rules,
+            at,
         ));
     }
 
@@ -239,21 +279,17 @@ pub fn extension_allowed(
     };
     let (treaty, step) = match kind {
         ObligationKind::StockpileDestruction
-            if state.holds_stockpiles || state.stockpile_destruction_completed_on.is_some() =>
+            if applies(state, extensions, ObligationKind::StockpileDestruction) =>
         {
             (
                 add_months(eif, STOCKPILE_MONTHS),
                 STOCKPILE_EXTENSION_MONTHS,
             )
         }
-        ObligationKind::Clearance
-            if state.contaminated || state.clearance_completed_on.is_some() =>
-        {
-            (
-                add_months(eif, CLEARANCE_MONTHS),
-                CLEARANCE_EXTENSION_MONTHS,
-            )
-        }
+        ObligationKind::Clearance if applies(state, extensions, ObligationKind::Clearance) => (
+            add_months(eif, CLEARANCE_MONTHS),
+            CLEARANCE_EXTENSION_MONTHS,
+        ),
         _ => return Err(ExtensionRefusal::NotApplicable),
     };
     let current = extended_deadline(treaty, kind, extensions).in_force;

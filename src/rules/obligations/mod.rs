@@ -24,6 +24,14 @@ pub enum ObligationKind {
 }
 
 impl ObligationKind {
+    /// Every kind, in the order of the contract.
+    pub const ALL: [Self; 4] = [
+        Self::InitialTransparencyReport,
+        Self::AnnualTransparencyReport,
+        Self::StockpileDestruction,
+        Self::Clearance,
+    ];
+
     /// The treaty provision, e.g. "Article 7(2)".
     pub fn article(self) -> &'static str {
         match self {
@@ -41,6 +49,48 @@ pub enum ObligationStatus {
     DueSoon,
     Overdue,
     Met,
+    /// Fell due before the records begin for its State and kind, and no fulfilment is
+    /// recorded: whether it was met is not known, so it is not called overdue.
+    NotRecorded,
+}
+
+impl ObligationStatus {
+    /// Still to be done, as far as the records tell: neither met nor lost in the time before
+    /// the records begin. Deadline lists, calendars, matching and eligibility act on these.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Self::Met | Self::NotRecorded)
+    }
+}
+
+/// From when the records of a State are complete, per kind of obligation: what fell due
+/// before that day and shows no fulfilment is NOT_RECORDED. `None` for a kind: complete
+/// since the Convention began (nothing is NOT_RECORDED).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecordsBegin([Option<NaiveDate>; 4]);
+
+impl RecordsBegin {
+    /// Every kind's records begin on `since`.
+    pub fn on(since: NaiveDate) -> Self {
+        Self([Some(since); 4])
+    }
+
+    /// The same with `kind`'s records beginning on `since` instead.
+    #[must_use]
+    pub fn with(mut self, kind: ObligationKind, since: NaiveDate) -> Self {
+        self.0[kind as usize] = Some(since);
+        self
+    }
+
+    /// When `kind`'s records begin.
+    pub fn of(&self, kind: ObligationKind) -> Option<NaiveDate> {
+        self.0[kind as usize]
+    }
+
+    /// Whether an obligation of `kind` due on `due` lies within the records: due on or
+    /// after the day they begin.
+    pub fn covers(&self, kind: ObligationKind, due: NaiveDate) -> bool {
+        self.of(kind).is_none_or(|since| due >= since)
+    }
 }
 
 /// Whether a State is bound at all: only States parties (and withdrawn States, for what fell
@@ -65,6 +115,8 @@ pub struct StateFacts {
     pub contaminated: bool,
     pub stockpile_destruction_completed_on: Option<NaiveDate>,
     pub clearance_completed_on: Option<NaiveDate>,
+    /// From when what the State did is recorded, per kind.
+    pub records_begin: RecordsBegin,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -72,6 +72,8 @@ async fn insert_report(
         on_time: Set(None),
         published_at: Set(None),
         sections: Set("{}".into()),
+        imported: Set(false),
+        published_url: Set(None),
         created_at: Set(t),
         updated_at: Set(t),
     }

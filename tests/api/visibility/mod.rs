@@ -283,6 +283,20 @@ async fn what_each_viewer_can_reach_it_can_read_and_delegations_reach_only_their
     let irq = login(&app, "delegation.irq@demo.invalid").await;
     let coordinator = login(&app, "coordinator.clearance@demo.invalid").await;
     let c = cooperation(&app, &staff, &lao, &irq).await;
+    // Norway's records of annual reports begin after its report on 2025 fell due: it is
+    // NOT_RECORDED, and `notRecordedStates` has a State to show.
+    let imported = app
+        .graphql_as(
+            &admin,
+            "mutation($i: ImportHistoryInput!) { importHistory(input: $i) { userErrors { message } } }",
+            json!({"i": {"fileName": "nor.csv", "csv": "record,state,kind,since\nrecords_begin,NOR,annual,2026-05-01\n"}}),
+        )
+        .await;
+    assert_eq!(
+        imported["data"]["importHistory"]["userErrors"],
+        json!([]),
+        "{imported}"
+    );
 
     let schema = Schema::introspect(&app, &admin).await;
     let year = workplan::Entity::find()

@@ -15,7 +15,7 @@ use crate::domain::cooperation::rates::{self, Rates};
 use crate::kernel::error::ServiceError;
 use crate::rules::allocation::{self, Pair};
 use crate::rules::matching::{self, NeedFacts, OfferFacts, Scored, Weights};
-use crate::rules::obligations::{ObligationKind, ObligationStatus};
+use crate::rules::obligations::ObligationKind;
 
 use crate::domain::cooperation::visibility::{self, OfferScope};
 
@@ -52,7 +52,7 @@ impl MatchContext {
         let mut deadlines: HashMap<(String, ThematicArea), i64> = HashMap::new();
         for (code, list) in crate::domain::states::obligations::of_states(db, &bound, today).await?
         {
-            for o in list.iter().filter(|o| o.status != ObligationStatus::Met) {
+            for o in list.iter().filter(|o| o.status.is_open()) {
                 let area = match o.kind {
                     ObligationKind::Clearance => ThematicArea::Clearance,
                     ObligationKind::StockpileDestruction => ThematicArea::StockpileDestruction,

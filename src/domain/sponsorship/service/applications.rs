@@ -23,7 +23,7 @@ use crate::kernel::pagination::{self, Direction, Page, PageRequest};
 use crate::kernel::uow::{Audited, Uow};
 use crate::kernel::validate::{self, Lines, SHORT_TEXT, TEXT};
 use crate::rules::eligibility::{self, Eligibility, Pending};
-use crate::rules::obligations::{ObligationKind, ObligationStatus};
+use crate::rules::obligations::ObligationKind;
 
 /// An application with what its fields are computed from: its meeting (allowance,
 /// currency), its State and the eligibility verdict, assessed once per request.
@@ -101,7 +101,7 @@ impl Assessor {
                 .map(Vec::as_slice)
                 .unwrap_or_default()
                 .iter()
-                .filter(|o| o.status != ObligationStatus::Met)
+                .filter(|o| o.status.is_open())
                 .filter_map(|o| match o.kind {
                     ObligationKind::StockpileDestruction => {
                         Some(Pending::StockpileDestruction(o.due_date))

@@ -7,13 +7,14 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::rules::obligations::{
-    ExtensionFact, ExtensionRefusal, ObligationKind as K, ObligationStatus as S, ReportFact,
-    ReportKind, Rules, Standing, StateFacts, entry_into_force,
+    ExtensionFact, ExtensionRefusal, ObligationKind as K, ObligationStatus as S, RecordsBegin,
+    ReportFact, ReportKind, Rules, Standing, StateFacts, entry_into_force,
 };
 
 mod due_dates;
 mod extensions;
 mod fulfilment;
+mod not_recorded;
 mod properties;
 mod status;
 mod who_owes;
@@ -35,6 +36,7 @@ fn party(deposit: &str) -> StateFacts {
         contaminated: false,
         stockpile_destruction_completed_on: None,
         clearance_completed_on: None,
+        records_begin: RecordsBegin::default(),
     }
 }
 

@@ -91,6 +91,7 @@ fn arb_case() -> impl Strategy<Value = Case> {
                     contaminated,
                     stockpile_destruction_completed_on: stock_done.map(|n| eif + Duration::days(n)),
                     clearance_completed_on: clear_done.map(|n| eif + Duration::days(n)),
+                    records_begin: RecordsBegin::default(),
                 };
                 let mut extensions = chain(
                     K::StockpileDestruction,
@@ -153,6 +154,7 @@ fn rank(s: S) -> u8 {
         S::DueSoon => 1,
         S::Overdue => 2,
         S::Met => 3,
+        S::NotRecorded => 4,
     }
 }
 
@@ -310,12 +312,16 @@ proptest! {
         for (kind, applies, months) in [
             (
                 K::StockpileDestruction,
-                c.state.holds_stockpiles || c.state.stockpile_destruction_completed_on.is_some(),
+                c.state.holds_stockpiles
+                    || c.state.stockpile_destruction_completed_on.is_some()
+                    || c.extensions.iter().any(|e| e.kind == K::StockpileDestruction),
                 STOCKPILE_MONTHS,
             ),
             (
                 K::Clearance,
-                c.state.contaminated || c.state.clearance_completed_on.is_some(),
+                c.state.contaminated
+                    || c.state.clearance_completed_on.is_some()
+                    || c.extensions.iter().any(|e| e.kind == K::Clearance),
                 CLEARANCE_MONTHS,
             ),
         ] {
@@ -345,11 +351,13 @@ proptest! {
         } else {
             (K::StockpileDestruction, STOCKPILE_MONTHS, STOCKPILE_EXTENSION_MONTHS)
         };
-        let applies = if clearance {
-            c.state.contaminated || c.state.clearance_completed_on.is_some()
-        } else {
-            c.state.holds_stockpiles || c.state.stockpile_destruction_completed_on.is_some()
-        };
+        // The flag, a completion or an extension of the kind shows the obligation.
+        let applies = c.extensions.iter().any(|e| e.kind == kind)
+            || if clearance {
+                c.state.contaminated || c.state.clearance_completed_on.is_some()
+            } else {
+                c.state.holds_stockpiles || c.state.stockpile_destruction_completed_on.is_some()
+            };
         let current = c.extensions.iter()
             .filter(|e| e.kind == kind)
             .map(|e| e.new_deadline)
