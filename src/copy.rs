@@ -11,8 +11,8 @@ use std::fmt::Debug;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    PaginatorTrait, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryOrder, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -88,10 +88,13 @@ pub async fn copy(
         }};
     }
     let _: Vec<()> = each_table!(ensure_empty, to);
+    ensure_empty::<entity::blob_chunk::Entity>("blob_chunks", to).await?;
     let txn = to.begin().await?;
-    let copied: Vec<TableCopy> = each_table!(copy_table, from, &txn);
+    let mut copied: Vec<TableCopy> = each_table!(copy_table, from, &txn);
+    copied.push(blob_chunks(from, Some(&txn)).await?);
     txn.commit().await?;
-    let checked: Vec<TableCopy> = each_table!(summarize, to);
+    let mut checked: Vec<TableCopy> = each_table!(summarize, to);
+    checked.push(blob_chunks(to, None).await?);
     for (s, t) in copied.iter().zip(&checked) {
         if s != t {
             return Err(CopyError::Mismatch {
@@ -104,6 +107,41 @@ pub async fn copy(
         }
     }
     Ok(copied)
+}
+
+/// Files' pieces, a page at a time in key order (never every file in memory): counted,
+/// hashed, and copied to `to` when given.
+async fn blob_chunks(
+    from: &DatabaseConnection,
+    to: Option<&DatabaseTransaction>,
+) -> Result<TableCopy, CopyError> {
+    use entity::blob_chunk::{Column, Entity};
+    let mut pages = Entity::find()
+        .order_by_asc(Column::Key)
+        .order_by_asc(Column::Seq)
+        .paginate(from, 16);
+    let (mut rows, mut h) = (0u64, Sha256::new());
+    while let Some(page) = pages.fetch_and_next().await? {
+        for r in &page {
+            h.update(r.key.as_bytes());
+            h.update(r.seq.to_be_bytes());
+            h.update((r.data.len() as u64).to_be_bytes());
+            h.update(&r.data);
+        }
+        rows += page.len() as u64;
+        if let Some(to) = to
+            && !page.is_empty()
+        {
+            Entity::insert_many(page.into_iter().map(IntoActiveModel::into_active_model))
+                .exec_without_returning(to)
+                .await?;
+        }
+    }
+    Ok(TableCopy {
+        table: "blob_chunks",
+        rows,
+        checksum: h.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+    })
 }
 
 async fn ensure_empty<E: EntityTrait>(

@@ -9,6 +9,7 @@ pub mod assistance_need;
 pub mod assistance_offer;
 pub mod audit_entry;
 pub mod auth_throttle;
+pub mod blob_chunk;
 pub mod budget_line;
 pub mod deadline_extension;
 pub mod enums;

@@ -15,6 +15,7 @@ mod m20261201_000006_budget;
 mod m20261202_000007_idempotency;
 mod m20261206_000008_auth_throttles;
 mod m20261206_000009_history;
+mod m20261206_000010_blob_chunks;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_idempotency::Migration),
             Box::new(m20261206_000008_auth_throttles::Migration),
             Box::new(m20261206_000009_history::Migration),
+            Box::new(m20261206_000010_blob_chunks::Migration),
         ]
     }
 }

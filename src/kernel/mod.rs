@@ -1,6 +1,7 @@
 //! The toolkit at the bottom: knows no domain.
 
 pub mod audit_json;
+pub mod blobs;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -23,13 +23,13 @@ pub struct TestApp {
 }
 
 /// A database created for one test and removed when the test ends.
-enum TestDatabase {
+pub(crate) enum TestDatabase {
     Sqlite(std::path::PathBuf),
     Postgres { admin_url: String, name: String },
 }
 
 impl TestDatabase {
-    async fn create() -> (Self, String) {
+    pub(crate) async fn create() -> (Self, String) {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if admin_url.starts_with("postgres") => {
                 let name = format!("ccm_test_{}", Uuid::new_v4().simple());

@@ -9,6 +9,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod batching;
+mod blobs;
 mod browser;
 mod budget;
 mod cli;
