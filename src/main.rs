@@ -348,7 +348,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     out(&format!("demo account already present: {email}"));
                 }
                 out(&format!(
-                    "demo extensions recorded: {}; demo States updated: {}; demo reports created: {}; demo needs: {}; demo offers: {}; demo meetings: {}; demo sponsorship applications: {}; demo workplans: {}; demo invoices: {}",
+                    "demo extensions recorded: {}; demo States updated: {}; demo reports created: {}; demo needs: {}; demo offers: {}; demo meetings: {}; demo sponsorship applications: {}; demo workplans: {}; demo invoices: {}; demo documents: {}; demo decisions: {}",
                     r.extensions_recorded,
                     r.states_updated,
                     r.reports_created,
@@ -357,7 +357,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                     r.meetings_created,
                     r.applications_created,
                     r.workplans_created,
-                    r.invoices_issued
+                    r.invoices_issued,
+                    r.documents_created,
+                    r.decisions_created
                 ));
                 if generated && !r.users_created.is_empty() {
                     out(&format!("password of the new demo accounts: {password}"));

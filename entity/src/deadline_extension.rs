@@ -30,6 +30,8 @@ pub struct Model {
     /// Space-separated addresses of the sources.
     #[sea_orm(column_type = "Text", nullable)]
     pub sources: Option<String>,
+    /// The meeting's decision that granted it.
+    pub decision_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }
 

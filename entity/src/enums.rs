@@ -348,3 +348,98 @@ pub enum BudgetCategory {
     #[sea_orm(string_value = "OTHER")]
     Other,
 }
+
+/// What a meeting document is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DocumentKind {
+    #[sea_orm(string_value = "AGENDA")]
+    Agenda,
+    #[sea_orm(string_value = "PROGRAMME_OF_WORK")]
+    ProgrammeOfWork,
+    #[sea_orm(string_value = "WORKING_PAPER")]
+    WorkingPaper,
+    #[sea_orm(string_value = "REPORT")]
+    Report,
+    #[sea_orm(string_value = "SUMMARY_OF_CONCLUSIONS")]
+    SummaryOfConclusions,
+    #[sea_orm(string_value = "STATEMENT")]
+    Statement,
+    #[sea_orm(string_value = "PRESENTATION")]
+    Presentation,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// Who may read a meeting's document or decision: everyone, or the ISU only.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Access {
+    #[sea_orm(string_value = "PUBLIC")]
+    Public,
+    #[sea_orm(string_value = "RESTRICTED")]
+    Restricted,
+}
+
+/// The six official languages of the United Nations.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(2))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Language {
+    #[sea_orm(string_value = "AR")]
+    Ar,
+    #[sea_orm(string_value = "EN")]
+    En,
+    #[sea_orm(string_value = "ES")]
+    Es,
+    #[sea_orm(string_value = "FR")]
+    Fr,
+    #[sea_orm(string_value = "RU")]
+    Ru,
+    #[sea_orm(string_value = "ZH")]
+    Zh,
+}
+
+/// What a meeting adopted.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DecisionKind {
+    #[sea_orm(string_value = "DECISION")]
+    Decision,
+    #[sea_orm(string_value = "RECOMMENDATION")]
+    Recommendation,
+    #[sea_orm(string_value = "CONCLUSION")]
+    Conclusion,
+}
+
+/// Where the implementation of a decision stands.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ImplementationStatus {
+    #[sea_orm(string_value = "NOT_STARTED")]
+    NotStarted,
+    #[sea_orm(string_value = "IN_PROGRESS")]
+    InProgress,
+    #[sea_orm(string_value = "PARTIALLY_IMPLEMENTED")]
+    PartiallyImplemented,
+    #[sea_orm(string_value = "IMPLEMENTED")]
+    Implemented,
+    #[sea_orm(string_value = "NOT_ACCEPTED")]
+    NotAccepted,
+    #[sea_orm(string_value = "SUPERSEDED")]
+    Superseded,
+}

@@ -16,6 +16,7 @@ mod m20261202_000007_idempotency;
 mod m20261206_000008_auth_throttles;
 mod m20261206_000009_history;
 mod m20261206_000010_blob_chunks;
+mod m20261206_000011_records;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_auth_throttles::Migration),
             Box::new(m20261206_000009_history::Migration),
             Box::new(m20261206_000010_blob_chunks::Migration),
+            Box::new(m20261206_000011_records::Migration),
         ]
     }
 }

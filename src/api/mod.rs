@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod money;
 pub mod node;
 pub mod pagination;
+pub mod records;
 pub mod reports;
 pub mod scalars;
 pub mod sponsorship;
@@ -52,6 +53,7 @@ pub struct Query(
     crate::api::sponsorship::query::SponsorshipQuery,
     crate::api::budget::query::BudgetQuery,
     crate::api::audit::query::AuditQuery,
+    crate::api::records::query::RecordsQuery,
 );
 
 /// Writes: each takes one `input` and answers a payload whose `userErrors` say why nothing was
@@ -65,6 +67,7 @@ pub struct Mutation(
     crate::api::cooperation::mutation::CooperationMutation,
     crate::api::sponsorship::mutation::SponsorshipMutation,
     crate::api::budget::mutation::BudgetMutation,
+    crate::api::records::mutation::RecordsMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -25,6 +25,7 @@ use crate::api::auth::types::User;
 use crate::api::budget::types::{BudgetLine, Workplan, WorkplanActivity};
 use crate::api::cooperation::types::{AssistanceNeed, AssistanceOffer, MatchProposal};
 use crate::api::error::ApiError;
+use crate::api::records::types::{Decision, MeetingDocument};
 use crate::api::reports::types::TransparencyReport;
 use crate::api::sponsorship::types::{Meeting, SponsorshipApplication};
 use crate::api::states::types::{DeadlineExtension, Obligation, ObligationKey, StateParty};
@@ -51,6 +52,8 @@ pub enum Node {
     Workplan(Workplan),
     WorkplanActivity(WorkplanActivity),
     BudgetLine(BudgetLine),
+    MeetingDocument(MeetingDocument),
+    Decision(Decision),
 }
 
 /// Most IDs one `nodes` call takes.
@@ -104,6 +107,8 @@ pub enum Found {
     Workplan(WorkplanView),
     Activity(Arc<workplan_activity::Model>),
     Line(LineView),
+    Document(entity::meeting_document::Model),
+    Decision(entity::decision::Model),
 }
 
 impl From<Found> for Node {
@@ -123,6 +128,8 @@ impl From<Found> for Node {
             Found::Workplan(w) => Node::Workplan(Workplan(w)),
             Found::Activity(a) => Node::WorkplanActivity(WorkplanActivity(a)),
             Found::Line(l) => Node::BudgetLine(BudgetLine(l)),
+            Found::Document(d) => Node::MeetingDocument(MeetingDocument(d)),
+            Found::Decision(d) => Node::Decision(Decision(d)),
         }
     }
 }
@@ -221,6 +228,16 @@ pub async fn resolve(
                 for a in crate::domain::budget::service::activities_by_ids(db, viewer, &ids).await?
                 {
                     put(kind, a.id, Found::Activity(Arc::new(a)));
+                }
+            }
+            MeetingDocument::KIND => {
+                for d in crate::domain::records::documents::get_many(db, viewer, &ids).await? {
+                    put(kind, d.id, Found::Document(d));
+                }
+            }
+            Decision::KIND => {
+                for d in crate::domain::records::decisions::get_many(db, viewer, &ids).await? {
+                    put(kind, d.id, Found::Decision(d));
                 }
             }
             BudgetLine::KIND => {

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod budget;
 pub mod cooperation;
 pub mod history;
+pub mod records;
 pub mod reports;
 pub mod sponsorship;
 pub mod states;

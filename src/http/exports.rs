@@ -1,5 +1,7 @@
-//! CSV exports for ISU staff (`/exports/…`). Each answers 401 with a `WWW-Authenticate`
-//! challenge without a valid token and 403 for other roles; their caching (`ETag`,
+//! CSV exports (`/exports/…`): for ISU staff, except the decisions' table, which holds what
+//! the caller may read. Each answers 401 with a `WWW-Authenticate` challenge without a valid
+//! token (where one is needed, or when one is sent that does not authenticate) and 403 for
+//! other roles; their caching (`ETag`,
 //! `Cache-Control`, 304) is [`super::caching`]'s, by the policy the router gives each.
 
 use axum::{
@@ -457,4 +459,137 @@ pub(super) async fn contributions_csv(
         ]);
     }
     csv_body(&format!("contributions-{year}.csv"), rows)
+}
+
+/// The query of `/exports/decisions.csv`.
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct DecisionsQuery {
+    /// A meeting's global ID.
+    meeting: Option<String>,
+    /// Statuses, comma-separated.
+    status: Option<String>,
+}
+
+/// `GET /exports/decisions.csv?meeting=<id>&status=IN_PROGRESS,NOT_STARTED`: the "status of
+/// implementation" table of the decisions the caller may read (PUBLIC ones for everyone,
+/// all for the ISU): meeting, reference, kind, text, responsible, due date, status,
+/// overdue, management response, latest comment, last updated.
+pub(super) async fn decisions_csv(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<DecisionsQuery>,
+    headers: HeaderMap,
+) -> Response {
+    use entity::enums::ImplementationStatus;
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let viewer = match viewer::resolve(&state.ctx.db, &state.ctx.keys, authorization).await {
+        Ok(v) => v,
+        Err(TokenRefusal::Fault(e)) => return fault_response(e),
+        Err(TokenRefusal::Invalid | TokenRefusal::SessionEnded) => {
+            let mut resp = error_response(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+                "The access token is invalid, expired or its session has ended.",
+            );
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+            return resp;
+        }
+    };
+    let bad = |m: &str| error_response(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", m);
+    let mut filter = crate::domain::records::decisions::DecisionFilter::default();
+    if let Some(m) = &q.meeting {
+        match crate::api::ids::key::<crate::api::sponsorship::types::Meeting>(m) {
+            Some(id) => filter.meeting_id = Some(id),
+            None => return bad("`meeting` is not a meeting's ID."),
+        }
+    }
+    if let Some(list) = &q.status {
+        let mut statuses = Vec::new();
+        for s in list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .take(10)
+        {
+            match <ImplementationStatus as sea_orm::ActiveEnum>::try_from_value(&s.to_uppercase()) {
+                Ok(v) => statuses.push(v),
+                Err(_) => {
+                    return bad(&format!(
+                        "`{}` is not a status.",
+                        s.chars().take(40).collect::<String>()
+                    ));
+                }
+            }
+        }
+        filter.status = Some(statuses);
+    }
+    let db = &state.ctx.db;
+    let today = state.ctx.clock.today();
+    let rows =
+        match crate::domain::records::decisions::all_matching(db, &viewer, &filter, today).await {
+            Ok(r) => r,
+            Err(e) => return fault_response(e),
+        };
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|d| d.id).collect();
+    let meeting_ids: Vec<uuid::Uuid> = rows.iter().map(|d| d.meeting_id).collect();
+    let (updates, meetings) = match tokio::try_join!(
+        crate::domain::records::decisions::updates_of(db, &ids),
+        crate::domain::sponsorship::service::get_meetings(db, &meeting_ids),
+    ) {
+        Ok(x) => x,
+        Err(e) => return fault_response(e),
+    };
+    let title = |id: uuid::Uuid| {
+        meetings
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| m.title.clone())
+            .unwrap_or_default()
+    };
+    let mut out = vec![
+        [
+            "meeting",
+            "reference",
+            "kind",
+            "text",
+            "responsible",
+            "due_on",
+            "status",
+            "overdue",
+            "management_response",
+            "latest_comment",
+            "last_updated",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    for d in &rows {
+        let latest = updates
+            .get(&d.id)
+            .and_then(|u| u.iter().rev().find_map(|u| u.comment.clone()))
+            .unwrap_or_default();
+        out.push(vec![
+            typed_cell(&title(d.meeting_id)),
+            typed_cell(&d.reference),
+            sea_orm::ActiveEnum::to_value(&d.kind),
+            typed_cell(&d.text),
+            typed_cell(&d.responsible),
+            d.due_on.map(|x| x.to_string()).unwrap_or_default(),
+            sea_orm::ActiveEnum::to_value(&d.status),
+            if crate::rules::follow_up::overdue(d.due_on, d.status, today) {
+                "yes"
+            } else {
+                "no"
+            }
+            .to_owned(),
+            typed_cell(d.management_response.as_deref().unwrap_or_default()),
+            typed_cell(&latest),
+            d.updated_at.to_rfc3339(),
+        ]);
+    }
+    csv_body("decisions.csv", out)
 }

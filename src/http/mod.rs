@@ -95,6 +95,7 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
             "/exports/contributions/{file}",
             get(exports::contributions_csv),
         )
+        .route("/exports/decisions.csv", get(exports::decisions_csv))
         .route("/calendar/{file}", get(feeds::calendar_feed))
         .layer(caching::compression())
         .layer(from_fn_with_state(Caching::Private, caching::conditional));

@@ -191,6 +191,25 @@ pub fn amount(r: &mut Refusals, field: &[&str], m: &Money, allow_zero: bool) -> 
     cents
 }
 
+/// A text that may be omitted, trimmed; None when blank.
+pub fn trimmed(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// A case-insensitive "contains `search`" pattern for `LIKE` over a lower-cased column, its
+/// wildcards escaped so that a search for "_" finds an underscore.
+pub fn contains_pattern(search: &str) -> sea_orm::sea_query::LikeExpr {
+    let escaped: String = search
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

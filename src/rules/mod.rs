@@ -2,6 +2,7 @@
 
 pub mod allocation;
 pub mod eligibility;
+pub mod follow_up;
 pub mod matching;
 pub mod obligations;
 pub mod sharing;

@@ -17,6 +17,7 @@ fn demo_extensions() -> Vec<NewExtension> {
         new_deadline: deadline,
         granted_on: granted,
         granted_at: Some(format!("DEMO {at}")),
+        decision_id: None,
     };
     vec![
         ext("LAO", d(2025, 8, 1), d(2019, 9, 4), "9MSP"),

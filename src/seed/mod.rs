@@ -25,6 +25,7 @@
 
 mod demo_budget;
 mod demo_cooperation;
+mod demo_records;
 mod demo_reports;
 mod demo_sponsorship;
 mod demo_states;
@@ -35,6 +36,7 @@ pub use registry::states;
 
 use demo_budget::demo_budget;
 use demo_cooperation::demo_cooperation;
+use demo_records::demo_records;
 use demo_reports::demo_reports;
 use demo_sponsorship::demo_sponsorship;
 use demo_states::demo_states;
@@ -108,6 +110,8 @@ pub struct DemoReport {
     pub applications_created: usize,
     pub workplans_created: usize,
     pub invoices_issued: usize,
+    pub documents_created: usize,
+    pub decisions_created: usize,
 }
 
 /// What every part of the demo writes with: the same services, configuration and actor as
@@ -188,5 +192,6 @@ pub async fn demo(
     demo_cooperation(&demo, &mut report).await?;
     demo_sponsorship(&demo, &mut report).await?;
     demo_budget(&demo, &mut report).await?;
+    demo_records(&demo, &mut report).await?;
     Ok(report)
 }

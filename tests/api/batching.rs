@@ -63,6 +63,7 @@ async fn fill(app: &TestApp, states: &[state::Model]) {
             granted_on_precision: Set(None),
             confidence: Set(None),
             sources: Set(None),
+            decision_id: Set(None),
             created_at: Set(at),
         });
     }

@@ -25,6 +25,7 @@ mod http;
 mod http_semantics;
 mod idempotency;
 mod limits;
+mod meeting_records;
 mod money_inputs;
 mod nodes;
 mod observability;

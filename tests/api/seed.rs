@@ -104,6 +104,26 @@ async fn every_demo_row_is_written_by_the_mutation_that_writes_it_through_the_ap
             "recordPayment",
             payment::Entity::find().count(db).await.unwrap(),
         ),
+        (
+            "addMeetingDocument",
+            entity::meeting_document::Entity::find()
+                .count(db)
+                .await
+                .unwrap(),
+        ),
+        // One entry per decision, and one more for the decision a later one supersedes.
+        (
+            "recordDecision",
+            entity::decision::Entity::find().count(db).await.unwrap()
+                + entity::decision::Entity::find()
+                    .filter(
+                        entity::decision::Column::Status
+                            .eq(entity::enums::ImplementationStatus::Superseded),
+                    )
+                    .count(db)
+                    .await
+                    .unwrap(),
+        ),
     ];
     for (action, rows) in by_staff {
         assert!(rows > 0, "the demo has rows for {action}");

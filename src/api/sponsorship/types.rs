@@ -107,6 +107,41 @@ impl Meeting {
     async fn ends_on(&self) -> Date {
         Date(self.0.ends_on)
     }
+    /// The meeting's documents you may read, oldest first.
+    #[graphql(complexity = "crate::api::limits::page_cost(first, 20, child_complexity)")]
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; omit for the first page.")]
+        after: Option<String>,
+        #[graphql(desc = "Only documents of this kind.")] kind: Option<
+            crate::api::records::types::DocumentKind,
+        >,
+    ) -> async_graphql::Result<
+        crate::api::pagination::Conn<crate::api::records::types::MeetingDocument>,
+    > {
+        crate::api::records::query::documents_page(ctx, self.0.id, kind, first, after).await
+    }
+    /// The meeting's decisions, recommendations and conclusions you may read, oldest first.
+    #[graphql(complexity = "crate::api::limits::page_cost(first, 20, child_complexity)")]
+    async fn decisions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; omit for the first page.")]
+        after: Option<String>,
+    ) -> async_graphql::Result<crate::api::pagination::Conn<crate::api::records::types::Decision>>
+    {
+        crate::api::records::query::decisions_page(ctx, None, Some(self.0.id), first, after).await
+    }
+    /// The follow-up table of the meeting's decisions you may read.
+    async fn implementation_summary(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::api::records::types::ImplementationSummary> {
+        crate::api::records::query::summary(ctx, None, Some(self.0.id)).await
+    }
     /// Where it is held, e.g. "Geneva".
     async fn venue(&self) -> Option<&str> {
         self.0.venue.as_deref()

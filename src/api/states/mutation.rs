@@ -66,12 +66,26 @@ impl StatesMutation {
         input: RecordDeadlineExtensionInput,
     ) -> async_graphql::Result<DeadlineExtensionPayload> {
         let app = app(ctx)?;
+        let decision_id = match &input.decision_id {
+            Some(id) => match crate::api::ids::key::<crate::api::records::types::Decision>(id) {
+                Some(k) => Some(k),
+                None => {
+                    return respond(Err(crate::kernel::error::ServiceError::refused(
+                        crate::kernel::error::Code::NotFound,
+                        &["input", "decisionId"],
+                        "No such decision.",
+                    )));
+                }
+            },
+            None => None,
+        };
         let new = NewExtension {
             state_code: input.state_code,
             kind: input.kind.into(),
             new_deadline: input.new_deadline.0,
             granted_on: input.granted_on.0,
             granted_at: input.granted_at,
+            decision_id,
         };
         respond(service::record_extension(&app.db, viewer(ctx), new, app.clock.today()).await)
     }

@@ -571,7 +571,25 @@ impl DeadlineExtension {
     async fn granted_at(&self) -> Option<&str> {
         self.0.granted_at.as_deref()
     }
-    /// The meeting's decision, when a history file gave it.
+    /// The meeting's decision that granted it, when recorded and you may read it.
+    async fn decision(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::api::records::types::Decision>> {
+        let Some(id) = self.0.decision_id else {
+            return Ok(None);
+        };
+        Ok(crate::domain::records::decisions::get_many(
+            &app(ctx)?.db,
+            crate::api::viewer(ctx),
+            &[id],
+        )
+        .await
+        .map_err(ApiError::from)?
+        .pop()
+        .map(crate::api::records::types::Decision))
+    }
+    /// The reference of the meeting's decision, when a history file gave it.
     async fn decision_reference(&self) -> Option<&str> {
         self.0.decision_reference.as_deref()
     }
@@ -647,6 +665,8 @@ pub struct RecordDeadlineExtensionInput {
     pub granted_on: Date,
     /// The meeting that granted it, e.g. "10MSP".
     pub granted_at: Option<String>,
+    /// The meeting's decision that granted it (global ID).
+    pub decision_id: Option<ID>,
 }
 
 crate::api::errors::payload!(

@@ -536,6 +536,7 @@ pub async fn import(
                             granted_on_precision: Set(granted_on_precision.clone()),
                             confidence: Set(confidence),
                             sources: Set(sources),
+                            decision_id: Set(None),
                             created_at: Set(t),
                         }
                         .insert(txn)

@@ -8,7 +8,7 @@ use entity::{deadline_extension, state};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     QuerySelect, QueryTrait, Set,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    sea_query::{Expr, ExprTrait, Func},
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -70,19 +70,6 @@ fn extended(kind: StoredKind) -> Condition {
     )
 }
 
-/// Escapes LIKE wildcards so that a search for "_" finds an underscore.
-fn like_pattern(search: &str) -> LikeExpr {
-    let escaped: String = search
-        .to_lowercase()
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
-}
-
 /// States ordered by code.
 pub async fn list(
     db: &DatabaseConnection,
@@ -103,9 +90,13 @@ pub async fn list(
     {
         cond = cond.add(
             Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(state::Column::Name))).like(like_pattern(&s)))
                 .add(
-                    Expr::expr(Func::lower(Expr::col(state::Column::Code))).like(like_pattern(&s)),
+                    Expr::expr(Func::lower(Expr::col(state::Column::Name)))
+                        .like(validate::contains_pattern(&s)),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col(state::Column::Code)))
+                        .like(validate::contains_pattern(&s)),
                 ),
         );
     }
@@ -320,6 +311,7 @@ impl Audited for deadline_extension::Model {
             "newDeadline": self.new_deadline,
             "grantedOn": self.granted_on,
             "grantedAt": self.granted_at,
+            "decisionId": self.decision_id,
         })
     }
 }
@@ -408,6 +400,8 @@ pub struct NewExtension {
     pub new_deadline: NaiveDate,
     pub granted_on: NaiveDate,
     pub granted_at: Option<String>,
+    /// The meeting's decision that granted it.
+    pub decision_id: Option<Uuid>,
 }
 
 /// `recordDeadlineExtension`: ISU_ADMIN only. The engine checks that the State has the
@@ -459,6 +453,18 @@ pub async fn add_extension(
         BRIEF_TEXT,
         Lines::One,
     );
+    if let Some(d) = new.decision_id
+        && entity::decision::Entity::find_by_id(d)
+            .one(db)
+            .await?
+            .is_none()
+    {
+        r.push(
+            Code::NotFound,
+            &["input", "decisionId"],
+            "No such decision.",
+        );
+    }
     r.finish()?;
 
     let existing = crate::domain::states::obligations::extensions_of(db, &s.code).await?;
@@ -524,6 +530,7 @@ pub async fn add_extension(
         granted_on_precision: Set(None),
         confidence: Set(None),
         sources: Set(None),
+        decision_id: Set(new.decision_id),
         created_at: Set(now()),
     }
     .insert(uow.txn())

@@ -283,6 +283,29 @@ async fn what_each_viewer_can_reach_it_can_read_and_delegations_reach_only_their
     let irq = login(&app, "delegation.irq@demo.invalid").await;
     let coordinator = login(&app, "coordinator.clearance@demo.invalid").await;
     let c = cooperation(&app, &staff, &lao, &irq).await;
+    // An extension granted by a recorded decision, so that `DeadlineExtension.decision`
+    // has one to show.
+    let decisions = app
+        .graphql_as(
+            &admin,
+            "{ decisions(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    let decision = decisions["data"]["decisions"]["edges"][0]["node"]["id"].clone();
+    let granted = app
+        .graphql_as(
+            &admin,
+            "mutation($i: RecordDeadlineExtensionInput!) { recordDeadlineExtension(input: $i) { userErrors { message } } }",
+            json!({"i": {"stateCode": "LAO", "kind": "CLEARANCE", "newDeadline": "2035-08-01",
+                         "grantedOn": "2026-09-10", "grantedAt": "DEMO 3RC", "decisionId": decision}}),
+        )
+        .await;
+    assert_eq!(
+        granted["data"]["recordDeadlineExtension"]["userErrors"],
+        json!([]),
+        "{granted}"
+    );
     // Norway's records of annual reports begin after its report on 2025 fell due: it is
     // NOT_RECORDED, and `notRecordedStates` has a State to show.
     let imported = app

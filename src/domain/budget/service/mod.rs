@@ -51,9 +51,7 @@ fn refused(code: Code, field: &[&str], message: impl Into<String>) -> ServiceErr
     ServiceError::refused(code, field, message)
 }
 
-fn trimmed(text: Option<String>) -> Option<String> {
-    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
-}
+use crate::kernel::validate::trimmed;
 
 /// A positive amount in `currency`, as cents.
 fn checked_amount(m: &Money, currency: &str, field: &[&str], r: &mut Refusals) -> Option<i64> {

@@ -38,7 +38,24 @@ pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
             json!({}),
         )
         .await;
+    // A document and a decision of the meeting (the records area's operations are not
+    // adopted yet).
+    let records = app
+        .graphql_as(
+            &admin,
+            "mutation($d: AddMeetingDocumentInput!, $r: RecordDecisionInput!) {
+               addMeetingDocument(input: $d) { document { id } userErrors { message } }
+               recordDecision(input: $r) { decision { id } userErrors { message } } }",
+            json!({
+                "d": {"meetingId": meeting, "kind": "AGENDA", "title": "Agenda", "language": "EN", "access": "PUBLIC"},
+                "r": {"meetingId": meeting, "kind": "DECISION", "reference": "para. 1", "text": "To act.",
+                      "access": "RESTRICTED", "responsible": "ISU"},
+            }),
+        )
+        .await;
     let ids = [
+        records["data"]["addMeetingDocument"]["document"]["id"].clone(),
+        records["data"]["recordDecision"]["decision"]["id"].clone(),
         lookups["data"]["stateParty"]["id"].clone(),
         lookups["data"]["stateParty"]["obligations"][0]["id"].clone(),
         lookups["data"]["stateParty"]["extensions"][0]["id"].clone(),

@@ -1,0 +1,5 @@
+//! The GraphQL face of `records`: meetings' documents and decisions.
+
+pub mod mutation;
+pub mod query;
+pub mod types;
