@@ -167,6 +167,7 @@ pub async fn prepare(
     tokio::task::spawn_blocking(password::warm_up)
         .await
         .map_err(|e| StartupError::Service(e.to_string()))?;
+    let blobs = crate::kernel::blobs::Blobs::new(db.clone(), settings.document_dir.clone());
     Ok(AppContext {
         db,
         keys: Arc::new(JwtKeys::new(secret.as_bytes())),
@@ -181,6 +182,8 @@ pub async fn prepare(
         fault_injection: settings.fault_injection,
         query_cost: crate::api::cost::QueryCost::from_settings(settings),
         writes: crate::api::writes::WriteLimiter::new(settings.writes.limits()?),
+        blobs,
+        document_max_bytes: settings.document_max_bytes,
     })
 }
 

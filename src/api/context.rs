@@ -36,6 +36,10 @@ pub struct AppContext {
     pub query_cost: crate::api::cost::QueryCost,
     /// Mutations per minute and user, and what each user has left.
     pub writes: crate::api::writes::WriteLimiter,
+    /// Where documents' files are kept.
+    pub blobs: crate::kernel::blobs::Blobs,
+    /// Largest document file accepted, in bytes.
+    pub document_max_bytes: u64,
 }
 
 /// The client's address, for throttling password attempts: attached by the HTTP handler to

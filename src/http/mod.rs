@@ -13,6 +13,7 @@
 mod caching;
 pub mod calendar;
 pub mod console;
+mod documents;
 mod exports;
 mod feeds;
 mod graphql;
@@ -113,9 +114,19 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
         .route("/health/ready", get(ready))
         .merge(feeds)
         .merge(personal)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(caching::compression())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Documents' files: their own size limit (ISU_DOCUMENT_MAX_BYTES), counted as they
+        // stream into the store, and no compression of what is already compressed.
+        .merge(
+            Router::new()
+                .route(
+                    "/documents/{id}/file",
+                    get(documents::download).put(documents::upload),
+                )
+                .with_state(state),
+        )
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -319,3 +319,12 @@ impl BlobReader {
         Ok(Some(data))
     }
 }
+
+/// A source borrowed: the caller keeps it, to ask it afterwards why it stopped.
+impl<T: ChunkSource> ChunkSource for &mut T {
+    fn next_chunk(
+        &mut self,
+    ) -> impl std::future::Future<Output = Result<Option<Vec<u8>>, String>> + Send {
+        (**self).next_chunk()
+    }
+}

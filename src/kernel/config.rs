@@ -107,6 +107,14 @@ pub struct Settings {
     #[arg(long, env = "ISU_RECORDS_SINCE", global = true)]
     pub records_since: Option<NaiveDate>,
 
+    /// Where documents' files are kept: this directory, or (unset) the database.
+    #[arg(long, env = "ISU_DOCUMENT_DIR", global = true)]
+    pub document_dir: Option<std::path::PathBuf>,
+
+    /// Largest document file accepted, in bytes.
+    #[arg(long, env = "ISU_DOCUMENT_MAX_BYTES", default_value_t = 25 * 1024 * 1024, global = true)]
+    pub document_max_bytes: u64,
+
     /// Whether a first start imports the shipped history (data/history.csv). `false` for an
     /// ISU that imports its own history file instead.
     #[arg(
@@ -508,6 +516,8 @@ impl Settings {
             today: None,
             records_since: None,
             shipped_history: true,
+            document_dir: None,
+            document_max_bytes: 25 * 1024 * 1024,
             request_timeout_secs: 30,
             base_currency: "CHF".into(),
             match_weights: None,

@@ -219,10 +219,17 @@ async fn a_database_fault_reaches_the_client_masked_with_a_correlation_id() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     // Break the database under the running server: the meetings table disappears.
-    app.db
-        .execute_unprepared("DROP TABLE sponsorship_applications")
-        .await
-        .expect("drop");
+    for dependent in [
+        "sponsorship_applications",
+        "decision_updates",
+        "decisions",
+        "meeting_documents",
+    ] {
+        app.db
+            .execute_unprepared(&format!("DROP TABLE {dependent}"))
+            .await
+            .expect("drop");
+    }
     app.db
         .execute_unprepared("DROP TABLE meetings")
         .await

@@ -19,6 +19,7 @@ mod contract;
 mod cooperation;
 mod credentials;
 mod deadlines;
+mod document_files;
 mod exposure;
 mod history;
 mod http;

@@ -4,8 +4,10 @@
 //!
 //! - [`visibility`]: the one rule of who reads a document or a decision.
 //! - [`documents`]: recording documents.
+//! - [`files`]: their files: upload (checked against the media type) and download.
 //! - [`decisions`]: recording decisions, their follow-up, lists and counts.
 
 pub mod decisions;
 pub mod documents;
+pub mod files;
 pub mod visibility;
