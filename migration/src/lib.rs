@@ -17,6 +17,7 @@ mod m20261206_000008_auth_throttles;
 mod m20261206_000009_history;
 mod m20261206_000010_blob_chunks;
 mod m20261206_000011_records;
+mod m20261206_000012_records_search;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000009_history::Migration),
             Box::new(m20261206_000010_blob_chunks::Migration),
             Box::new(m20261206_000011_records::Migration),
+            Box::new(m20261206_000012_records_search::Migration),
         ]
     }
 }

@@ -54,6 +54,7 @@ pub struct Query(
     crate::api::budget::query::BudgetQuery,
     crate::api::audit::query::AuditQuery,
     crate::api::records::query::RecordsQuery,
+    crate::api::records::query::SearchQuery,
 );
 
 /// Writes: each takes one `input` and answers a payload whose `userErrors` say why nothing was

@@ -31,6 +31,7 @@ mod money_inputs;
 mod nodes;
 mod observability;
 mod query_cost;
+mod records_search;
 mod reports;
 mod resilience;
 mod scale_out;

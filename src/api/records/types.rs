@@ -506,3 +506,22 @@ pub struct UpdateDecisionStatusInput {
 }
 
 crate::api::errors::payload!(DecisionPayload, decision, Decision, decision::Model);
+
+/// A document or a decision that a search found.
+#[derive(async_graphql::Union)]
+pub enum SearchHit {
+    MeetingDocument(MeetingDocument),
+    Decision(Decision),
+}
+
+/// One hit of a search.
+#[derive(SimpleObject)]
+pub struct SearchResult {
+    /// What was found.
+    pub hit: SearchHit,
+    /// Relevance, higher is better; comparable within one search only.
+    pub score: f64,
+    /// A short excerpt around the matched words, HTML-escaped, matched words wrapped in
+    /// <mark></mark>.
+    pub snippet: String,
+}

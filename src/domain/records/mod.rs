@@ -5,9 +5,11 @@
 //! - [`visibility`]: the one rule of who reads a document or a decision.
 //! - [`documents`]: recording documents.
 //! - [`files`]: their files: upload (checked against the media type) and download.
+//! - [`search`]: full-text search over both, with each database's own engine.
 //! - [`decisions`]: recording decisions, their follow-up, lists and counts.
 
 pub mod decisions;
 pub mod documents;
 pub mod files;
+pub mod search;
 pub mod visibility;

@@ -54,6 +54,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "node.graphql",
         include_str!("../../../contract/operations/node.graphql"),
     ),
+    (
+        "records.graphql",
+        include_str!("../../../contract/operations/records.graphql"),
+    ),
 ];
 
 /// Splits an operation file into its named operations (with the fragments of the file

@@ -4,6 +4,7 @@
 mod accounts;
 mod budget;
 mod cooperation;
+mod meetings;
 mod nodes;
 mod records;
 mod sponsorship;
@@ -18,6 +19,7 @@ async fn required_contract_operations_run() {
     let report = records::run(&app, admin.clone()).await;
     let cooperation = cooperation::run(&app, admin.clone(), &report).await;
     let sponsorship = sponsorship::run(&app, admin.clone()).await;
+    meetings::run(&app, admin.clone(), &sponsorship[0]).await;
     let (this_year, budget) = budget::run(&app, admin.clone()).await;
     let created = nodes::Created {
         user_id,

@@ -38,8 +38,8 @@ pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
             json!({}),
         )
         .await;
-    // A document and a decision of the meeting (the records area's operations are not
-    // adopted yet).
+    // A document and a decision of the meeting, for `node(id:)` (the records area's own
+    // part recorded others).
     let records = app
         .graphql_as(
             &admin,
@@ -47,7 +47,7 @@ pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
                addMeetingDocument(input: $d) { document { id } userErrors { message } }
                recordDecision(input: $r) { decision { id } userErrors { message } } }",
             json!({
-                "d": {"meetingId": meeting, "kind": "AGENDA", "title": "Agenda", "language": "EN", "access": "PUBLIC"},
+                "d": {"meetingId": meeting, "kind": "AGENDA", "title": "Agenda", "language": "FR", "access": "PUBLIC"},
                 "r": {"meetingId": meeting, "kind": "DECISION", "reference": "para. 1", "text": "To act.",
                       "access": "RESTRICTED", "responsible": "ISU"},
             }),
