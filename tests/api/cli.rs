@@ -266,6 +266,9 @@ async fn db_copy_moves_everything_into_an_empty_database_and_checks_it() {
         "{stdout}"
     );
     assert!(!line("payments").contains(" 0 rows"), "{stdout}");
+    for records in ["meeting_documents", "decisions", "decision_updates"] {
+        assert!(!line(records).contains(" 0 rows"), "{records}: {stdout}");
+    }
 
     // The copy answers as the original does.
     let copy = Application::build(ccm_isu::kernel::config::Settings::for_database(&target))
