@@ -60,6 +60,11 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Work on action plans.
+    ActionPlan {
+        #[command(subcommand)]
+        command: ActionPlanCommand,
+    },
     /// Load data: the States registry and/or the demo data set.
     Seed {
         /// Load or update the States registry from the embedded data/states.csv.
@@ -83,6 +88,26 @@ enum ImportCommand {
     History {
         /// The CSV file.
         file: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ActionPlanCommand {
+    /// Import a plan's actions and indicators from a CSV file (README, "Action plans:
+    /// import") into the plan of this title and these years, created when absent. All or
+    /// nothing; importing it again changes nothing.
+    Import {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// The plan's title, e.g. "Lausanne Action Plan".
+        #[arg(long)]
+        title: String,
+        /// The first year the plan covers.
+        #[arg(long)]
+        first_year: i32,
+        /// The last year the plan covers.
+        #[arg(long)]
+        last_year: i32,
     },
 }
 
@@ -304,6 +329,63 @@ async fn run(cli: Cli) -> Result<(), String> {
                 s.records_begin.created,
                 s.records_begin.updated,
                 s.records_begin.unchanged,
+                if s.changed() {
+                    ""
+                } else {
+                    " (nothing changed)"
+                }
+            ));
+            Ok(())
+        }
+        Command::ActionPlan {
+            command:
+                ActionPlanCommand::Import {
+                    file,
+                    title,
+                    first_year,
+                    last_year,
+                },
+        } => {
+            use ccm_isu::domain::action_plan::import;
+            let size = std::fs::metadata(&file)
+                .map_err(|e| format!("{}: {e}", file.display()))?
+                .len();
+            if size > import::MAX_BYTES as u64 {
+                return Err(format!(
+                    "{}: larger than {} bytes",
+                    file.display(),
+                    import::MAX_BYTES
+                ));
+            }
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let conn = connected(&settings).await?;
+            let name = file.display().to_string();
+            let heading = import::PlanHeading {
+                title,
+                first_year,
+                last_year,
+            };
+            let s = import::import(&conn, None, "importActionPlan", &heading, &name, &text)
+                .await
+                .map_err(refusal_text)?;
+            out(&format!(
+                "{name} (sha256 {}): {} rows; plan \"{}\" {}–{} {}; actions {} created, {} \
+                 unchanged; indicators {} created, {} unchanged{}",
+                s.sha256,
+                s.rows,
+                heading.title.trim(),
+                first_year,
+                last_year,
+                if s.plan_created {
+                    "created"
+                } else {
+                    "already there"
+                },
+                s.actions.created,
+                s.actions.unchanged,
+                s.indicators.created,
+                s.indicators.unchanged,
                 if s.changed() {
                     ""
                 } else {

@@ -274,6 +274,7 @@ impl Application {
             shutdown.await;
             let _ = stop.send(true);
         });
+        tokio::spawn(sweep_files(self.state.ctx.clone(), stopped.clone()));
         let metrics = self.metrics_listener.map(|listener| {
             let router = http::metrics_router(self.state.clone(), &self.options.metrics);
             let config = ServeConfig {
@@ -290,6 +291,27 @@ impl Application {
             metrics.await.map_err(std::io::Error::other)??;
         }
         served
+    }
+}
+
+/// How often stored files that no document names are swept.
+const SWEEP_EVERY: Duration = Duration::from_secs(3600);
+
+/// Sweeps stored files that no document names ([`crate::domain::records::files::sweep`]) at
+/// start and every [`SWEEP_EVERY`], until the server stops.
+async fn sweep_files(ctx: AppContext, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    use crate::domain::records::files::{SWEEP_AFTER, sweep};
+    loop {
+        let before = crate::kernel::clock::now() - SWEEP_AFTER;
+        match sweep(&ctx.db, &ctx.blobs, before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "swept stored files that no document names"),
+            Err(e) => tracing::warn!(error = ?e, "the sweep of stored files failed"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(SWEEP_EVERY) => {}
+            _ = stopped.changed() => break,
+        }
     }
 }
 

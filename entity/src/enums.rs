@@ -443,3 +443,44 @@ pub enum ImplementationStatus {
     #[sea_orm(string_value = "SUPERSEDED")]
     Superseded,
 }
+
+/// How an action plan indicator's value reads: a share or a count.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorUnit {
+    /// Numerator over denominator, shown as a percentage.
+    #[sea_orm(string_value = "PERCENT")]
+    Percent,
+    /// The numerator alone.
+    #[sea_orm(string_value = "COUNT")]
+    Count,
+}
+
+/// Where an action plan indicator's values come from: recorded by the ISU, or computed from
+/// the system's own data by one of the rules in `rules::indicators`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(48))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorComputation {
+    #[sea_orm(string_value = "RECORDED")]
+    Recorded,
+    #[sea_orm(string_value = "INITIAL_REPORTS_ON_TIME")]
+    InitialReportsOnTime,
+    #[sea_orm(string_value = "ANNUAL_REPORTS_ON_TIME")]
+    AnnualReportsOnTime,
+    #[sea_orm(string_value = "STOCKPILE_DESTRUCTION_COMPLETED_ON_TIME")]
+    StockpileDestructionCompletedOnTime,
+    #[sea_orm(string_value = "CLEARANCE_COMPLETED")]
+    ClearanceCompleted,
+    #[sea_orm(string_value = "NEW_STATES_PARTIES")]
+    NewStatesParties,
+    #[sea_orm(string_value = "NEEDS_WITH_AGREED_MATCH")]
+    NeedsWithAgreedMatch,
+    #[sea_orm(string_value = "SPONSORED_WOMEN")]
+    SponsoredWomen,
+}

@@ -4,6 +4,9 @@
 //! `users.password_hash` can never reach the schema by accident. Enumerations are stored
 //! as strings so that the same migrations run on SQLite and PostgreSQL.
 
+pub mod action_indicator;
+pub mod action_plan;
+pub mod action_plan_year;
 pub mod app_setting;
 pub mod assistance_need;
 pub mod assistance_offer;
@@ -19,11 +22,13 @@ pub mod exchange_rate;
 pub mod expenditure;
 pub mod idempotency_key;
 pub mod imported_completion;
+pub mod indicator_value;
 pub mod invoice;
 pub mod match_proposal;
 pub mod meeting;
 pub mod meeting_document;
 pub mod payment;
+pub mod plan_action;
 pub mod records_begin;
 pub mod refresh_token;
 pub mod sponsorship_application;

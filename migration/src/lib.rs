@@ -18,6 +18,7 @@ mod m20261206_000009_history;
 mod m20261206_000010_blob_chunks;
 mod m20261206_000011_records;
 mod m20261206_000012_records_search;
+mod m20261206_000013_action_plans;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_blob_chunks::Migration),
             Box::new(m20261206_000011_records::Migration),
             Box::new(m20261206_000012_records_search::Migration),
+            Box::new(m20261206_000013_action_plans::Migration),
         ]
     }
 }

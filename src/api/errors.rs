@@ -61,6 +61,16 @@ pub trait Payload: Sized {
     fn refused(errors: Vec<UserError>) -> Self;
 }
 
+/// The refusal of an input ID that names nothing of its kind: `NOT_FOUND` on
+/// `input.<field>`, "No such `what`.", as the service answers for an unknown row.
+pub fn not_found(field: &str, what: &str) -> ServiceError {
+    ServiceError::refused(
+        crate::kernel::error::Code::NotFound,
+        &["input", field],
+        format!("No such {what}."),
+    )
+}
+
 /// Maps a service result onto a payload; faults become top-level errors.
 pub fn respond<P: Payload>(result: Result<P::Value, ServiceError>) -> async_graphql::Result<P> {
     match result {

@@ -4,6 +4,7 @@
 //! runtime data, so the same code serves requests (with [`crate::api::context::AppContext`]
 //! attached) and exports `schema.graphql` ([`sdl`]).
 
+pub mod action_plan;
 pub mod audit;
 pub mod auth;
 pub mod budget;
@@ -55,6 +56,7 @@ pub struct Query(
     crate::api::audit::query::AuditQuery,
     crate::api::records::query::RecordsQuery,
     crate::api::records::query::SearchQuery,
+    crate::api::action_plan::query::ActionPlanQuery,
 );
 
 /// Writes: each takes one `input` and answers a payload whose `userErrors` say why nothing was
@@ -69,6 +71,7 @@ pub struct Mutation(
     crate::api::sponsorship::mutation::SponsorshipMutation,
     crate::api::budget::mutation::BudgetMutation,
     crate::api::records::mutation::RecordsMutation,
+    crate::api::action_plan::mutation::ActionPlanMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

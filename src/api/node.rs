@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use super::ids::IdKey;
 use super::loaders::{Batch, loaders};
+use crate::api::action_plan::types::{ActionIndicator, ActionPlan, PlanAction};
 use crate::api::audit::types::AuditEntry;
 use crate::api::auth::types::User;
 use crate::api::budget::types::{BudgetLine, Workplan, WorkplanActivity};
@@ -54,6 +55,9 @@ pub enum Node {
     BudgetLine(BudgetLine),
     MeetingDocument(MeetingDocument),
     Decision(Decision),
+    ActionPlan(ActionPlan),
+    PlanAction(PlanAction),
+    ActionIndicator(ActionIndicator),
 }
 
 /// Most IDs one `nodes` call takes.
@@ -109,6 +113,9 @@ pub enum Found {
     Line(LineView),
     Document(entity::meeting_document::Model),
     Decision(entity::decision::Model),
+    Plan(entity::action_plan::Model),
+    Action(entity::plan_action::Model),
+    Indicator(entity::action_indicator::Model),
 }
 
 impl From<Found> for Node {
@@ -130,6 +137,9 @@ impl From<Found> for Node {
             Found::Line(l) => Node::BudgetLine(BudgetLine(l)),
             Found::Document(d) => Node::MeetingDocument(MeetingDocument(d)),
             Found::Decision(d) => Node::Decision(Decision(d)),
+            Found::Plan(p) => Node::ActionPlan(ActionPlan(p)),
+            Found::Action(a) => Node::PlanAction(PlanAction(a)),
+            Found::Indicator(i) => Node::ActionIndicator(ActionIndicator(i)),
         }
     }
 }
@@ -238,6 +248,22 @@ pub async fn resolve(
             Decision::KIND => {
                 for d in crate::domain::records::decisions::get_many(db, viewer, &ids).await? {
                     put(kind, d.id, Found::Decision(d));
+                }
+            }
+            // Action plans are public (published in the progress report).
+            ActionPlan::KIND => {
+                for p in crate::domain::action_plan::plans::get_plans(db, &ids).await? {
+                    put(kind, p.id, Found::Plan(p));
+                }
+            }
+            PlanAction::KIND => {
+                for a in crate::domain::action_plan::plans::get_actions(db, &ids).await? {
+                    put(kind, a.id, Found::Action(a));
+                }
+            }
+            ActionIndicator::KIND => {
+                for i in crate::domain::action_plan::plans::get_indicators(db, &ids).await? {
+                    put(kind, i.id, Found::Indicator(i));
                 }
             }
             BudgetLine::KIND => {

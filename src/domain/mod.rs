@@ -1,5 +1,6 @@
 //! The domains: each owns its tables' queries and its business rules.
 
+pub mod action_plan;
 pub mod audit;
 pub mod budget;
 pub mod cooperation;

@@ -5,15 +5,13 @@
 use axum::{
     body::Body,
     extract::{Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use http_body_util::BodyExt;
 
-use super::{AppState, error_response, fault_response};
+use super::{AppState, caller, error_response, fault_response};
 use crate::api::records::types::MeetingDocument;
-use crate::auth::Viewer;
-use crate::auth::viewer::{self, TokenRefusal};
 use crate::domain::records::files::{self, Refusal};
 use crate::kernel::blobs::ChunkSource;
 use crate::kernel::error::ServiceError;
@@ -33,29 +31,6 @@ impl ChunkSource for BodySource {
                     }
                 }
             }
-        }
-    }
-}
-
-/// The caller; a token that does not authenticate is a 401.
-async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    match viewer::resolve(&state.ctx.db, &state.ctx.keys, authorization).await {
-        Ok(v) => Ok(v),
-        Err(TokenRefusal::Fault(e)) => Err(fault_response(e)),
-        Err(TokenRefusal::Invalid | TokenRefusal::SessionEnded) => {
-            let mut resp = error_response(
-                StatusCode::UNAUTHORIZED,
-                "UNAUTHENTICATED",
-                "The access token is invalid, expired or its session has ended.",
-            );
-            resp.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer error=\"invalid_token\""),
-            );
-            Err(resp)
         }
     }
 }

@@ -1,17 +1,17 @@
 //! CSV exports (`/exports/…`): for ISU staff, except the decisions' table, which holds what
-//! the caller may read. Each answers 401 with a `WWW-Authenticate` challenge without a valid
-//! token (where one is needed, or when one is sent that does not authenticate) and 403 for
-//! other roles; their caching (`ETag`,
-//! `Cache-Control`, 304) is [`super::caching`]'s, by the policy the router gives each.
+//! the caller may read, and an action plan's progress, which everyone may read. Each
+//! answers 401 with a `WWW-Authenticate` challenge without a valid token (where one is
+//! needed, or when one is sent that does not authenticate) and 403 for other roles; their
+//! caching (`ETag`, `Cache-Control`, 304) is [`super::caching`]'s, by the policy the router
+//! gives each.
 
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
 
-use super::{AppState, error_response, fault_response};
-use crate::auth::viewer::{self, TokenRefusal};
+use super::{AppState, caller, error_response, fault_response, unauthorized};
 
 /// The viewer of an export, who must be ISU staff; otherwise the response: 401 with
 /// `WWW-Authenticate: Bearer` without a token, `Bearer error="invalid_token"` with a token
@@ -20,32 +20,16 @@ async fn isu_viewer(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<crate::auth::Viewer, Response> {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let unauthorized = |challenge: &'static str, message: &str| {
-        let mut resp = error_response(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message);
-        resp.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static(challenge),
-        );
-        resp
-    };
-    match viewer::resolve(&state.ctx.db, &state.ctx.keys, authorization).await {
-        Ok(v) if v.is_isu() => Ok(v),
-        Ok(v) if v.principal().is_some() => Err(error_response(
+    match caller(state, headers).await? {
+        v if v.is_isu() => Ok(v),
+        v if v.principal().is_some() => Err(error_response(
             StatusCode::FORBIDDEN,
             "FORBIDDEN",
             "Exports are for ISU staff.",
         )),
-        Ok(_) => Err(unauthorized(
+        _ => Err(unauthorized(
             "Bearer",
             "Send `Authorization: Bearer <accessToken>`.",
-        )),
-        Err(TokenRefusal::Fault(e)) => Err(fault_response(e)),
-        Err(TokenRefusal::Invalid | TokenRefusal::SessionEnded) => Err(unauthorized(
-            "Bearer error=\"invalid_token\"",
-            "The access token is invalid, expired or its session has ended: refresh the session or log in again.",
         )),
     }
 }
@@ -480,24 +464,9 @@ pub(super) async fn decisions_csv(
     headers: HeaderMap,
 ) -> Response {
     use entity::enums::ImplementationStatus;
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let viewer = match viewer::resolve(&state.ctx.db, &state.ctx.keys, authorization).await {
+    let viewer = match caller(&state, &headers).await {
         Ok(v) => v,
-        Err(TokenRefusal::Fault(e)) => return fault_response(e),
-        Err(TokenRefusal::Invalid | TokenRefusal::SessionEnded) => {
-            let mut resp = error_response(
-                StatusCode::UNAUTHORIZED,
-                "UNAUTHENTICATED",
-                "The access token is invalid, expired or its session has ended.",
-            );
-            resp.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer error=\"invalid_token\""),
-            );
-            return resp;
-        }
+        Err(resp) => return resp,
     };
     let bad = |m: &str| error_response(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", m);
     let mut filter = crate::domain::records::decisions::DecisionFilter::default();
@@ -592,4 +561,170 @@ pub(super) async fn decisions_csv(
         ]);
     }
     csv_body("decisions.csv", out)
+}
+
+/// The query of `/exports/action-plans/{id}/progress.csv`.
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct ProgressQuery {
+    /// The year, four digits.
+    year: Option<String>,
+}
+
+/// A figure kept in tenths, exactly: one decimal, none for a whole COUNT (a number of
+/// States).
+fn tenths_cell(unit: entity::enums::IndicatorUnit, tenths: i64) -> String {
+    let sign = if tenths < 0 { "-" } else { "" };
+    let (whole, tenth) = (tenths.unsigned_abs() / 10, tenths.unsigned_abs() % 10);
+    match unit {
+        entity::enums::IndicatorUnit::Count if tenth == 0 => format!("{sign}{whole}"),
+        _ => format!("{sign}{whole}.{tenth}"),
+    }
+}
+
+/// `GET /exports/action-plans/{planId}/progress.csv?year=YYYY`: the plan's progress in the
+/// year, one row per indicator in action order, then by code: section, action number,
+/// indicator code, text and unit, baseline, target, the value the year before and in the
+/// year, the change, whether the target is met, and the States missing from the year's
+/// value (ISO codes, space-separated). Everyone may read plans: no token is needed (one
+/// that does not authenticate is still a 401). 404 for an unknown plan, 400 for a year that
+/// is not four digits from 2010 to 2100.
+pub(super) async fn action_plan_progress_csv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    query: Result<axum::extract::Query<ProgressQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
+    use crate::domain::action_plan::{plans, values};
+    if let Err(resp) = caller(&state, &headers).await {
+        return resp;
+    }
+    let not_found = || {
+        error_response(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "Ask for /exports/action-plans/{planId}/progress.csv?year=YYYY with the plan's ID.",
+        )
+    };
+    let Some(plan_id) = crate::api::ids::key::<crate::api::action_plan::types::ActionPlan>(&id)
+    else {
+        return not_found();
+    };
+    let ask = "Ask for ?year=YYYY, e.g. ?year=2025.";
+    let bad = |m: &str| error_response(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", m);
+    let year = match query.as_ref().map(|q| q.year.as_deref()) {
+        Ok(Some(y)) if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => {
+            match y.parse::<i32>() {
+                Ok(y) => y,
+                Err(_) => return bad(ask),
+            }
+        }
+        Ok(Some(_)) => return bad(&format!("`year` is not a year. {ask}")),
+        Ok(None) => return bad(&format!("`year` is missing. {ask}")),
+        Err(_) => return bad(&format!("The query could not be read. {ask}")),
+    };
+    if let Some(resp) = year_out_of_range(year) {
+        return resp;
+    }
+    let db = &state.ctx.db;
+    let plan = match plans::get_plans(db, &[plan_id]).await {
+        Ok(mut found) => match found.pop() {
+            Some(p) => p,
+            None => return not_found(),
+        },
+        Err(e) => return fault_response(e),
+    };
+    let today = state.ctx.clock.today();
+    let (progress, actions) = match tokio::try_join!(
+        async {
+            values::progress(db, &plan, year, today)
+                .await
+                .map_err(crate::api::error::ApiError::from)
+        },
+        async {
+            plans::actions_of(db, &[plan.id])
+                .await
+                .map_err(crate::api::error::ApiError::from)
+        },
+    ) {
+        Ok(x) => x,
+        Err(e) => return fault_response(e),
+    };
+    let actions = actions.get(&plan.id).map(Vec::as_slice).unwrap_or_default();
+    let mut rows = vec![
+        [
+            "section",
+            "action",
+            "code",
+            "text",
+            "unit",
+            "baseline",
+            "target",
+            "previous",
+            "current",
+            "change",
+            "target_met",
+            "missing_states",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    for p in &progress.indicators {
+        let i = &p.indicator;
+        let action = actions.iter().find(|a| a.id == i.action_id);
+        let figure = |t: Option<i64>| t.map(|t| tenths_cell(i.unit, t)).unwrap_or_default();
+        let change = match (&p.current, &p.previous) {
+            (Some(c), Some(b)) => Some(c.tenths - b.tenths),
+            _ => None,
+        };
+        rows.push(vec![
+            typed_cell(action.map_or("", |a| a.section.as_str())),
+            action.map(|a| a.number.to_string()).unwrap_or_default(),
+            typed_cell(&i.code),
+            typed_cell(&i.text),
+            sea_orm::ActiveEnum::to_value(&i.unit),
+            figure(i.baseline_tenths),
+            figure(i.target_tenths),
+            figure(p.previous.as_ref().map(|v| v.tenths)),
+            figure(p.current.as_ref().map(|v| v.tenths)),
+            figure(change),
+            p.target_met
+                .map(|m| if m { "yes" } else { "no" })
+                .unwrap_or_default()
+                .to_owned(),
+            p.current
+                .as_ref()
+                .map(|v| v.missing.join(" "))
+                .unwrap_or_default(),
+        ]);
+    }
+    csv_body(
+        &format!(
+            "action-plan-{}-{}-progress-{year}.csv",
+            plan.first_year, plan.last_year
+        ),
+        rows,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_are_written_from_tenths_exactly() {
+        use entity::enums::IndicatorUnit::{Count, Percent};
+        let cases = [
+            (Percent, 667, "66.7"),
+            (Percent, 0, "0.0"),
+            (Percent, 1000, "100.0"),
+            (Percent, -3, "-0.3"),
+            (Percent, -334, "-33.4"),
+            (Count, 20, "2"),
+            (Count, -10, "-1"),
+            (Count, 25, "2.5"),
+        ];
+        for (unit, tenths, cell) in cases {
+            assert_eq!(tenths_cell(unit, tenths), cell, "{unit:?} {tenths}");
+        }
+    }
 }

@@ -25,7 +25,7 @@ use std::time::Duration;
 use axum::{
     Extension, Json, Router,
     extract::State,
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     middleware::from_fn_with_state,
     response::{IntoResponse, Response},
     routing::get,
@@ -97,6 +97,10 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
             get(exports::contributions_csv),
         )
         .route("/exports/decisions.csv", get(exports::decisions_csv))
+        .route(
+            "/exports/action-plans/{id}/progress.csv",
+            get(exports::action_plan_progress_csv),
+        )
         .route("/calendar/{file}", get(feeds::calendar_feed))
         .layer(caching::compression())
         .layer(from_fn_with_state(Caching::Private, caching::conditional));
@@ -313,6 +317,36 @@ fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
         Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })),
     )
         .into_response()
+}
+
+/// 401 with its `WWW-Authenticate` challenge (RFC 6750 §3).
+fn unauthorized(challenge: &'static str, message: &str) -> Response {
+    let mut resp = error_response(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message);
+    resp.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(challenge),
+    );
+    resp
+}
+
+/// Who sends a request outside GraphQL (files, exports): anonymous without a token; a token
+/// that does not authenticate is a 401 with `Bearer error="invalid_token"`, a fault its
+/// response.
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<crate::auth::Viewer, Response> {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    match crate::auth::viewer::resolve(&state.ctx.db, &state.ctx.keys, authorization).await {
+        Ok(v) => Ok(v),
+        Err(crate::auth::viewer::TokenRefusal::Fault(e)) => Err(fault_response(e)),
+        Err(
+            crate::auth::viewer::TokenRefusal::Invalid
+            | crate::auth::viewer::TokenRefusal::SessionEnded,
+        ) => Err(unauthorized(
+            "Bearer error=\"invalid_token\"",
+            "The access token is invalid, expired or its session has ended: refresh the session or log in again.",
+        )),
+    }
 }
 
 /// 405 for an operation sent by GET: operations are POSTed as JSON.

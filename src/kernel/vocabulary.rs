@@ -6,5 +6,6 @@
 //! future split of the vocabulary from its storage changes this file only.
 
 pub use entity::enums::{
-    AssistanceType, ImplementationStatus, IncomeGroup, RegionalGroup, StateStatus, ThematicArea,
+    AssistanceType, ImplementationStatus, IncomeGroup, IndicatorComputation, IndicatorUnit,
+    RegionalGroup, StateStatus, ThematicArea,
 };

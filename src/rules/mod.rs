@@ -3,7 +3,9 @@
 pub mod allocation;
 pub mod eligibility;
 pub mod follow_up;
+pub mod indicators;
 pub mod matching;
 pub mod obligations;
+pub mod plan_reference;
 pub mod sharing;
 pub mod suggestion;

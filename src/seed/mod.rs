@@ -22,7 +22,12 @@
 //! - `demo_cooperation`: needs, offers and exchange rates.
 //! - `demo_sponsorship`: two meetings and their applications, one decided, one partly.
 //! - `demo_budget`: an adopted workplan with spending, invoices and payments.
+//! - `demo_records`: the last three Meetings of States Parties' documents and a dozen
+//!   decisions in varied states of follow-up.
+//! - `demo_action_plan`: an action plan shaped like the Lausanne Action Plan (sample texts),
+//!   loaded through the CSV import, with some recorded values.
 
+mod demo_action_plan;
 mod demo_budget;
 mod demo_cooperation;
 mod demo_records;
@@ -34,6 +39,7 @@ mod registry;
 pub use demo_budget::DEMO_WORKPLAN_YEAR;
 pub use registry::states;
 
+use demo_action_plan::demo_action_plan;
 use demo_budget::demo_budget;
 use demo_cooperation::demo_cooperation;
 use demo_records::demo_records;
@@ -193,5 +199,6 @@ pub async fn demo(
     demo_sponsorship(&demo, &mut report).await?;
     demo_budget(&demo, &mut report).await?;
     demo_records(&demo, &mut report).await?;
+    demo_action_plan(&demo).await?;
     Ok(report)
 }

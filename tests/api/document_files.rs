@@ -246,6 +246,13 @@ async fn files_go_in_and_come_out(s: Setup) {
     assert_eq!(resp.headers()["content-type"], "application/pdf");
     assert_eq!(resp.bytes().await.unwrap().to_vec(), pdf);
     assert_eq!(s.app.audit_entries().await, entries + 1);
+    assert!(
+        document(&s, &s.public).await["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("# Final report"),
+        "a PDF whose text cannot be read leaves the document the text it had"
+    );
 }
 
 #[tokio::test]
@@ -288,4 +295,117 @@ async fn a_file_over_the_limit_is_refused_and_nothing_is_stored() {
     )
     .await;
     assert_eq!(status, 200);
+}
+
+/// The PDF printed from `tests/fixtures/sample-msp.html` by headless Chromium: embedded
+/// subset fonts with their ToUnicode maps, compressed streams, as word processors write.
+const SAMPLE_PDF: &[u8] = include_bytes!("../fixtures/sample-msp.pdf");
+
+#[tokio::test]
+async fn a_pdf_or_html_file_gives_its_text_and_search_finds_it() {
+    let s = setup(|_| {}).await;
+    let (status, body) = put(
+        &s,
+        Some(&s.staff),
+        &s.public,
+        "application/pdf",
+        SAMPLE_PDF.to_vec(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let text = document(&s, &s.public).await["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    for words in [
+        "Twelfth Meeting of States Parties",
+        "completion of stockpile destruction under Article 3",
+        "Déminage et réduction des risques",
+        "Zanzibarite is a sample word",
+    ] {
+        assert!(text.contains(words), "{words:?} in {text:?}");
+    }
+    let found = s
+        .app
+        .graphql_with(
+            None,
+            "{ search(query: \"zanzibarite\") { totalCount edges { node {
+                snippet hit { ... on MeetingDocument { symbol } } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(found["data"]["search"]["totalCount"], 1, "{found}");
+    let hit = &found["data"]["search"]["edges"][0]["node"];
+    assert_eq!(hit["hit"]["symbol"], "CCM/MSP/2025/7");
+    assert!(
+        hit["snippet"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("<mark>Zanzibarite</mark>"),
+        "{hit}"
+    );
+
+    let html = "<!doctype html><html><head><title>Coordination notes</title>
+        <style>p { color: red }</style><script>var secret = '<p>hidden</p>';</script>
+        <body><h1>Clearance</h1><p>Extension requests &amp; their <b>analysis</b>.</p>";
+    let (status, body) = put(
+        &s,
+        Some(&s.staff),
+        &s.restricted,
+        "text/html; charset=utf-8",
+        html.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        document(&s, &s.restricted).await["text"],
+        "Coordination notes\n\nClearance\n\nExtension requests & their analysis."
+    );
+}
+
+/// A source of one piece.
+struct Once(Option<Vec<u8>>);
+
+impl ccm_isu::kernel::blobs::ChunkSource for Once {
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, String> {
+        Ok(self.0.take())
+    }
+}
+
+#[tokio::test]
+async fn the_sweep_deletes_old_files_that_no_document_names() {
+    use ccm_isu::domain::records::files::sweep;
+    let s = setup(|_| {}).await;
+    let (status, _) = put(
+        &s,
+        Some(&s.staff),
+        &s.public,
+        "text/plain",
+        b"named".to_vec(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let blobs = ccm_isu::kernel::blobs::Blobs::new(s.app.db.clone(), None);
+    let orphan = blobs
+        .put(Once(Some(b"left by a dead upload".to_vec())), 1000)
+        .await
+        .expect("stored");
+    assert_eq!(blobs.ids().await.expect("ids").len(), 2);
+
+    // A file stored within the hour may be an upload under way: it stays.
+    let an_hour_ago = ccm_isu::kernel::clock::now() - chrono::Duration::hours(1);
+    assert_eq!(
+        sweep(&s.app.db, &blobs, an_hour_ago).await.expect("sweep"),
+        0
+    );
+    assert_eq!(blobs.ids().await.expect("ids").len(), 2);
+
+    let later = ccm_isu::kernel::clock::now() + chrono::Duration::seconds(2);
+    assert_eq!(sweep(&s.app.db, &blobs, later).await.expect("sweep"), 1);
+    let left = blobs.ids().await.expect("ids");
+    assert_eq!(left.len(), 1);
+    assert!(!left.contains(&orphan.id), "the orphan is gone");
+    let resp = get(&s, None, &s.public, None).await;
+    assert_eq!(resp.status().as_u16(), 200, "the named file stays");
+    assert_eq!(resp.bytes().await.unwrap().to_vec(), b"named");
 }

@@ -224,6 +224,11 @@ async fn a_database_fault_reaches_the_client_masked_with_a_correlation_id() {
         "decision_updates",
         "decisions",
         "meeting_documents",
+        "indicator_values",
+        "action_indicators",
+        "plan_actions",
+        "action_plan_years",
+        "action_plans",
     ] {
         app.db
             .execute_unprepared(&format!("DROP TABLE {dependent}"))

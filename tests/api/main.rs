@@ -6,6 +6,9 @@
 
 mod helpers;
 
+mod action_plan_export;
+mod action_plan_import;
+mod action_plans;
 mod audit;
 mod auth;
 mod batching;

@@ -151,6 +151,22 @@ async fn search_finds_what_the_viewer_may_read_best_first() {
     let mut all = names(&first);
     all.extend(names(&rest));
     assert_eq!(all, found, "two pages are the whole list");
+    let past = search(
+        &app,
+        None,
+        json!({"q": "clearance remnants", "first": 2,
+        "after": rest["data"]["search"]["pageInfo"]["endCursor"]}),
+    )
+    .await;
+    assert!(names(&past).is_empty(), "{past}");
+    assert_eq!(
+        past["data"]["search"]["totalCount"], first["data"]["search"]["totalCount"],
+        "a page past the end still counts every hit"
+    );
+    assert_eq!(
+        rest["data"]["search"]["totalCount"],
+        first["data"]["search"]["totalCount"]
+    );
 
     // A language keeps its documents and every decision.
     let french = search(&app, None, json!({"q": "clearance", "language": "FR"})).await;
@@ -220,4 +236,26 @@ async fn a_document_s_new_text_is_searchable_at_once() {
     assert_eq!(resp.status().as_u16(), 200);
     let found = search(&app, None, json!({"q": "stockpiles"})).await;
     assert_eq!(found["data"]["search"]["totalCount"], 1, "{found}");
+
+    // A word far into a long text still shows, marked, in the snippet.
+    let long = format!(
+        "{}The Meeting noted the Zanzibarite survey.",
+        "Preamble without the word. ".repeat(400)
+    );
+    let resp = app
+        .client
+        .put(format!("{}/documents/{id}/file", app.base))
+        .bearer_auth(&staff)
+        .header("content-type", "text/plain")
+        .body(long)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let found = search(&app, None, json!({"q": "zanzibarite survey"})).await;
+    let snippet = found["data"]["search"]["edges"][0]["node"]["snippet"]
+        .as_str()
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(snippet.contains("<mark>zanzibarite</mark>"), "{found}");
 }

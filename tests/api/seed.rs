@@ -124,6 +124,13 @@ async fn every_demo_row_is_written_by_the_mutation_that_writes_it_through_the_ap
                     .await
                     .unwrap(),
         ),
+        (
+            "recordIndicatorValue",
+            entity::indicator_value::Entity::find()
+                .count(db)
+                .await
+                .unwrap(),
+        ),
     ];
     for (action, rows) in by_staff {
         assert!(rows > 0, "the demo has rows for {action}");
@@ -155,6 +162,19 @@ async fn every_demo_row_is_written_by_the_mutation_that_writes_it_through_the_ap
     // accounts, four extensions, three State updates, two rates, two workplan steps and
     // the invoices.
     assert_eq!(entries(&app, "seedDemo", None).await, 16);
+    // The demo action plan, imported from its file as the command line imports one: the
+    // Lausanne Action Plan's 50 actions and 80 indicators, in one entry.
+    assert_eq!(
+        (
+            entity::plan_action::Entity::find().count(db).await.unwrap(),
+            entity::action_indicator::Entity::find()
+                .count(db)
+                .await
+                .unwrap(),
+            entries(&app, "importActionPlan", None).await,
+        ),
+        (50, 80, 1)
+    );
     assert_eq!(exchange_rate::Entity::find().count(db).await.unwrap(), 2);
 }
 

@@ -13,15 +13,21 @@
 //!
 //! The parts: `keys` (the generic keys: rows by ID, a State's pages), `states` (States,
 //! what their obligations are computed from, reports, users), `cooperation` (needs, offers,
-//! proposals and matches), `sponsorship` (a meeting's applications and statistics).
+//! proposals and matches), `sponsorship` (a meeting's applications and statistics), `records`
+//! (meetings, their documents and decisions, decisions' follow-up), `action_plan` (plans,
+//! actions, indicators, values, the workplan activities naming an action).
 
+mod action_plan;
 mod cooperation;
 mod keys;
+mod records;
 mod sponsorship;
 mod states;
 
+pub use action_plan::{Actions, ActionsOf, ActivitiesOfPlan, IndicatorsOf, Plans, ValuesOf};
 pub use cooperation::{MatchesOfOffer, Needs, NeedsOfReport, Offers, OffersFor, ProposalsOf};
 pub use keys::{ById, ByRow, PageOf, PagesByState, RowsById};
+pub use records::{Decisions, Documents, Meetings, UpdatesOf};
 pub use sponsorship::{ApplicationsOf, StatsOf};
 pub use states::{
     CompletionsOf, ExtensionsOf, RecordsOf, ReportFactsOf, Reports, StateByCode, Users,

@@ -6,20 +6,11 @@ use super::types::{
     AddMeetingDocumentInput, Decision, DecisionPayload, MeetingDocument, MeetingDocumentPayload,
     RecordDecisionInput, UpdateDecisionStatusInput,
 };
-use crate::api::errors::respond;
+use crate::api::errors::{not_found, respond};
 use crate::api::sponsorship::types::Meeting;
 use crate::api::{app, ids, viewer};
 use crate::domain::records::decisions::{self, NewDecision, StatusChange};
 use crate::domain::records::documents::{self, NewDocument};
-use crate::kernel::error::{Code, ServiceError};
-
-fn not_found(field: &str, what: &str) -> ServiceError {
-    ServiceError::refused(
-        Code::NotFound,
-        &["input", field],
-        format!("No such {what}."),
-    )
-}
 
 #[derive(Default)]
 pub struct RecordsMutation;

@@ -38,6 +38,27 @@ pub async fn decisions_page(
     Ok(connection(page, |d| d.id.to_string(), Decision))
 }
 
+/// The decisions serving action `number` of a plan covering `years`, for its field.
+pub async fn decisions_of_action(
+    ctx: &Context<'_>,
+    number: i32,
+    years: std::ops::RangeInclusive<i32>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<Conn<Decision>> {
+    let page = page_request(first, after)?;
+    let f = decisions::DecisionFilter {
+        action_plan_action: Some(number),
+        meeting_years: Some((*years.start(), *years.end())),
+        ..Default::default()
+    };
+    let app = app(ctx)?;
+    let page = decisions::list(&app.db, viewer(ctx), &f, app.clock.today(), page)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(connection(page, |d| d.id.to_string(), Decision))
+}
+
 /// `implementationSummary`, for the query and for a meeting's field.
 pub async fn summary(
     ctx: &Context<'_>,

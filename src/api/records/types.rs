@@ -6,11 +6,11 @@ use entity::{decision, decision_update, meeting_document};
 use crate::api::auth::types::User;
 use crate::api::cost::Objects;
 use crate::api::error::ApiError;
-use crate::api::loaders::loaders;
+use crate::api::loaders::{ById, Decisions, Documents, Meetings, UpdatesOf, loaders};
 use crate::api::scalars::{Date, DateTime};
 use crate::api::sponsorship::types::Meeting;
 use crate::api::states::types::StateParty;
-use crate::api::{app, ids, viewer};
+use crate::api::{app, ids};
 use crate::domain::records::decisions::{self, DecisionFilter as Filter, Summary};
 
 /// What a meeting document is.
@@ -107,9 +107,9 @@ impl MeetingDocument {
 }
 
 async fn meeting_of(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Meeting> {
-    crate::domain::sponsorship::service::get_meeting(&app(ctx)?.db, id)
-        .await
-        .map_err(ApiError::from)?
+    loaders(ctx)?
+        .load_one(ById::<Meetings>::new(id))
+        .await?
         .map(Meeting)
         .ok_or_else(|| ApiError::Internal("a record without its meeting".into()).into())
 }
@@ -231,13 +231,10 @@ impl DecisionUpdate {
         let Some(id) = self.0.evidence_document_id else {
             return Ok(None);
         };
-        Ok(
-            crate::domain::records::documents::get_many(&app(ctx)?.db, viewer(ctx), &[id])
-                .await
-                .map_err(ApiError::from)?
-                .pop()
-                .map(MeetingDocument),
-        )
+        Ok(loaders(ctx)?
+            .load_one(ById::<Documents>::new(id))
+            .await?
+            .map(MeetingDocument))
     }
 }
 
@@ -310,10 +307,9 @@ impl Decision {
     }
     /// Oldest first; the first entry is the decision's recording.
     async fn updates(&self, ctx: &Context<'_>) -> async_graphql::Result<Objects<DecisionUpdate>> {
-        Ok(decisions::updates_of(&app(ctx)?.db, &[self.0.id])
-            .await
-            .map_err(ApiError::from)?
-            .remove(&self.0.id)
+        Ok(loaders(ctx)?
+            .load_one(UpdatesOf(self.0.id))
+            .await?
             .unwrap_or_default()
             .into_iter()
             .map(DecisionUpdate)
@@ -324,10 +320,9 @@ impl Decision {
         let Some(id) = self.0.superseded_by else {
             return Ok(None);
         };
-        Ok(decisions::get_many(&app(ctx)?.db, viewer(ctx), &[id])
-            .await
-            .map_err(ApiError::from)?
-            .pop()
+        Ok(loaders(ctx)?
+            .load_one(ById::<Decisions>::new(id))
+            .await?
             .map(Decision))
     }
     /// Incremented by every change; updates must send it back.
@@ -383,6 +378,7 @@ impl DecisionFilter {
             overdue: self.overdue,
             action_plan_action: self.action_plan_action,
             due_before: self.due_before.map(|d| d.0),
+            meeting_years: None,
         })
     }
 }

@@ -289,8 +289,10 @@ pub async fn propose(
 }
 
 /// Adds `delta` cents to the need's coverage unless that would pass its amount; then sets
-/// its status from the coverage. Returns false when refused.
-async fn cover(conn: &impl ConnectionTrait, need: Uuid, delta: i64) -> Result<bool, DbErr> {
+/// its status from the coverage, with an audit entry when the status changes (the day a need
+/// became MET dates it for the action plan's indicators). Returns false when refused.
+async fn cover(uow: &Uow, need: Uuid, delta: i64) -> Result<bool, DbErr> {
+    let conn = uow.txn();
     use assistance_need::Column as C;
     if !bounded_add(
         conn,
@@ -313,9 +315,13 @@ async fn cover(conn: &impl ConnectionTrait, need: Uuid, delta: i64) -> Result<bo
             (c, _) if c > 0 => NeedStatus::PartiallyMet,
             _ => NeedStatus::Open,
         };
-        let mut am: assistance_need::ActiveModel = n.into();
-        am.status = Set(status);
-        am.update(conn).await?;
+        if status != n.status {
+            let before = n.clone();
+            let mut am: assistance_need::ActiveModel = n.into();
+            am.status = Set(status);
+            let after = am.update(conn).await?;
+            uow.changed(&before, &after).await?;
+        }
     }
     Ok(true)
 }
@@ -413,7 +419,7 @@ pub async fn move_to(
     };
     if sign != 0 {
         let need_ok = match p.amount_cents {
-            Some(c) => cover(uow.txn(), p.need_id, sign * c).await?,
+            Some(c) => cover(&uow, p.need_id, sign * c).await?,
             None => true,
         };
         let offer_ok = match p.offer_amount_cents {

@@ -485,18 +485,7 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Vec<Line>, Vec<Fault>> {
             }
         }
         // A record's position is where reading began, blank lines before it included.
-        line = record.position().map_or(line + 1, |p| {
-            let skipped = text
-                .get(usize::try_from(p.byte()).unwrap_or(usize::MAX)..)
-                .unwrap_or_default()
-                .bytes()
-                .take_while(|b| matches!(b, b'\n' | b'\r'))
-                .filter(|b| *b == b'\n')
-                .count();
-            usize::try_from(p.line())
-                .unwrap_or(usize::MAX)
-                .saturating_add(skipped)
-        });
+        line = crate::kernel::csv_lines::line_of(text, &record, line);
         if lines.len() + faults.len() >= MAX_LINES {
             faults.push(Fault {
                 line,

@@ -449,6 +449,8 @@ pub struct DecisionFilter {
     pub overdue: Option<bool>,
     pub action_plan_action: Option<i32>,
     pub due_before: Option<NaiveDate>,
+    /// Taken at meetings that start in these years (an action plan's).
+    pub meeting_years: Option<(i32, i32)>,
 }
 
 /// The condition of `filter` for `viewer` as of `today`.
@@ -483,6 +485,23 @@ fn condition(viewer: &Viewer, filter: &DecisionFilter, today: NaiveDate) -> Cond
     }
     if let Some(d) = filter.due_before {
         c = c.add(C::DueOn.lt(d));
+    }
+    if let Some((first, last)) = filter.meeting_years {
+        let (Some(from), Some(to)) = (
+            NaiveDate::from_ymd_opt(first, 1, 1),
+            NaiveDate::from_ymd_opt(last, 12, 31),
+        ) else {
+            return Condition::all().add(Expr::val(false));
+        };
+        c = c.add(
+            C::MeetingId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(meeting::Column::Id)
+                    .from(meeting::Entity)
+                    .and_where(meeting::Column::StartsOn.between(from, to))
+                    .to_owned(),
+            ),
+        );
     }
     if let Some(overdue) = filter.overdue {
         let finals = [Status::Implemented, Status::NotAccepted, Status::Superseded];

@@ -1,11 +1,15 @@
 //! The file of a meeting document: uploaded by the ISU, read by whoever may read the
 //! document. What a file says it is must be what it is: the media type is one of
-//! [`ALLOWED`], and its first bytes (and, for text, every byte) must agree. Text, Markdown
-//! and HTML files give the document its searchable text.
+//! [`ALLOWED`], and its first bytes (and, for text, every byte) must agree. Text and
+//! Markdown files give the document their text as it is, HTML its text without the markup,
+//! PDF the text `pdf-extract` finds ([`crate::kernel::extract`]); a PDF whose text cannot be
+//! read, and DOCX and XLSX files, leave the document the text it had.
 
 use entity::enums::UserRole;
 use entity::meeting_document;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+};
 use uuid::Uuid;
 
 use super::visibility;
@@ -13,6 +17,7 @@ use crate::auth::Viewer;
 use crate::kernel::blobs::{BlobError, BlobReader, Blobs, ChunkSource};
 use crate::kernel::clock::now;
 use crate::kernel::error::ServiceError;
+use crate::kernel::extract;
 use crate::kernel::uow::{Audited, Uow};
 use crate::kernel::validate::LONG_TEXT;
 
@@ -41,6 +46,27 @@ pub fn allowed(content_type: &str) -> Option<&'static str> {
 
 fn is_text(media: &str) -> bool {
     media.starts_with("text/")
+}
+
+/// How long a PDF's text may take to come out, waiting for its turn included.
+const PDF_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How much of a text file is kept to make the document's text: the longest text, or for
+/// HTML four times that, as its markup goes.
+fn text_room(media: &str) -> usize {
+    if media == "text/html" {
+        4 * LONG_TEXT
+    } else {
+        LONG_TEXT
+    }
+}
+
+/// `text` cut to the longest a document's text may be.
+fn at_most_long(text: String) -> String {
+    match text.char_indices().nth(LONG_TEXT) {
+        Some((end, _)) => text[..end].to_owned(),
+        None => text,
+    }
 }
 
 /// Why an upload was refused.
@@ -80,6 +106,9 @@ struct Checked<S> {
     /// The bytes of an incomplete UTF-8 sequence at the end of the last piece.
     carry: Vec<u8>,
     text: String,
+    /// Characters in `text`, and how many it may hold.
+    kept: usize,
+    room: usize,
     mismatch: Option<&'static str>,
 }
 
@@ -126,8 +155,10 @@ impl<S: ChunkSource> ChunkSource for Checked<S> {
 
 impl<S> Checked<S> {
     fn keep(&mut self, s: &str) {
-        let room = LONG_TEXT.saturating_sub(self.text.chars().count());
-        self.text.extend(s.chars().take(room));
+        let before = self.text.len();
+        self.text
+            .extend(s.chars().take(self.room.saturating_sub(self.kept)));
+        self.kept += self.text[before..].chars().count();
     }
 }
 
@@ -157,6 +188,8 @@ pub async fn upload<S: ChunkSource>(
         seen: 0,
         carry: Vec::new(),
         text: String::new(),
+        kept: 0,
+        room: text_room(media),
         mismatch: None,
     };
     let stored = match blobs.put(&mut checked, max).await {
@@ -169,11 +202,19 @@ pub async fn upload<S: ChunkSource>(
         Err(BlobError::Db(e)) => return Err(e.into()),
         Err(e) => return Err(ServiceError::Internal(e.to_string()).into()),
     };
-    let text = if is_text(media) && !checked.text.trim().is_empty() {
-        Some(checked.text)
-    } else {
-        current.text.clone()
+    let extracted = match media {
+        "text/html" => Some(extract::html_text(&checked.text)),
+        "application/pdf" => {
+            let read = read_back(blobs, stored.id, stored.bytes);
+            extract::pdf_text_within(read, PDF_TIME_LIMIT).await
+        }
+        m if is_text(m) => Some(checked.text),
+        _ => None,
     };
+    let text = extracted
+        .filter(|t| !t.trim().is_empty())
+        .map(at_most_long)
+        .or_else(|| current.text.clone());
     let next = meeting_document::Model {
         media_type: Some(media.to_owned()),
         byte_size: i64::try_from(stored.bytes).ok(),
@@ -218,6 +259,16 @@ pub async fn upload<S: ChunkSource>(
     }
 }
 
+/// The stored file `id` of `bytes` bytes, whole; `None` when it cannot be read.
+async fn read_back(blobs: &Blobs, id: Uuid, bytes: u64) -> Option<Vec<u8>> {
+    let mut reader = blobs.open(id, bytes).await.ok()??;
+    let mut all = Vec::with_capacity(usize::try_from(bytes).ok()?);
+    while let Some(piece) = reader.next_chunk().await.ok()? {
+        all.extend_from_slice(&piece);
+    }
+    Some(all)
+}
+
 /// The document `id` and its file, for whoever may read the document; None when it does
 /// not exist, may not be read, or has no file.
 pub async fn download(
@@ -243,6 +294,45 @@ pub async fn download(
             other => ServiceError::Internal(other.to_string()),
         })?;
     Ok(reader.map(|r| (doc, r)))
+}
+
+/// How long a stored file may go unnamed before [`sweep`] deletes it: an upload names its
+/// file before its request ends, long before this.
+pub const SWEEP_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Deletes the stored files that no document names and that were stored before `before`
+/// (their IDs are time-ordered UUIDs): what a process that died mid-upload, or a failed
+/// delete of a replaced file, left behind. Returns how many.
+pub async fn sweep(
+    db: &DatabaseConnection,
+    blobs: &Blobs,
+    before: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, ServiceError> {
+    let blob_error = |e: BlobError| match e {
+        BlobError::Db(e) => ServiceError::Db(e),
+        other => ServiceError::Internal(other.to_string()),
+    };
+    let named: std::collections::HashSet<Uuid> = meeting_document::Entity::find()
+        .select_only()
+        .column(meeting_document::Column::BlobId)
+        .filter(meeting_document::Column::BlobId.is_not_null())
+        .into_tuple::<Option<Uuid>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    let cutoff = before.timestamp();
+    let mut deleted = 0;
+    for id in blobs.ids().await.map_err(blob_error)? {
+        let stored_at = id.get_timestamp().map(|t| t.to_unix().0);
+        let old = stored_at.is_some_and(|secs| i64::try_from(secs).unwrap_or(i64::MAX) < cutoff);
+        if old && !named.contains(&id) {
+            blobs.delete(id).await.map_err(blob_error)?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
 }
 
 /// The name a download is saved under: the symbol (or the title), letters, digits, `.`, `-`

@@ -42,6 +42,8 @@ struct Row {
     id: Uuid,
     score: f64,
     snippet: Option<String>,
+    /// Every match, not only this page's: `count(*) OVER ()`.
+    total: i64,
 }
 
 /// The words of `query` that search: letters and digits, at most [`MAX_WORDS`].
@@ -104,6 +106,7 @@ pub async fn search(
         DatabaseBackend::Postgres => {
             // Every word, as a plain word: `websearch_to_tsquery` of the words joined.
             let q = words.join(" ");
+            let first = words.first().cloned().unwrap_or_default();
             (
                 POSTGRES_COUNT,
                 POSTGRES_PAGE,
@@ -113,6 +116,7 @@ pub async fn search(
                     language.into(),
                     (limit as i64).into(),
                     (offset as i64).into(),
+                    first.into(),
                 ],
             )
         }
@@ -141,18 +145,20 @@ pub async fn search(
             )));
         }
     };
-    let total = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            count_sql,
-            values[..3].to_vec(),
-        ))
-        .await?
-        .and_then(|r| r.try_get_by_index::<i64>(0).ok())
-        .unwrap_or_default();
+    let count = Statement::from_sql_and_values(backend, count_sql, values[..3].to_vec());
     let rows = Row::find_by_statement(Statement::from_sql_and_values(backend, page_sql, values))
         .all(db)
         .await?;
+    // Each row carries the total; a page past the end has none, and only then is it counted.
+    let total = match rows.first() {
+        Some(row) => row.total,
+        None if offset == 0 => 0,
+        None => db
+            .query_one_raw(count)
+            .await?
+            .and_then(|r| r.try_get_by_index::<i64>(0).ok())
+            .unwrap_or_default(),
+    };
     let hits = rows
         .into_iter()
         .map(|r| Hit {
@@ -169,7 +175,8 @@ pub async fn search(
     Ok((hits, u64::try_from(total).unwrap_or_default()))
 }
 
-/// $1 the query, $2 whether RESTRICTED rows count, $3 a language or NULL.
+/// $1 the query, $2 whether RESTRICTED rows count, $3 a language or NULL. Asked only for a
+/// page past the last, which has no row to carry the total.
 const POSTGRES_COUNT: &str = "SELECT count(*) FROM (
     SELECT d.id FROM meeting_documents d, websearch_to_tsquery('simple', $1) q
      WHERE d.search @@ q AND ($2 OR d.access = 'PUBLIC') AND ($3::text IS NULL OR d.language = $3)
@@ -177,9 +184,13 @@ const POSTGRES_COUNT: &str = "SELECT count(*) FROM (
     SELECT r.id FROM decisions r, websearch_to_tsquery('simple', $1) q
      WHERE r.search @@ q AND ($2 OR r.access = 'PUBLIC')) m";
 
+/// The snippet of a document comes from 1 200 characters around the first place its text
+/// holds the query's first word (`$6`), not from the whole text: `ts_headline` reads every
+/// character it is given, and a page of 20 long documents would cost it tens of
+/// milliseconds.
 const POSTGRES_PAGE: &str = "
     WITH page AS (
-      SELECT kind, id, score FROM (
+      SELECT kind, id, score, count(*) OVER () AS total FROM (
         SELECT 'D' AS kind, d.id, ts_rank(d.search, q)::float8 AS score
           FROM meeting_documents d, websearch_to_tsquery('simple', $1) q
          WHERE d.search @@ q AND ($2 OR d.access = 'PUBLIC') AND ($3::text IS NULL OR d.language = $3)
@@ -189,8 +200,12 @@ const POSTGRES_PAGE: &str = "
          WHERE r.search @@ q AND ($2 OR r.access = 'PUBLIC')) m
        ORDER BY score DESC, kind, id
        LIMIT $4 OFFSET $5)
-    SELECT p.kind, p.id, p.score,
-           ts_headline('simple', coalesce(nullif(d.text, ''), d.title, r.text),
+    SELECT p.kind, p.id, p.score, p.total,
+           ts_headline('simple',
+                       coalesce(nullif(substr(d.text,
+                                              greatest(1, strpos(lower(d.text), $6) - 300),
+                                              1200), ''),
+                                d.title, r.text),
                        websearch_to_tsquery('simple', $1),
                        'StartSel=\u{E000}, StopSel=\u{E001}, MaxWords=30, MinWords=12, MaxFragments=1')
              AS snippet
@@ -205,15 +220,23 @@ const SQLITE_COUNT: &str = "
        AND ($3 IS NULL OR kind = 'R' OR language = $3)";
 
 /// bm25 is lower for better matches: its negation is the score. Headings weigh ten times
-/// the body.
+/// the body. FTS5's functions may not sit beside a window function: the hits are ranked
+/// first, then the page's rows are matched again for their snippets.
 const SQLITE_PAGE: &str = "
-    SELECT kind, id, -bm25(records_fts, 0, 0, 0, 0, 10.0, 1.0) AS score,
+    WITH hits AS MATERIALIZED (
+      SELECT rowid AS r, kind, id, -bm25(records_fts, 0, 0, 0, 0, 10.0, 1.0) AS score
+        FROM records_fts
+       WHERE records_fts MATCH $1 AND ($2 OR access = 'PUBLIC')
+         AND ($3 IS NULL OR kind = 'R' OR language = $3)),
+    page AS (
+      SELECT r, kind, id, score, count(*) OVER () AS total FROM hits
+       ORDER BY score DESC, kind, id
+       LIMIT $4 OFFSET $5)
+    SELECT p.kind, p.id, p.score, p.total,
            snippet(records_fts, -1, '\u{E000}', '\u{E001}', '…', 30) AS snippet
-      FROM records_fts
-     WHERE records_fts MATCH $1 AND ($2 OR access = 'PUBLIC')
-       AND ($3 IS NULL OR kind = 'R' OR language = $3)
-     ORDER BY score DESC, kind, id
-     LIMIT $4 OFFSET $5";
+      FROM page p JOIN records_fts ON records_fts.rowid = p.r
+     WHERE records_fts MATCH $1
+     ORDER BY p.score DESC, p.kind, p.id";
 
 #[cfg(test)]
 mod tests {

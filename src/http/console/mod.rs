@@ -58,6 +58,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "records.graphql",
         include_str!("../../../contract/operations/records.graphql"),
     ),
+    (
+        "action_plan.graphql",
+        include_str!("../../../contract/operations/action_plan.graphql"),
+    ),
 ];
 
 /// Splits an operation file into its named operations (with the fragments of the file

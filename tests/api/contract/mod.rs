@@ -27,12 +27,13 @@ const REQUIRED_FILES: &[&str] = &[
     "budget.graphql",
     "node.graphql",
     "records.graphql",
+    "action_plan.graphql",
 ];
 
 /// The area files adopted so far, each extending `contract.graphql` and the ones before it,
 /// in the order `contract.graphql`'s header gives. An issue that builds an area adopts its
 /// file here.
-const ADOPTED_AREAS: &[&str] = &["records.graphql"];
+const ADOPTED_AREAS: &[&str] = &["records.graphql", "action_plan.graphql"];
 
 /// The project's own copy of the contract.
 fn contract_dir() -> PathBuf {

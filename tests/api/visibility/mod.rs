@@ -271,6 +271,57 @@ async fn candidates(app: &TestApp, token: &str, own: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// A value of one of the demo plan's recorded indicators for `year`, recorded by ISU staff
+/// (so that `recordedBy` has someone to show), and a next plan adopted at a demo meeting.
+async fn action_plan_values(app: &TestApp, staff: &str, year: i32) {
+    let plan = app
+        .graphql(
+            "query($y: Int) { currentActionPlan(year: $y) { actions { indicators { id unit computation } } } }",
+            json!({"y": year}),
+        )
+        .await;
+    let indicator = plan["data"]["currentActionPlan"]["actions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("the demo has a plan in force in {year}: {plan}"))
+        .iter()
+        .flat_map(|a| a["indicators"].as_array().cloned().unwrap_or_default())
+        .find(|i| i["computation"] == "RECORDED")
+        .unwrap_or_else(|| panic!("the demo plan has a recorded indicator: {plan}"));
+    let denominator = (indicator["unit"] == "PERCENT").then_some(2);
+    let recorded = app
+        .graphql_as(
+            staff,
+            "mutation($i: RecordIndicatorValueInput!) { recordIndicatorValue(input: $i) { userErrors { message } } }",
+            json!({"i": {"indicatorId": indicator["id"], "year": year, "numerator": 1,
+                         "denominator": denominator, "stateCodes": ["LAO"]}}),
+        )
+        .await;
+    assert_eq!(
+        recorded["data"]["recordIndicatorValue"]["userErrors"],
+        json!([]),
+        "{recorded}"
+    );
+    let meetings = app
+        .graphql(
+            "{ meetings(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    let next = app
+        .graphql_as(
+            staff,
+            "mutation($i: CreateActionPlanInput!) { createActionPlan(input: $i) { userErrors { message } } }",
+            json!({"i": {"title": "Next action plan", "firstYear": 2027, "lastYear": 2031,
+                         "adoptedAtMeetingId": meetings["data"]["meetings"]["edges"][0]["node"]["id"]}}),
+        )
+        .await;
+    assert_eq!(
+        next["data"]["createActionPlan"]["userErrors"],
+        json!([]),
+        "{next}"
+    );
+}
+
 #[tokio::test]
 async fn what_each_viewer_can_reach_it_can_read_and_delegations_reach_only_their_own() {
     // The walk's logins and queries run while the whole suite loads the machine: a longer
@@ -321,12 +372,13 @@ async fn what_each_viewer_can_reach_it_can_read_and_delegations_reach_only_their
         "{imported}"
     );
 
-    let schema = Schema::introspect(&app, &admin).await;
     let year = workplan::Entity::find()
         .one(&app.db)
         .await
         .unwrap()
         .map_or(2025, |w| w.year);
+    action_plan_values(&app, &staff, year).await;
+    let schema = Schema::introspect(&app, &admin).await;
     let args = Args {
         year,
         code: "LAO".into(),

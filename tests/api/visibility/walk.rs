@@ -186,6 +186,8 @@ impl Schema {
                 "year" if f.name == "reportingCompliance" => (args.year - 1).to_string(),
                 "year" => args.year.to_string(),
                 "code" => format!("\"{}\"", args.code),
+                // Action 44 of the plan in force (the demo's).
+                "number" => "44".to_owned(),
                 "withinDays" => "3660".to_owned(),
                 // The demo's documents and decisions all say DEMO.
                 "query" => "\"DEMO\"".to_owned(),

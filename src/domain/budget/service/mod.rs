@@ -31,8 +31,8 @@ pub use exports::{export_contributions, export_workplan};
 pub use invoices::{NewInvoices, issue_invoices, issue_invoices_by};
 pub use lines::{NewActivity, NewExpenditure, NewLine, add_activity, add_line, record_expenditure};
 pub use views::{
-    LineView, WorkplanView, activities_by_ids, activity_by_id, line_by_id, lines_by_ids,
-    workplan_by_id, workplan_of_year, workplans_by_ids,
+    LineView, WorkplanView, activities_by_ids, activities_of_years, activity_by_id, line_by_id,
+    lines_by_ids, workplan_by_id, workplan_of_year, workplans_by_ids,
 };
 pub use workplans::{
     NewWorkplan, Transition, admin_only, can_transition, create_workplan, transition,

@@ -200,6 +200,36 @@ pub async fn activities_by_ids(
         .await
 }
 
+/// The activities of the workplans of `years`, each with its workplan's year, for
+/// logged-in viewers (the rule of [`activities_by_ids`]): two statements.
+pub async fn activities_of_years(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    years: std::ops::RangeInclusive<i32>,
+) -> Result<Vec<(i32, workplan_activity::Model)>, DbErr> {
+    if viewer.principal().is_none() {
+        return Ok(Vec::new());
+    }
+    let plans: HashMap<Uuid, i32> = workplan::Entity::find()
+        .filter(workplan::Column::Year.between(*years.start(), *years.end()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w.year))
+        .collect();
+    if plans.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(workplan_activity::Entity::find()
+        .filter(workplan_activity::Column::WorkplanId.is_in(plans.keys().copied()))
+        .order_by_asc(workplan_activity::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|a| plans.get(&a.workplan_id).map(|y| (*y, a)))
+        .collect())
+}
+
 /// The lines of `ids` with their currencies and activities, for logged-in viewers (the
 /// rule of [`line_by_id`]): three statements whatever their number.
 pub async fn lines_by_ids(

@@ -2,6 +2,7 @@
 //! user meets them; each part hands on the IDs the node checks need.
 
 mod accounts;
+mod action_plan;
 mod budget;
 mod cooperation;
 mod meetings;
@@ -20,6 +21,7 @@ async fn required_contract_operations_run() {
     let cooperation = cooperation::run(&app, admin.clone(), &report).await;
     let sponsorship = sponsorship::run(&app, admin.clone()).await;
     meetings::run(&app, admin.clone(), &sponsorship[0]).await;
+    let action_plan = action_plan::run(&app, admin.clone(), &sponsorship[0]).await;
     let (this_year, budget) = budget::run(&app, admin.clone()).await;
     let created = nodes::Created {
         user_id,
@@ -28,6 +30,7 @@ async fn required_contract_operations_run() {
         sponsorship,
         this_year,
         budget,
+        action_plan,
     };
     nodes::run(&app, admin, created).await;
 }

@@ -9,6 +9,7 @@ pub(super) struct Created {
     pub sponsorship: [Value; 2],
     pub this_year: i32,
     pub budget: [Value; 3],
+    pub action_plan: [Value; 3],
 }
 
 pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
@@ -19,6 +20,7 @@ pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
         sponsorship: [meeting, application],
         this_year,
         budget: [workplan, activity, line],
+        action_plan: [plan, action, indicator],
     } = created;
     // NodeById as the admin frontend sends it, then `node(id:)` for every Node type.
     let node = operations("node.graphql");
@@ -70,6 +72,9 @@ pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
         workplan,
         activity,
         line,
+        plan,
+        action,
+        indicator,
     ];
     let mut resolved = std::collections::BTreeSet::new();
     for node_id in ids {

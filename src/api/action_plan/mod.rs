@@ -1,0 +1,5 @@
+//! Action plan monitoring: plans, actions, indicators, values and progress.
+
+pub mod mutation;
+pub mod query;
+pub mod types;
