@@ -633,23 +633,10 @@ pub(super) async fn action_plan_progress_csv(
         },
         Err(e) => return fault_response(e),
     };
-    let today = state.ctx.clock.today();
-    let (progress, actions) = match tokio::try_join!(
-        async {
-            values::progress(db, &plan, year, today)
-                .await
-                .map_err(crate::api::error::ApiError::from)
-        },
-        async {
-            plans::actions_of(db, &[plan.id])
-                .await
-                .map_err(crate::api::error::ApiError::from)
-        },
-    ) {
-        Ok(x) => x,
+    let progress = match values::progress(db, &plan, year, state.ctx.clock.today()).await {
+        Ok(p) => p,
         Err(e) => return fault_response(e),
     };
-    let actions = actions.get(&plan.id).map(Vec::as_slice).unwrap_or_default();
     let mut rows = vec![
         [
             "section",
@@ -670,15 +657,10 @@ pub(super) async fn action_plan_progress_csv(
     ];
     for p in &progress.indicators {
         let i = &p.indicator;
-        let action = actions.iter().find(|a| a.id == i.action_id);
         let figure = |t: Option<i64>| t.map(|t| tenths_cell(i.unit, t)).unwrap_or_default();
-        let change = match (&p.current, &p.previous) {
-            (Some(c), Some(b)) => Some(c.tenths - b.tenths),
-            _ => None,
-        };
         rows.push(vec![
-            typed_cell(action.map_or("", |a| a.section.as_str())),
-            action.map(|a| a.number.to_string()).unwrap_or_default(),
+            typed_cell(&p.action.section),
+            p.action.number.to_string(),
             typed_cell(&i.code),
             typed_cell(&i.text),
             sea_orm::ActiveEnum::to_value(&i.unit),
@@ -686,7 +668,7 @@ pub(super) async fn action_plan_progress_csv(
             figure(i.target_tenths),
             figure(p.previous.as_ref().map(|v| v.tenths)),
             figure(p.current.as_ref().map(|v| v.tenths)),
-            figure(change),
+            figure(p.change_tenths),
             p.target_met
                 .map(|m| if m { "yes" } else { "no" })
                 .unwrap_or_default()

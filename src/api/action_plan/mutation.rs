@@ -12,8 +12,6 @@ use crate::api::errors::{not_found, respond};
 use crate::api::sponsorship::types::Meeting;
 use crate::api::{app, ids, viewer};
 use crate::domain::action_plan::plans::{self, NewAction, NewIndicator, NewPlan, NewValue};
-use crate::domain::action_plan::values::Value;
-use crate::kernel::error::ServiceError;
 
 #[derive(Default)]
 pub struct ActionPlanMutation;
@@ -101,23 +99,6 @@ impl ActionPlanMutation {
             state_codes: input.state_codes,
             note: input.note,
         };
-        let app = app(ctx)?;
-        let recorded = plans::record_value(&app.db, viewer(ctx), new).await;
-        respond(match recorded {
-            Ok(row) => values_of_row(&app.db, row).await,
-            Err(e) => Err(e),
-        })
+        respond(plans::record_value(&app(ctx)?.db, viewer(ctx), new).await)
     }
-}
-
-/// A recorded row as its indicator shows it.
-async fn values_of_row(
-    db: &sea_orm::DatabaseConnection,
-    row: entity::indicator_value::Model,
-) -> Result<Value, ServiceError> {
-    let indicator = plans::get_indicators(db, &[row.indicator_id])
-        .await?
-        .pop()
-        .ok_or_else(|| ServiceError::Internal("a value without its indicator".into()))?;
-    Ok(Value::recorded(&indicator, &row))
 }

@@ -445,7 +445,9 @@ impl IndicatorProgress {
     }
     /// current.value - previous.value; null when either is missing.
     async fn change(&self) -> Option<f64> {
-        self.0.change
+        self.0
+            .change_tenths
+            .map(crate::rules::indicators::tenths_to_value)
     }
     /// current.value >= target (or <= target when the target is below the baseline); null
     /// without a current value or a target.

@@ -67,32 +67,15 @@ async fn status_days(db: &DatabaseConnection) -> Result<StatusDays, DbErr> {
     Ok(out)
 }
 
-fn status_name<T: sea_orm::ActiveEnum<Value = String>>(s: T) -> String {
-    s.to_value()
-}
-
-/// The last day `id` was set to `status`, else `fallback`.
-fn last_set<T: sea_orm::ActiveEnum<Value = String>>(
+/// The days `id` was set to `status`, oldest first (none when the log does not say).
+fn set_days<T: sea_orm::ActiveEnum<Value = String>>(
     days: &StatusDays,
     id: Uuid,
     status: T,
-    fallback: NaiveDate,
-) -> NaiveDate {
-    days.get(&(id, status_name(status)))
-        .and_then(|d| d.last().copied())
-        .unwrap_or(fallback)
-}
-
-/// The first day `id` was set to `status`, else `fallback`.
-fn first_set<T: sea_orm::ActiveEnum<Value = String>>(
-    days: &StatusDays,
-    id: Uuid,
-    status: T,
-    fallback: NaiveDate,
-) -> NaiveDate {
-    days.get(&(id, status_name(status)))
-        .and_then(|d| d.first().copied())
-        .unwrap_or(fallback)
+) -> &[NaiveDate] {
+    days.get(&(id, status.to_value()))
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 /// Every fact the computed indicators read.
@@ -156,15 +139,19 @@ async fn needs(db: &DatabaseConnection, days: &StatusDays) -> Result<Vec<Need>, 
         .await?
     {
         let updated = m.updated_at.date_naive();
-        let agreed = days.get(&(m.id, status_name(MatchStatus::Agreed)));
-        let agreed_on = match (m.status, agreed.and_then(|d| d.first())) {
-            (_, Some(d)) => *d,
+        let agreed = set_days(days, m.id, MatchStatus::Agreed).first().copied();
+        let agreed_on = match (m.status, agreed) {
+            (_, Some(d)) => d,
             // Declined without ever being agreed: nothing to count.
             (MatchStatus::Declined, None) => continue,
             (_, None) => updated,
         };
-        let declined_on = (m.status == MatchStatus::Declined)
-            .then(|| last_set(days, m.id, MatchStatus::Declined, updated));
+        let declined_on = (m.status == MatchStatus::Declined).then(|| {
+            set_days(days, m.id, MatchStatus::Declined)
+                .last()
+                .copied()
+                .unwrap_or(updated)
+        });
         matches.entry(m.need_id).or_default().push(AgreedMatch {
             agreed_on,
             declined_on,
@@ -178,9 +165,12 @@ async fn needs(db: &DatabaseConnection, days: &StatusDays) -> Result<Vec<Need>, 
         .map(|n| {
             let updated = n.updated_at.date_naive();
             let closed_on = match n.status {
-                NeedStatus::Met | NeedStatus::Withdrawn => {
-                    Some(last_set(days, n.id, n.status, updated))
-                }
+                NeedStatus::Met | NeedStatus::Withdrawn => Some(
+                    set_days(days, n.id, n.status)
+                        .last()
+                        .copied()
+                        .unwrap_or(updated),
+                ),
                 NeedStatus::Open | NeedStatus::PartiallyMet => None,
             };
             Need {
@@ -216,20 +206,20 @@ async fn delegates(db: &DatabaseConnection, days: &StatusDays) -> Result<Vec<Del
             let meeting_starts_on = *starts.get(&a.meeting_id)?;
             let updated = a.updated_at.date_naive();
             let decided = a.decided_at.map(|t| t.date_naive());
+            let approved = set_days(days, a.id, ApplicationStatus::Approved)
+                .first()
+                .copied();
             let approved_on = match a.status {
-                ApplicationStatus::Approved => Some(first_set(
-                    days,
-                    a.id,
-                    ApplicationStatus::Approved,
-                    decided.unwrap_or(updated),
-                )),
+                ApplicationStatus::Approved => Some(approved.unwrap_or(decided.unwrap_or(updated))),
                 // Withdrawn: approved before only when the log says so.
-                _ => days
-                    .get(&(a.id, status_name(ApplicationStatus::Approved)))
-                    .and_then(|d| d.first().copied()),
+                _ => approved,
             };
-            let withdrawn_on = (a.status == ApplicationStatus::Withdrawn)
-                .then(|| last_set(days, a.id, ApplicationStatus::Withdrawn, updated));
+            let withdrawn_on = (a.status == ApplicationStatus::Withdrawn).then(|| {
+                set_days(days, a.id, ApplicationStatus::Withdrawn)
+                    .last()
+                    .copied()
+                    .unwrap_or(updated)
+            });
             Some(Delegate {
                 id: a.id,
                 state_code: a.state_code,

@@ -15,6 +15,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::values::Value;
 use crate::auth::Viewer;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
@@ -567,7 +568,7 @@ pub async fn record_value(
     db: &DatabaseConnection,
     viewer: &Viewer,
     new: NewValue,
-) -> Result<indicator_value::Model, ServiceError> {
+) -> Result<Value, ServiceError> {
     let actor = isu(viewer)?;
     record_value_as(db, Some(actor), "recordIndicatorValue", new).await
 }
@@ -577,7 +578,7 @@ pub async fn record_value_as(
     actor: Option<Uuid>,
     action: &'static str,
     new: NewValue,
-) -> Result<indicator_value::Model, ServiceError> {
+) -> Result<Value, ServiceError> {
     let field = |f: &'static str| ["input", f];
     let Some(indicator) = action_indicator::Entity::find_by_id(new.indicator_id)
         .one(db)
@@ -708,7 +709,7 @@ pub async fn record_value_as(
     if let Some(before) = &existing
         && unchanged(before, &next)
     {
-        return Ok(before.clone());
+        return Ok(Value::recorded(&indicator, before));
     }
     let uow = Uow::begin(db, actor, action).await?;
     let written = match &existing {
@@ -739,7 +740,7 @@ pub async fn record_value_as(
         uow.created(&saved).await?;
     }
     uow.commit().await?;
-    Ok(saved)
+    Ok(Value::recorded(&indicator, &saved))
 }
 
 /// Every plan, oldest first.

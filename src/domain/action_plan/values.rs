@@ -11,7 +11,7 @@ use std::ops::RangeInclusive;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{IndicatorComputation, IndicatorUnit};
-use entity::{action_indicator, action_plan, indicator_value, workplan_activity};
+use entity::{action_indicator, action_plan, indicator_value, plan_action, workplan_activity};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -201,11 +201,13 @@ pub async fn values_of(
 /// One indicator in a year's progress.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndicatorProgress {
+    /// The action the indicator measures.
+    pub action: plan_action::Model,
     pub indicator: action_indicator::Model,
     pub current: Option<Value>,
     pub previous: Option<Value>,
-    /// current − previous, to one decimal.
-    pub change: Option<f64>,
+    /// current − previous, in tenths.
+    pub change_tenths: Option<i64>,
     pub target_met: Option<bool>,
 }
 
@@ -239,19 +241,19 @@ pub async fn progress(
     today: NaiveDate,
 ) -> Result<Progress, ServiceError> {
     let list = plans::indicators_of_plan(db, plan.id).await?;
-    let indicators: Vec<action_indicator::Model> = list.into_iter().map(|(_, i)| i).collect();
+    let indicators: Vec<action_indicator::Model> = list.iter().map(|(_, i)| i.clone()).collect();
     let found = values_in(db, &indicators, |_| (year - 1)..=year, today).await?;
     let mut with_value = 0usize;
-    let rows: Vec<IndicatorProgress> = indicators
+    let rows: Vec<IndicatorProgress> = list
         .into_iter()
-        .map(|i| {
+        .map(|(action, i)| {
             let current = found.get(&(i.id, year)).cloned();
             let previous = found.get(&(i.id, year - 1)).cloned();
             if current.is_some() {
                 with_value += 1;
             }
-            let change = match (&current, &previous) {
-                (Some(c), Some(p)) => Some(indicators::tenths_to_value(c.tenths - p.tenths)),
+            let change_tenths = match (&current, &previous) {
+                (Some(c), Some(p)) => Some(c.tenths - p.tenths),
                 _ => None,
             };
             let target_met = match (&current, i.target_tenths) {
@@ -259,10 +261,11 @@ pub async fn progress(
                 _ => None,
             };
             IndicatorProgress {
+                action,
                 indicator: i,
                 current,
                 previous,
-                change,
+                change_tenths,
                 target_met,
             }
         })
