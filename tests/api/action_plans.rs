@@ -519,3 +519,19 @@ async fn computed_indicators_match_the_values_counted_by_hand() {
     let again = history(&ids["A"]).await;
     assert_eq!(again.iter().find(|v| v["year"] == 2025), Some(y2025));
 }
+
+#[tokio::test]
+async fn a_year_out_of_range_is_refused_not_a_fault() {
+    let app = spawn_app().await;
+    let (_, plan, _, _, _) = plan(&app).await;
+    for year in [i32::MIN, -1, 0, 2009, 2101, i32::MAX] {
+        let body = app
+            .graphql(
+                "query($id: ID!, $y: Int!) { node(id: $id) { ... on ActionPlan {
+                    progress(year: $y) { year } } } }",
+                json!({"id": plan, "y": year}),
+            )
+            .await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{year}: {body}");
+    }
+}

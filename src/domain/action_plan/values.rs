@@ -233,13 +233,17 @@ pub fn target_met(current: i64, target: i64, baseline: Option<i64>) -> bool {
 
 /// `plan`'s progress in `year`: every indicator's value in the year and the year before
 /// (the year before may precede the plan for a computed indicator), the change, whether the
-/// target is met, and the share of indicators with a value.
+/// target is met, and the share of indicators with a value. The year is one the system
+/// accepts (`kernel::validate::YEARS`).
 pub async fn progress(
     db: &DatabaseConnection,
     plan: &action_plan::Model,
     year: i32,
     today: NaiveDate,
 ) -> Result<Progress, ServiceError> {
+    let mut r = crate::kernel::error::Refusals::default();
+    crate::kernel::validate::year(&mut r, &["year"], year);
+    r.finish()?;
     let list = plans::indicators_of_plan(db, plan.id).await?;
     let indicators: Vec<action_indicator::Model> = list.iter().map(|(_, i)| i.clone()).collect();
     let found = values_in(db, &indicators, |_| (year - 1)..=year, today).await?;
