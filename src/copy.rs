@@ -92,6 +92,8 @@ pub async fn copy(
                 $f::<invoice::Entity>("invoices", $($arg),*).await?,
                 $f::<payment::Entity>("payments", $($arg),*).await?,
                 $f::<idempotency_key::Entity>("idempotency_keys", $($arg),*).await?,
+                $f::<contact_point::Entity>("contact_points", $($arg),*).await?,
+                $f::<notification::Entity>("notifications", $($arg),*).await?,
             ]
         }};
     }

@@ -19,18 +19,21 @@
 //!   without its markup, the text of a PDF), CSV line numbers, logs.
 //! - [`rules`]: pure functions over plain data, table-tested: treaty deadlines
 //!   ([`rules::obligations`]), matching, allocation, sponsorship eligibility and suggestion,
-//!   sharing contributions, action plan indicators ([`rules::indicators`]) and the actions a
-//!   reference names. No database, no GraphQL.
+//!   sharing contributions, action plan indicators ([`rules::indicators`]), the actions a
+//!   reference names and which reminder of a deadline is due ([`rules::reminders`]). No
+//!   database, no GraphQL.
 //! - [`auth`]: who is asking ([`auth::Viewer`]), passwords, access tokens, sessions and the
 //!   sign-in throttle. Knows users, not domains; services take the Viewer, so it sits below
 //!   them.
 //! - [`domain`]: one folder per domain (states, reports, history, cooperation, sponsorship,
-//!   budget, records, action_plan, users, audit): its tables' queries and business rules, taking the Viewer, returning
+//!   budget, records, action_plan, notifications, users, audit): its tables' queries and business rules, taking the Viewer, returning
 //!   domain structs or a `ServiceError`. Who may read a type is one rule in its domain
 //!   (e.g. `domain::cooperation::visibility`), which every path applies. Domains depend one
 //!   way (on `states`; `history`, which imports what happened before the system, also on
 //!   `reports`; `records` on `sponsorship`'s meetings; `action_plan`, whose indicators are
-//!   computed from everything, on `states`, `records` and `budget`), never in a circle.
+//!   computed from everything, on `states`, `records` and `budget`; `notifications` on
+//!   `states` and `users`, and `reports`, `sponsorship` and `cooperation` on `notifications`,
+//!   whose events they write in their own transactions), never in a circle.
 //! - [`api`]: everything GraphQL: [`api::schema`], `node`/`nodes`, the per-request loaders,
 //!   [`api::error::ApiError`], the checks before a document runs (its cost, [`api::cost`];
 //!   its shape, [`api::limits`]; its strings, [`api::inputs`]; its user's writes per

@@ -65,6 +65,11 @@ enum Command {
         #[command(subcommand)]
         command: ActionPlanCommand,
     },
+    /// Deadline reminders (README, "Reminders and notifications").
+    Reminders {
+        #[command(subcommand)]
+        command: RemindersCommand,
+    },
     /// Load data: the States registry and/or the demo data set.
     Seed {
         /// Load or update the States registry from the embedded data/states.csv.
@@ -108,6 +113,18 @@ enum ActionPlanCommand {
         /// The last year the plan covers.
         #[arg(long)]
         last_year: i32,
+    },
+}
+
+#[derive(Subcommand)]
+enum RemindersCommand {
+    /// Plan today's reminders once (ISU_TODAY pins the day), as the server's planner does:
+    /// write the reminders due to the outbox and cancel those no longer needed.
+    Plan {
+        /// Print what the planner would write today, one line per reminder, and write
+        /// nothing: for checking a policy before turning reminders on.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -394,6 +411,25 @@ async fn run(cli: Cli) -> Result<(), String> {
             ));
             Ok(())
         }
+        Command::Reminders {
+            command: RemindersCommand::Plan { dry_run },
+        } => {
+            use ccm_isu::domain::notifications::{NotificationsConfig, planner};
+            let config =
+                NotificationsConfig::from_settings(&settings).map_err(|e| e.to_string())?;
+            let conn = connected(&settings).await?;
+            let today = ccm_isu::kernel::clock::Clock::new(settings.today).today();
+            let r = planner::run(&conn, today, &config, dry_run)
+                .await
+                .map_err(|e| e.to_string())?;
+            if dry_run {
+                for line in planner_lines(&r) {
+                    out(&line);
+                }
+            }
+            out(&planner_summary(today, &r, dry_run));
+            Ok(())
+        }
         Command::Seed { states, file, demo } => {
             if !states && !demo {
                 return Err("say what to load: --states and/or --demo".into());
@@ -450,6 +486,84 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// One line per reminder and decision notice a planner's run found due, e.g.
+/// `NGA ANNUAL_TRANSPARENCY_REPORT 2024 due 2025-04-30 L30 DEADLINE_APPROACHING to
+/// focal@example.org (FR) new`.
+fn planner_lines(r: &ccm_isu::domain::notifications::planner::PlanReport) -> Vec<String> {
+    use entity::enums::ObligationKind;
+    let known = |in_outbox: bool| {
+        if in_outbox {
+            "already in the outbox"
+        } else {
+            "new"
+        }
+    };
+    let mut lines: Vec<String> = r
+        .planned
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {} {} due {} {} {} to {} ({}{}) {}",
+                p.state_code,
+                ObligationKind::from(p.kind).to_value(),
+                p.reporting_year
+                    .map_or_else(|| "-".to_owned(), |y| y.to_string()),
+                p.due_date,
+                p.round,
+                p.reason.to_value(),
+                p.recipient,
+                p.language.to_value(),
+                if p.contact_point_id.is_none() {
+                    ", the ISU's copy"
+                } else {
+                    ""
+                },
+                known(p.in_outbox)
+            )
+        })
+        .collect();
+    lines.extend(r.decisions.iter().map(|d| {
+        format!(
+            "decision {} due {} {} DECISION_DUE in the app of {} {}",
+            d.reference,
+            d.due_on,
+            d.round,
+            d.recipient,
+            known(d.in_outbox)
+        )
+    }));
+    lines
+}
+
+/// The last line of `reminders plan`.
+fn planner_summary(
+    today: chrono::NaiveDate,
+    r: &ccm_isu::domain::notifications::planner::PlanReport,
+    dry_run: bool,
+) -> String {
+    let known = r.planned.iter().filter(|p| p.in_outbox).count()
+        + r.decisions.iter().filter(|d| d.in_outbox).count();
+    let due = r.planned.len() + r.decisions.len();
+    let (write, cancel) = if dry_run {
+        ("would write", "would cancel")
+    } else {
+        ("written", "cancelled")
+    };
+    format!(
+        "{today}: {due} due today ({} reminders, {} decision notices; {known} already in the \
+         outbox); {write} {}, {cancel} {}{}",
+        r.planned.len(),
+        r.decisions.len(),
+        r.written,
+        r.cancelled,
+        if dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    )
 }
 
 /// A migrated database with first-start data, for commands that write.

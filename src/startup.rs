@@ -3,7 +3,9 @@
 //! [`Application::build`] connects, migrates, loads first-start data (the States registry,
 //! the JWT secret in development, the first administrator) and binds the listener (port 0
 //! in tests). [`Application::run_until_stopped`] serves until the shutdown future resolves,
-//! through the accept loop of [`crate::http::server`].
+//! through the accept loop of [`crate::http::server`], and meanwhile runs the background
+//! tasks: the sweep of orphan files and, with `ISU_REMINDERS`, the reminders' planner and
+//! the email sender (`reminders`).
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
@@ -14,6 +16,8 @@ use tokio::net::TcpListener;
 use crate::api::context::AppContext;
 use crate::api::{self, AppSchema};
 use crate::auth::{jwt::JwtKeys, password, tokens};
+use crate::domain::notifications::sender::{self, Mailer};
+use crate::domain::notifications::{NotificationsConfig, planner};
 use crate::domain::states::registry;
 use crate::domain::users::service as users;
 use crate::http::server::{self, ServeConfig, Timeouts};
@@ -32,6 +36,9 @@ pub enum StartupError {
     Service(String),
     #[error("listener: {0}")]
     Io(#[from] std::io::Error),
+    /// `ISU_SMTP_URL` or `ISU_MAIL_FROM` cannot work (the message names no credential).
+    #[error("configuration: {0}")]
+    Mail(String),
 }
 
 impl From<ServiceError> for StartupError {
@@ -56,6 +63,11 @@ pub struct Application {
     state: AppState,
     options: RouterOptions,
     serve: ServeConfig,
+    /// The database for the background tasks: the same pool, its statements not counted in
+    /// `/metrics` (see [`crate::api::metrics`]).
+    background_db: DatabaseConnection,
+    /// `ISU_SMTP_URL`'s client; None: emails stay PENDING.
+    mailer: Option<Mailer>,
 }
 
 const JWT_SECRET_KEY: &str = "jwt_secret";
@@ -184,14 +196,20 @@ pub async fn prepare(
         writes: crate::api::writes::WriteLimiter::new(settings.writes.limits()?),
         blobs,
         document_max_bytes: settings.document_max_bytes,
+        notifications: crate::domain::notifications::NotificationsConfig::from_settings(settings)?,
     })
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         settings.validate()?;
+        // A bad ISU_SMTP_URL stops the start, before the database is touched.
+        let mailer = Mailer::from_config(&NotificationsConfig::from_settings(&settings)?)
+            .map_err(StartupError::Mail)?;
         let metrics = Arc::new(crate::api::metrics::Metrics::new());
         let mut db = crate::kernel::db::connect(&settings).await?;
+        // Cloned before the statements are counted: the background tasks' are not.
+        let background_db = db.clone();
         metrics.observe_database(&mut db);
         crate::kernel::db::migrate(&db).await?;
         let ctx = prepare(&settings, db, metrics).await?;
@@ -246,6 +264,8 @@ impl Application {
                 max_connections,
                 trusted_proxies: limits.trusted_proxies,
             },
+            background_db,
+            mailer,
         })
     }
 
@@ -275,6 +295,14 @@ impl Application {
             let _ = stop.send(true);
         });
         tokio::spawn(sweep_files(self.state.ctx.clone(), stopped.clone()));
+        if self.state.ctx.notifications.run {
+            tokio::spawn(reminders(
+                self.state.ctx.clone(),
+                self.background_db,
+                self.mailer,
+                stopped.clone(),
+            ));
+        }
         let metrics = self.metrics_listener.map(|listener| {
             let router = http::metrics_router(self.state.clone(), &self.options.metrics);
             let config = ServeConfig {
@@ -312,6 +340,149 @@ async fn sweep_files(ctx: AppContext, mut stopped: tokio::sync::watch::Receiver<
             () = tokio::time::sleep(SWEEP_EVERY) => {}
             _ = stopped.changed() => break,
         }
+    }
+}
+
+/// How often the sender looks for due emails when the planner's interval is longer: event
+/// emails (a report submitted, a match proposed) go out within this.
+const SEND_EVERY: Duration = Duration::from_secs(15);
+
+/// The reminders' background task, on a server with `ISU_REMINDERS`: at start and every
+/// `ISU_REMINDER_INTERVAL_SECS` the planner writes the reminders due today; every
+/// [`SEND_EVERY`] (or the interval, if shorter) the sender delivers the due emails, batch
+/// after batch, when `ISU_SMTP_URL` is set; and the outbox's depth is read for `/metrics`.
+/// Errors are logged and tried again at the next pass; they never stop the server, and a
+/// pass that panicked is followed by the next as usual.
+async fn reminders(
+    ctx: AppContext,
+    db: DatabaseConnection,
+    mailer: Option<Mailer>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let tick = SEND_EVERY.min(ctx.notifications.interval);
+    if mailer.is_none() {
+        tracing::warn!(
+            "ISU_SMTP_URL is not set: reminders and notices are written to the outbox, and \
+             emails stay PENDING until a server with ISU_SMTP_URL sends them"
+        );
+    }
+    let mut next_plan = tokio::time::Instant::now();
+    loop {
+        let plan_now = tokio::time::Instant::now() >= next_plan;
+        if plan_now {
+            next_plan = tokio::time::Instant::now() + ctx.notifications.interval;
+        }
+        let pass = tokio::spawn(reminders_pass(
+            ctx.clone(),
+            db.clone(),
+            mailer.clone(),
+            plan_now,
+            stopped.clone(),
+        ));
+        if let Err(e) = pass.await {
+            tracing::error!(error = %e, "a pass of the reminders' task failed; the next runs as usual");
+        }
+        tokio::select! {
+            () = tokio::time::sleep(tick) => {}
+            _ = stopped.changed() => break,
+        }
+    }
+}
+
+/// One pass: the planner (when its interval has passed), the sender, the outbox's depth.
+async fn reminders_pass(
+    ctx: AppContext,
+    db: DatabaseConnection,
+    mailer: Option<Mailer>,
+    plan_now: bool,
+    stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let config = ctx.notifications.clone();
+    if plan_now {
+        plan(&ctx, &db, &config).await;
+    }
+    if let Some(mailer) = &mailer {
+        send(&ctx, &db, mailer, &config, &stopped).await;
+    }
+    outbox_depth(&ctx, &db).await;
+}
+
+/// One run of the planner, for today.
+async fn plan(ctx: &AppContext, db: &DatabaseConnection, config: &NotificationsConfig) {
+    let today = ctx.clock.today();
+    match planner::run(db, today, config, false).await {
+        Ok(report) => {
+            ctx.metrics.reminders(report.written, report.cancelled);
+            if report.written > 0 || report.cancelled > 0 {
+                tracing::info!(
+                    %today,
+                    written = report.written,
+                    cancelled = report.cancelled,
+                    due_today = report.planned.len(),
+                    "planned reminders"
+                );
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, %today, "the reminders' planner failed"),
+    }
+}
+
+/// Sends the due emails, a batch at a time, until none is due or the server stops.
+async fn send(
+    ctx: &AppContext,
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    config: &NotificationsConfig,
+    stopped: &tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        let now = crate::kernel::clock::now();
+        match sender::send_due(db, mailer, config, ctx.clock.today(), now, sender::BATCH).await {
+            Ok(r) => {
+                ctx.metrics
+                    .emails(r.sent, r.retried, r.failed, &r.latencies);
+                ctx.metrics.reminders(0, r.cancelled);
+                if r.retried > 0 || r.failed > 0 {
+                    tracing::warn!(
+                        sent = r.sent,
+                        retried = r.retried,
+                        failed = r.failed,
+                        cancelled = r.cancelled,
+                        "some emails were not accepted (their lastError says why)"
+                    );
+                } else if r.claimed > 0 {
+                    tracing::info!(sent = r.sent, cancelled = r.cancelled, "sent emails");
+                }
+                if r.claimed < sender::BATCH || *stopped.borrow() {
+                    return;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the email sender failed");
+                return;
+            }
+        }
+    }
+}
+
+/// Reads the outbox's rows by status and channel into `/metrics` (every pair, 0 included).
+async fn outbox_depth(ctx: &AppContext, db: &DatabaseConnection) {
+    use entity::enums::{NotificationChannel, NotificationStatus};
+    use sea_orm::{ActiveEnum, Iterable};
+    match sender::outbox_depth(db).await {
+        Ok(counts) => {
+            for status in NotificationStatus::iter() {
+                for channel in NotificationChannel::iter() {
+                    let n = counts
+                        .iter()
+                        .find(|(s, c, _)| *s == status && *c == channel)
+                        .map_or(0, |(_, _, n)| *n);
+                    ctx.metrics
+                        .outbox(&status.to_value(), &channel.to_value(), n);
+                }
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not count the outbox"),
     }
 }
 

@@ -484,3 +484,72 @@ pub enum IndicatorComputation {
     #[sea_orm(string_value = "SPONSORED_WOMEN")]
     SponsoredWomen,
 }
+
+/// What a contact point is for its State.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ContactFunction {
+    #[sea_orm(string_value = "ARTICLE_7_FOCAL_POINT")]
+    #[serde(rename = "ARTICLE_7_FOCAL_POINT")]
+    Article7FocalPoint,
+    #[sea_orm(string_value = "PERMANENT_MISSION")]
+    PermanentMission,
+    #[sea_orm(string_value = "NATIONAL_AUTHORITY")]
+    NationalAuthority,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// How a notification reaches its recipient.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NotificationChannel {
+    #[sea_orm(string_value = "EMAIL")]
+    Email,
+    #[sea_orm(string_value = "IN_APP")]
+    InApp,
+}
+
+/// Where a notification stands in the outbox.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NotificationStatus {
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "SENT")]
+    Sent,
+    #[sea_orm(string_value = "FAILED")]
+    Failed,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+/// Why a notification was written.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NotificationReason {
+    #[sea_orm(string_value = "DEADLINE_APPROACHING")]
+    DeadlineApproaching,
+    #[sea_orm(string_value = "DEADLINE_MISSED")]
+    DeadlineMissed,
+    #[sea_orm(string_value = "REPORT_SUBMITTED")]
+    ReportSubmitted,
+    #[sea_orm(string_value = "SPONSORSHIP_DECIDED")]
+    SponsorshipDecided,
+    #[sea_orm(string_value = "MATCH_PROPOSED")]
+    MatchProposed,
+    #[sea_orm(string_value = "DECISION_DUE")]
+    DecisionDue,
+}

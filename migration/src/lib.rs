@@ -19,6 +19,7 @@ mod m20261206_000010_blob_chunks;
 mod m20261206_000011_records;
 mod m20261206_000012_records_search;
 mod m20261206_000013_action_plans;
+mod m20261206_000014_reminders;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_records::Migration),
             Box::new(m20261206_000012_records_search::Migration),
             Box::new(m20261206_000013_action_plans::Migration),
+            Box::new(m20261206_000014_reminders::Migration),
         ]
     }
 }

@@ -40,6 +40,8 @@ pub struct AppContext {
     pub blobs: crate::kernel::blobs::Blobs,
     /// Largest document file accepted, in bytes.
     pub document_max_bytes: u64,
+    /// Outgoing email and reminders: the portal's address for links, the ISU's address.
+    pub notifications: crate::domain::notifications::NotificationsConfig,
 }
 
 /// The client's address, for throttling password attempts: attached by the HTTP handler to

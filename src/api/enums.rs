@@ -97,3 +97,60 @@ pub enum ThematicArea {
     /// Bringing more States to join the Convention.
     Universalization,
 }
+
+/// What a contact point is for its State.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::enums::ContactFunction")]
+pub enum ContactFunction {
+    /// The national focal point for Article 7 reporting.
+    #[graphql(name = "ARTICLE_7_FOCAL_POINT")]
+    Article7FocalPoint,
+    /// The permanent mission in Geneva.
+    PermanentMission,
+    /// The national mine action authority or centre.
+    NationalAuthority,
+    /// Another office or person.
+    Other,
+}
+
+/// How a notification reaches its recipient.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::enums::NotificationChannel")]
+pub enum NotificationChannel {
+    /// An email, delivered by the outbox's sender.
+    Email,
+    /// A notice in the app, for one user.
+    InApp,
+}
+
+/// Where a notification stands in the outbox.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::enums::NotificationStatus")]
+pub enum NotificationStatus {
+    /// Waiting to be sent (an email), or being retried.
+    Pending,
+    /// Delivered to the mail server; in-app notices are SENT when written.
+    Sent,
+    /// Retries exhausted; lastError says why.
+    Failed,
+    /// No longer needed (e.g. the report was submitted before the reminder went out).
+    Cancelled,
+}
+
+/// Why a notification was written.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::enums::NotificationReason")]
+pub enum NotificationReason {
+    /// A deadline falls due within one of the policy's lead days.
+    DeadlineApproaching,
+    /// A deadline was missed.
+    DeadlineMissed,
+    /// A transparency report was submitted.
+    ReportSubmitted,
+    /// A sponsorship application was decided.
+    SponsorshipDecided,
+    /// The ISU proposed to meet a need with an offer.
+    MatchProposed,
+    /// A decision of a meeting falls due.
+    DecisionDue,
+}

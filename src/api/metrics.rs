@@ -1,7 +1,12 @@
 //! What `GET /metrics` reports, in Prometheus' text format: GraphQL operations by name
 //! (count, errors, latency), HTTP responses by status, SQL statements (count, errors,
 //! latency), the connection pool, the argon2 queue, the password hashes computed and the
-//! process' memory.
+//! process' memory; and, on a server that runs the reminders (`ISU_REMINDERS`), the outbox
+//! by status and channel, emails sent, their send time and failures, and the reminders the
+//! planner wrote and cancelled.
+//!
+//! SQL statements are those of requests: the background tasks (the reminders' planner and
+//! sender) use a connection that is not counted, so that a request's figures stay its own.
 //!
 //! One [`Metrics`] per running server (not a global): two servers in one process, as in
 //! the tests, count apart. Password hashing is the exception: its queue and its count are
@@ -40,6 +45,18 @@ struct PoolLabels {
     state: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutboxLabels {
+    status: String,
+    channel: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FailureLabels {
+    /// `retry`: tried again later; `failed`: FAILED for good.
+    outcome: String,
+}
+
 /// `password_hashes_total`: read from [`crate::auth::password::hashes_computed`] at each
 /// scrape, since the count belongs to the process, not to one server.
 #[derive(Debug)]
@@ -75,6 +92,12 @@ pub struct Metrics {
     pool: Family<PoolLabels, Gauge>,
     argon2_queue: Gauge,
     resident_bytes: Gauge,
+    outbox: Family<OutboxLabels, Gauge>,
+    emails_sent: Counter,
+    email_failures: Family<FailureLabels, Counter>,
+    email_seconds: Histogram,
+    reminders_written: Counter,
+    reminders_cancelled: Counter,
     names: Mutex<HashSet<String>>,
 }
 
@@ -98,6 +121,12 @@ impl Metrics {
         let pool = Family::<PoolLabels, Gauge>::default();
         let argon2_queue = Gauge::default();
         let resident_bytes = Gauge::default();
+        let outbox = Family::<OutboxLabels, Gauge>::default();
+        let emails_sent = Counter::default();
+        let email_failures = Family::<FailureLabels, Counter>::default();
+        let email_seconds = latency();
+        let reminders_written = Counter::default();
+        let reminders_cancelled = Counter::default();
         registry.register(
             "graphql_operations",
             "GraphQL operations executed, by operation name",
@@ -149,6 +178,36 @@ impl Metrics {
             "Resident memory of this process",
             resident_bytes.clone(),
         );
+        registry.register(
+            "notifications_outbox",
+            "Notifications in the outbox, by status and channel (read at each pass of the sender)",
+            outbox.clone(),
+        );
+        registry.register(
+            "emails_sent",
+            "Emails the SMTP server accepted",
+            emails_sent.clone(),
+        );
+        registry.register(
+            "email_send_failures",
+            "Emails the SMTP server did not accept, or that could not be written: retried later or FAILED",
+            email_failures.clone(),
+        );
+        registry.register(
+            "email_send_duration_seconds",
+            "Time to hand one email to the SMTP server, accepted or not",
+            email_seconds.clone(),
+        );
+        registry.register(
+            "reminders_written",
+            "Deadline reminders and notices the planner wrote to the outbox",
+            reminders_written.clone(),
+        );
+        registry.register(
+            "reminders_cancelled",
+            "PENDING reminders cancelled because their obligation was met or its due date moved",
+            reminders_cancelled.clone(),
+        );
         Self {
             registry,
             operations,
@@ -161,6 +220,12 @@ impl Metrics {
             pool,
             argon2_queue,
             resident_bytes,
+            outbox,
+            emails_sent,
+            email_failures,
+            email_seconds,
+            reminders_written,
+            reminders_cancelled,
             names: Mutex::new(HashSet::new()),
         }
     }
@@ -199,6 +264,40 @@ impl Metrics {
         self.operation_seconds
             .get_or_create(&labels)
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// The outbox's count of rows of one status and channel (e.g. `PENDING`, `EMAIL`).
+    pub fn outbox(&self, status: &str, channel: &str, rows: i64) {
+        self.outbox
+            .get_or_create(&OutboxLabels {
+                status: status.to_owned(),
+                channel: channel.to_owned(),
+            })
+            .set(rows);
+    }
+
+    /// One pass of the sender: emails accepted, retried later and FAILED, and the time each
+    /// took with the server.
+    pub fn emails(&self, sent: u64, retried: u64, failed: u64, latencies: &[Duration]) {
+        self.emails_sent.inc_by(sent);
+        for (outcome, n) in [("retry", retried), ("failed", failed)] {
+            if n > 0 {
+                self.email_failures
+                    .get_or_create(&FailureLabels {
+                        outcome: outcome.to_owned(),
+                    })
+                    .inc_by(n);
+            }
+        }
+        for t in latencies {
+            self.email_seconds.observe(t.as_secs_f64());
+        }
+    }
+
+    /// Reminders written to the outbox and cancelled (by the planner or the sender).
+    pub fn reminders(&self, written: u64, cancelled: u64) {
+        self.reminders_written.inc_by(written);
+        self.reminders_cancelled.inc_by(cancelled);
     }
 
     /// A GraphQL name already seen or, while there is room, a new one; else `other`.
@@ -312,6 +411,28 @@ mod tests {
         }
         assert_eq!(m.label("OneTooMany"), "other");
         assert_eq!(m.label("MyDeadlines"), "MyDeadlines");
+    }
+
+    #[test]
+    fn the_outbox_and_emails_are_counted() {
+        let m = Metrics::new();
+        m.outbox("PENDING", "EMAIL", 3);
+        m.outbox("PENDING", "EMAIL", 2);
+        m.emails(4, 1, 2, &[Duration::from_millis(20); 7]);
+        m.reminders(5, 1);
+        let mut out = String::new();
+        prometheus_client::encoding::text::encode(&mut out, &m.registry).unwrap_or_default();
+        for line in [
+            "isu_notifications_outbox{status=\"PENDING\",channel=\"EMAIL\"} 2",
+            "isu_emails_sent_total 4",
+            "isu_email_send_failures_total{outcome=\"retry\"} 1",
+            "isu_email_send_failures_total{outcome=\"failed\"} 2",
+            "isu_email_send_duration_seconds_count 7",
+            "isu_reminders_written_total 5",
+            "isu_reminders_cancelled_total 1",
+        ] {
+            assert!(out.contains(line), "{line} in\n{out}");
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod loaders;
 pub mod metrics;
 pub mod money;
 pub mod node;
+pub mod notifications;
 pub mod pagination;
 pub mod records;
 pub mod reports;
@@ -43,7 +44,8 @@ use crate::api::metrics::Metrics;
 use crate::auth::Viewer;
 
 /// Reads: the registry and its deadlines, reports, cooperation, sponsorship, the workplan and
-/// budget, the audit log, and any object by its global ID.
+/// budget, the audit log, meetings' records, action plans, reminders and notifications, and
+/// any object by its global ID.
 #[derive(MergedObject, Default)]
 pub struct Query(
     node::NodeQuery,
@@ -57,6 +59,7 @@ pub struct Query(
     crate::api::records::query::RecordsQuery,
     crate::api::records::query::SearchQuery,
     crate::api::action_plan::query::ActionPlanQuery,
+    crate::api::notifications::query::NotificationsQuery,
 );
 
 /// Writes: each takes one `input` and answers a payload whose `userErrors` say why nothing was
@@ -72,6 +75,7 @@ pub struct Mutation(
     crate::api::budget::mutation::BudgetMutation,
     crate::api::records::mutation::RecordsMutation,
     crate::api::action_plan::mutation::ActionPlanMutation,
+    crate::api::notifications::mutation::NotificationsMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -26,6 +26,7 @@ use crate::api::auth::types::User;
 use crate::api::budget::types::{BudgetLine, Workplan, WorkplanActivity};
 use crate::api::cooperation::types::{AssistanceNeed, AssistanceOffer, MatchProposal};
 use crate::api::error::ApiError;
+use crate::api::notifications::types::{ContactPoint, Notification};
 use crate::api::records::types::{Decision, MeetingDocument};
 use crate::api::reports::types::TransparencyReport;
 use crate::api::sponsorship::types::{Meeting, SponsorshipApplication};
@@ -58,6 +59,8 @@ pub enum Node {
     ActionPlan(ActionPlan),
     PlanAction(PlanAction),
     ActionIndicator(ActionIndicator),
+    ContactPoint(ContactPoint),
+    Notification(Notification),
 }
 
 /// Most IDs one `nodes` call takes.
@@ -116,6 +119,8 @@ pub enum Found {
     Plan(entity::action_plan::Model),
     Action(entity::plan_action::Model),
     Indicator(entity::action_indicator::Model),
+    Contact(entity::contact_point::Model),
+    Notification(entity::notification::Model),
 }
 
 impl From<Found> for Node {
@@ -140,6 +145,8 @@ impl From<Found> for Node {
             Found::Plan(p) => Node::ActionPlan(ActionPlan(p)),
             Found::Action(a) => Node::PlanAction(PlanAction(a)),
             Found::Indicator(i) => Node::ActionIndicator(ActionIndicator(i)),
+            Found::Contact(c) => Node::ContactPoint(ContactPoint(c)),
+            Found::Notification(n) => Node::Notification(Notification(n)),
         }
     }
 }
@@ -264,6 +271,16 @@ pub async fn resolve(
             ActionIndicator::KIND => {
                 for i in crate::domain::action_plan::plans::get_indicators(db, &ids).await? {
                     put(kind, i.id, Found::Indicator(i));
+                }
+            }
+            ContactPoint::KIND => {
+                for c in crate::domain::notifications::contacts::get_many(db, viewer, &ids).await? {
+                    put(kind, c.id, Found::Contact(c));
+                }
+            }
+            Notification::KIND => {
+                for n in crate::domain::notifications::outbox::get_many(db, viewer, &ids).await? {
+                    put(kind, n.id, Found::Notification(n));
                 }
             }
             BudgetLine::KIND => {

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod budget;
 pub mod cooperation;
 pub mod history;
+pub mod notifications;
 pub mod records;
 pub mod reports;
 pub mod sponsorship;

@@ -417,11 +417,12 @@ async fn live() -> &'static str {
     "live"
 }
 
-/// 200 when the database answers, 503 otherwise.
+/// 200 when the database answers, 503 otherwise. The body says so, and, when this server
+/// cannot send email, why emails stay PENDING (the server still serves).
 async fn ready(State(state): State<AppState>) -> Response {
     // Answers within READY_TIMEOUT even when the database hangs rather than refuses.
     match tokio::time::timeout(READY_TIMEOUT, state.ctx.db.ping()).await {
-        Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
+        Ok(Ok(())) => (StatusCode::OK, ready_body(&state.ctx.notifications)).into_response(),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
@@ -429,6 +430,17 @@ async fn ready(State(state): State<AppState>) -> Response {
         Err(_) => {
             tracing::warn!("readiness check timed out");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// The body of a ready server: "ready", and what stops its emails, if anything.
+fn ready_body(config: &crate::domain::notifications::NotificationsConfig) -> &'static str {
+    match (config.smtp_url.is_some(), config.run) {
+        (true, true) => "ready",
+        (false, _) => "ready; email: not configured (ISU_SMTP_URL unset): emails stay PENDING",
+        (true, false) => {
+            "ready; email: not sent by this server (ISU_REMINDERS=false): another server sends them"
         }
     }
 }

@@ -5,8 +5,10 @@ use std::{fmt, net::SocketAddr, str::FromStr};
 use chrono::NaiveDate;
 
 mod connections;
+mod mail;
 mod writes;
 pub use connections::{ConnectionLimits, ConnectionSettings};
+pub use mail::MailSettings;
 pub use writes::{WriteLimits, WriteSettings};
 
 /// A string that must never reach a log line or a `Debug` output.
@@ -277,6 +279,10 @@ pub struct Settings {
     /// Mutations per minute and user.
     #[command(flatten)]
     pub writes: WriteSettings,
+
+    /// Reminders and outgoing email.
+    #[command(flatten)]
+    pub mail: MailSettings,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -538,6 +544,7 @@ impl Settings {
             max_response_bytes: 8 * 1024 * 1024,
             connections: ConnectionSettings::default(),
             writes: WriteSettings::default(),
+            mail: MailSettings::default(),
         }
     }
 }

@@ -7,5 +7,6 @@ pub mod indicators;
 pub mod matching;
 pub mod obligations;
 pub mod plan_reference;
+pub mod reminders;
 pub mod sharing;
 pub mod suggestion;

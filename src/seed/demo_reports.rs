@@ -64,7 +64,14 @@ pub(super) async fn demo_reports(
             ..Default::default()
         };
         let draft = service::update(db, staff, draft.id, draft.version, sections).await?;
-        service::submit(db, staff, draft.id, &Demo::on(submitted_on)).await?;
+        service::submit(
+            db,
+            staff,
+            draft.id,
+            &Demo::on(submitted_on),
+            &demo.notifications,
+        )
+        .await?;
         if days < 60 {
             let published_on = submitted_on + chrono::Duration::days(14);
             service::publish_on(db, staff, draft.id, &Demo::on(published_on)).await?;

@@ -147,7 +147,7 @@ pub(super) async fn demo_sponsorship(
                         approved: None,
                         note: None,
                     };
-                    decide(db, cfg, staff, d, decided).await?;
+                    decide(db, cfg, &demo.notifications, staff, d, decided).await?;
                 }
             }
         }

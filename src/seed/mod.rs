@@ -58,6 +58,7 @@ use uuid::Uuid;
 use crate::auth::{Principal, Viewer};
 use crate::domain::budget::BudgetConfig;
 use crate::domain::cooperation::CooperationConfig;
+use crate::domain::notifications::NotificationsConfig;
 use crate::domain::sponsorship::SponsorshipConfig;
 use crate::domain::users::service::{NewUser, create_user};
 use crate::kernel::clock::Clock;
@@ -134,6 +135,9 @@ pub(super) struct Demo<'a> {
     pub cooperation: CooperationConfig,
     pub sponsorship: SponsorshipConfig,
     pub budget: BudgetConfig,
+    /// The demo's acts notify as the API's do (in the app of the users concerned, by email
+    /// to contact points).
+    pub notifications: NotificationsConfig,
 }
 
 impl Demo<'_> {
@@ -192,6 +196,7 @@ pub async fn demo(
         cooperation: CooperationConfig::from_settings(settings).map_err(config)?,
         sponsorship: SponsorshipConfig::from_settings(settings).map_err(config)?,
         budget: BudgetConfig::from_settings(settings).map_err(config)?,
+        notifications: NotificationsConfig::from_settings(settings).map_err(config)?,
     };
     demo_states(&demo, &mut report).await?;
     demo_reports(&demo, &mut report).await?;

@@ -136,6 +136,7 @@ impl CooperationMutation {
             crate::domain::cooperation::proposals::propose(
                 &app.db,
                 &app.cooperation,
+                &app.notifications,
                 viewer(ctx),
                 crate::domain::cooperation::proposals::NewProposal {
                     need_id: ids::key::<AssistanceNeed>(&input.need_id),

@@ -15,11 +15,13 @@
 //! what their obligations are computed from, reports, users), `cooperation` (needs, offers,
 //! proposals and matches), `sponsorship` (a meeting's applications and statistics), `records`
 //! (meetings, their documents and decisions, decisions' follow-up), `action_plan` (plans,
-//! actions, indicators, values, the workplan activities naming an action).
+//! actions, indicators, values, the workplan activities naming an action), `notifications`
+//! (a State's contact points and notifications).
 
 mod action_plan;
 mod cooperation;
 mod keys;
+mod notifications;
 mod records;
 mod sponsorship;
 mod states;
@@ -27,6 +29,7 @@ mod states;
 pub use action_plan::{Actions, ActionsOf, ActivitiesOfPlan, IndicatorsOf, Plans, ValuesOf};
 pub use cooperation::{MatchesOfOffer, Needs, NeedsOfReport, Offers, OffersFor, ProposalsOf};
 pub use keys::{ById, ByRow, PageOf, PagesByState, RowsById};
+pub use notifications::{ContactsOf, Notifications};
 pub use records::{Decisions, Documents, Meetings, UpdatesOf};
 pub use sponsorship::{ApplicationsOf, StatsOf};
 pub use states::{

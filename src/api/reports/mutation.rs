@@ -92,7 +92,9 @@ impl ReportsMutation {
     ) -> async_graphql::Result<TransparencyReportPayload> {
         let app = app(ctx)?;
         let result = match report_id(&input.id) {
-            Ok(id) => service::submit(&app.db, viewer(ctx), id, &app.clock).await,
+            Ok(id) => {
+                service::submit(&app.db, viewer(ctx), id, &app.clock, &app.notifications).await
+            }
             Err(e) => Err(e),
         };
         respond(result)

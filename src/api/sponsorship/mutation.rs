@@ -89,6 +89,7 @@ impl SponsorshipMutation {
             service::decide(
                 &app.db,
                 &app.sponsorship,
+                &app.notifications,
                 viewer(ctx),
                 decision,
                 app.clock.today(),

@@ -11,8 +11,10 @@ use crate::api::cooperation::types::{AssistanceNeed, AssistanceOffer};
 use crate::api::enums::{DepositType, IncomeGroup, RegionalGroup, StateStatus};
 use crate::api::error::ApiError;
 use crate::api::loaders::{
-    CompletionsOf, ExtensionsOf, Needs, Offers, PageOf, RecordsOf, ReportFactsOf, Reports, loaders,
+    CompletionsOf, ContactsOf, ExtensionsOf, Needs, Notifications, Offers, PageOf, RecordsOf,
+    ReportFactsOf, Reports, loaders,
 };
+use crate::api::notifications::types::{ContactPoint, Notification};
 use crate::api::pagination::{Conn, connection, page_request};
 use crate::api::reports::types::TransparencyReport;
 use crate::api::scalars::Date;
@@ -239,6 +241,38 @@ impl StateParty {
             .await?
             .unwrap_or_else(Page::empty);
         Ok(connection(page, |o| o.id.to_string(), AssistanceOffer))
+    }
+    /// The State's contact points, in the order they were added: for ISU staff and the
+    /// State's own delegation; empty for everyone else.
+    async fn contact_points(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Objects<ContactPoint>> {
+        Ok(loaders(ctx)?
+            .load_one(ContactsOf(self.0.code.clone()))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(ContactPoint)
+            .collect())
+    }
+    /// The notifications about the State you may read, newest first: every one for ISU
+    /// staff; for the State's delegation the emails to its contact points and its own
+    /// in-app notices; for others, their own in-app notices only.
+    #[graphql(complexity = "crate::api::limits::page_cost(first, 20, child_complexity)")]
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 0 to 100; 20 if omitted.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; omit for the first page.")]
+        after: Option<String>,
+    ) -> async_graphql::Result<Conn<Notification>> {
+        let page = page_request(first, after)?;
+        let page = loaders(ctx)?
+            .load_one(PageOf::<Notifications>::new(self.0.code.clone(), page))
+            .await?
+            .unwrap_or_else(Page::empty);
+        Ok(connection(page, |n| n.id.to_string(), Notification))
     }
 }
 

@@ -21,6 +21,7 @@ use uuid::Uuid;
 use super::service::{MatchContext, get_need, get_offer};
 use super::visibility::{self, OfferScope};
 use crate::auth::{Principal, Viewer};
+use crate::domain::notifications::{NotificationsConfig, events};
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
 use crate::kernel::money::Money;
@@ -155,10 +156,12 @@ pub struct NewProposal {
 }
 
 /// `proposeMatch`: an eligible pair, with an amount within both remaining amounts; a
-/// coordinator proposes only for a need in their areas.
+/// coordinator proposes only for a need in their areas. Both States hear of it, in the same
+/// transaction ([`events::match_proposed`]).
 pub async fn propose(
     db: &DatabaseConnection,
     cfg: &super::CooperationConfig,
+    notices: &NotificationsConfig,
     viewer: &Viewer,
     new: NewProposal,
     today: NaiveDate,
@@ -284,6 +287,7 @@ pub async fn propose(
     .insert(uow.txn())
     .await?;
     uow.created(&created).await?;
+    events::match_proposed(uow.txn(), notices, &created, &need, &offer).await?;
     uow.commit().await?;
     Ok(created)
 }

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::sections::{self, Sections, SectionsPatch};
 use crate::auth::Viewer;
+use crate::domain::notifications::{self, NotificationsConfig};
 use crate::domain::states::obligations as states_obligations;
 use crate::domain::states::service as states_service;
 use crate::kernel::clock::now;
@@ -342,14 +343,27 @@ async fn save(
     actor: Uuid,
     action: &'static str,
     before: &transparency_report::Model,
-    mut next: transparency_report::Model,
+    next: transparency_report::Model,
 ) -> Result<transparency_report::Model, ServiceError> {
     if unchanged(before, &next) {
         return Ok(before.clone());
     }
+    let uow = Uow::begin(db, Some(actor), action).await?;
+    let next = write_version(&uow, before, next).await?;
+    uow.commit().await?;
+    Ok(next)
+}
+
+/// Writes `next` as the next version in `uow`, with its audit entry, if the stored version
+/// is still `before`'s; otherwise CONFLICT (the unit of work, dropped, rolls back). The
+/// caller commits.
+async fn write_version(
+    uow: &Uow,
+    before: &transparency_report::Model,
+    mut next: transparency_report::Model,
+) -> Result<transparency_report::Model, ServiceError> {
     next.version = before.version + 1;
     next.updated_at = now();
-    let uow = Uow::begin(db, Some(actor), action).await?;
     let written = transparency_report::Entity::update_many()
         .set(transparency_report::ActiveModel::from(next.clone()).reset_all())
         .filter(transparency_report::Column::Id.eq(before.id))
@@ -357,11 +371,9 @@ async fn save(
         .exec(uow.txn())
         .await?;
     if written.rows_affected != 1 {
-        uow.rollback().await?;
         return Err(conflict(before.version));
     }
     uow.changed(before, &next).await?;
-    uow.commit().await?;
     Ok(next)
 }
 
@@ -410,12 +422,15 @@ pub async fn update(
 }
 
 /// `submitTransparencyReport`: DRAFT → SUBMITTED, on time when submitted (UTC date) on or
-/// before the due date. Fulfils the obligation.
+/// before the due date. Fulfils the obligation: in the same transaction, ISU staff and the
+/// State's contact points are notified and the State's pending reminders of the report are
+/// cancelled ([`notifications::events::report_submitted`]).
 pub async fn submit(
     db: &DatabaseConnection,
     viewer: &Viewer,
     id: Uuid,
     clock: &crate::kernel::clock::Clock,
+    notices: &NotificationsConfig,
 ) -> Result<transparency_report::Model, ServiceError> {
     let r = load_for_action(db, viewer, id).await?;
     if r.status != ReportStatus::Draft {
@@ -431,7 +446,13 @@ pub async fn submit(
     next.submitted_at = Some(t);
     next.on_time = Some(t.date_naive() <= r.due_date);
     let actor = viewer.require()?.user_id;
-    save(db, actor, "submitTransparencyReport", &r, next).await
+    // The notices of the submission, and the cancellation of its pending reminders, commit
+    // with it.
+    let uow = Uow::begin(db, Some(actor), "submitTransparencyReport").await?;
+    let next = write_version(&uow, &r, next).await?;
+    notifications::events::report_submitted(uow.txn(), notices, &next).await?;
+    uow.commit().await?;
+    Ok(next)
 }
 
 /// `publishTransparencyReport`: SUBMITTED → PUBLISHED. ISU_STAFF and ISU_ADMIN only.

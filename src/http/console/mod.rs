@@ -62,6 +62,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "action_plan.graphql",
         include_str!("../../../contract/operations/action_plan.graphql"),
     ),
+    (
+        "reminders.graphql",
+        include_str!("../../../contract/operations/reminders.graphql"),
+    ),
 ];
 
 /// Splits an operation file into its named operations (with the fragments of the file

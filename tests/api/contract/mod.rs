@@ -28,12 +28,17 @@ const REQUIRED_FILES: &[&str] = &[
     "node.graphql",
     "records.graphql",
     "action_plan.graphql",
+    "reminders.graphql",
 ];
 
 /// The area files adopted so far, each extending `contract.graphql` and the ones before it,
 /// in the order `contract.graphql`'s header gives. An issue that builds an area adopts its
 /// file here.
-const ADOPTED_AREAS: &[&str] = &["records.graphql", "action_plan.graphql"];
+const ADOPTED_AREAS: &[&str] = &[
+    "records.graphql",
+    "action_plan.graphql",
+    "reminders.graphql",
+];
 
 /// The project's own copy of the contract.
 fn contract_dir() -> PathBuf {

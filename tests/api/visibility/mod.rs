@@ -2,15 +2,19 @@
 //! States added over the API, each viewer walks the whole graph from every root field (the
 //! walk is driven by the schema, see `walk`), and every ID it reaches must be one that
 //! `node(id:)` returns to it. A delegation must never reach another State's unpublished
-//! report, nor a need, offer or proposal of another State it is not party to (checked
+//! report, nor a need, offer or proposal of another State it is not party to, nor another
+//! State's contact points and notifications or another user's in-app notices (checked
 //! against the database, not against the API's own rule).
 
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use entity::enums::ReportStatus;
-use entity::{assistance_need, assistance_offer, match_proposal, transparency_report, workplan};
+use entity::enums::{NotificationChannel, NotificationReason, ReportStatus};
+use entity::{
+    assistance_need, assistance_offer, contact_point, match_proposal, notification,
+    transparency_report, workplan,
+};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -182,6 +186,7 @@ async fn cooperation(app: &TestApp, staff: &str, lao: &str, irq: &str) -> Cooper
 async fn leaks(
     app: &TestApp,
     own: &str,
+    me: Uuid,
     reached: &BTreeMap<String, (String, String)>,
     candidates: &BTreeSet<String>,
 ) -> Vec<String> {
@@ -218,6 +223,37 @@ async fn leaks(
                     || party(app, own, match_proposal::Column::OfferId.eq(key())).await
             }
             "MatchProposal" => party(app, own, match_proposal::Column::Id.eq(key())).await,
+            "ContactPoint" => {
+                let c = contact_point::Entity::find_by_id(key())
+                    .one(db)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                c.state_code == own
+            }
+            // Its own in-app notices, and the emails to its own State's contact points.
+            "Notification" => {
+                let n = notification::Entity::find_by_id(key())
+                    .one(db)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                match n.channel {
+                    NotificationChannel::InApp => n.recipient_user_id == Some(me),
+                    NotificationChannel::Email => match n.contact_point_id {
+                        Some(c) => {
+                            contact_point::Entity::find_by_id(c)
+                                .one(db)
+                                .await
+                                .unwrap()
+                                .unwrap()
+                                .state_code
+                                == own
+                        }
+                        None => false,
+                    },
+                }
+            }
             _ => true,
         };
         if !ok {
@@ -322,6 +358,116 @@ async fn action_plan_values(app: &TestApp, staff: &str, year: i32) {
     );
 }
 
+/// The contact points and notifications the test adds.
+struct Notices {
+    lao_contact: String,
+    irq_contact: String,
+    /// An email to LAO's contact point.
+    lao_email: String,
+    /// An email to IRQ's contact point.
+    irq_email: String,
+    /// LAO's delegate's in-app notice, about LAO.
+    lao_notice: String,
+    /// IRQ's delegate's in-app notice, about LAO (a match proposed to both).
+    irq_notice: String,
+    /// The coordinator's in-app notice, about LAO.
+    coordinator_notice: String,
+}
+
+const CONTACT: &str = "mutation($input: AddContactPointInput!) { addContactPoint(input: $input) {
+  contactPoint { id } userErrors { code message } } }";
+
+/// The signed-in user's ID and email.
+async fn me(app: &TestApp, token: &str) -> (Uuid, String) {
+    let body = app
+        .graphql_as(token, "{ me { id email } }", json!({}))
+        .await;
+    (
+        uuid_of(body["data"]["me"]["id"].as_str().unwrap()),
+        body["data"]["me"]["email"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// LAO's and IRQ's contact points (each added by its own delegation), an email to each,
+/// and in-app notices about LAO for LAO's and IRQ's delegates and the coordinator.
+async fn notices(app: &TestApp, lao: &str, irq: &str, coordinator: &str) -> Notices {
+    use crate::notifications::{email_row, enqueue, in_app_row};
+    let contact = |code: &str| {
+        json!({"stateCode": code, "name": format!("Focal point of {code}"),
+               "function": "ARTICLE_7_FOCAL_POINT",
+               "email": format!("focal@{}.example.org", code.to_lowercase()),
+               "language": "EN"})
+    };
+    let lao_contact = write(
+        app,
+        lao,
+        CONTACT,
+        contact("LAO"),
+        "addContactPoint",
+        "contactPoint",
+    )
+    .await;
+    let irq_contact = write(
+        app,
+        irq,
+        CONTACT,
+        contact("IRQ"),
+        "addContactPoint",
+        "contactPoint",
+    )
+    .await;
+    let (lao_user, lao_address) = me(app, lao).await;
+    let (irq_user, irq_address) = me(app, irq).await;
+    let (coordinator_user, coordinator_address) = me(app, coordinator).await;
+    let reason = NotificationReason::DeadlineApproaching;
+    enqueue(
+        app,
+        vec![
+            email_row(
+                "visibility|lao",
+                reason,
+                "LAO",
+                uuid_of(&lao_contact),
+                "focal@lao.example.org",
+            ),
+            email_row(
+                "visibility|irq",
+                reason,
+                "IRQ",
+                uuid_of(&irq_contact),
+                "focal@irq.example.org",
+            ),
+            in_app_row("visibility|lao-user", Some("LAO"), lao_user, &lao_address),
+            in_app_row("visibility|irq-user", Some("LAO"), irq_user, &irq_address),
+            in_app_row(
+                "visibility|coordinator",
+                Some("LAO"),
+                coordinator_user,
+                &coordinator_address,
+            ),
+        ],
+    )
+    .await;
+    let id = |key: &'static str| async move {
+        let n = notification::Entity::find()
+            .filter(notification::Column::DedupeKey.eq(key))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        ccm_isu::api::ids::encode("Notification", n.id).to_string()
+    };
+    Notices {
+        lao_contact,
+        irq_contact,
+        lao_email: id("visibility|lao").await,
+        irq_email: id("visibility|irq").await,
+        lao_notice: id("visibility|lao-user").await,
+        irq_notice: id("visibility|irq-user").await,
+        coordinator_notice: id("visibility|coordinator").await,
+    }
+}
+
 #[tokio::test]
 async fn what_each_viewer_can_reach_it_can_read_and_delegations_reach_only_their_own() {
     // The walk's logins and queries run while the whole suite loads the machine: a longer
@@ -334,6 +480,7 @@ async fn what_each_viewer_can_reach_it_can_read_and_delegations_reach_only_their
     let irq = login(&app, "delegation.irq@demo.invalid").await;
     let coordinator = login(&app, "coordinator.clearance@demo.invalid").await;
     let c = cooperation(&app, &staff, &lao, &irq).await;
+    let n = notices(&app, &lao, &irq, &coordinator).await;
     // An extension granted by a recorded decision, so that `DeadlineExtension.decision`
     // has one to show.
     let decisions = app
@@ -450,7 +597,8 @@ async fn what_each_viewer_can_reach_it_can_read_and_delegations_reach_only_their
         ("delegation IRQ", &irq, "IRQ"),
     ] {
         let candidates = candidates(&app, token, own).await;
-        let leaks = leaks(&app, own, &reached_by[who], &candidates).await;
+        let (user, _) = me(&app, token).await;
+        let leaks = leaks(&app, own, user, &reached_by[who], &candidates).await;
         assert!(
             leaks.is_empty(),
             "{who} reaches what is not its own: {leaks:#?}"
@@ -500,4 +648,74 @@ async fn what_each_viewer_can_reach_it_can_read_and_delegations_reach_only_their
         !reached_by["coordinator"].contains_key(&c.third_draft),
         "a coordinator reads no draft"
     );
+
+    // Contact points and notifications: a State's for the ISU and its own delegation; a
+    // user's in-app notices for that user and the ISU; nothing of them for anyone else.
+    for id in [&n.lao_contact, &n.lao_email, &n.lao_notice] {
+        assert!(lao_saw.contains_key(id), "LAO reaches {id}");
+    }
+    for id in [
+        &n.irq_contact,
+        &n.irq_email,
+        &n.irq_notice,
+        &n.coordinator_notice,
+    ] {
+        assert!(
+            !lao_saw.contains_key(id),
+            "LAO does not reach {id}: {:?}",
+            lao_saw.get(id)
+        );
+    }
+    for id in [&n.irq_contact, &n.irq_email, &n.irq_notice] {
+        assert!(irq_saw.contains_key(id), "IRQ reaches {id}");
+    }
+    for id in [
+        &n.lao_contact,
+        &n.lao_email,
+        &n.lao_notice,
+        &n.coordinator_notice,
+    ] {
+        assert!(
+            !irq_saw.contains_key(id),
+            "IRQ does not reach {id}: {:?}",
+            irq_saw.get(id)
+        );
+    }
+    let coordinator_saw = &reached_by["coordinator"];
+    assert!(coordinator_saw.contains_key(&n.coordinator_notice));
+    let (coordinator_user, _) = me(&app, &coordinator).await;
+    for (id, (ty, via)) in coordinator_saw {
+        if ty == "ContactPoint" {
+            panic!("a coordinator reaches the contact point {id} via {via}");
+        }
+        if ty == "Notification" {
+            let row = notification::Entity::find_by_id(uuid_of(id))
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                row.recipient_user_id,
+                Some(coordinator_user),
+                "a coordinator reaches {id} via {via}"
+            );
+        }
+    }
+    assert!(
+        !reached_by["anonymous"]
+            .values()
+            .any(|(ty, _)| ty == "ContactPoint" || ty == "Notification"),
+        "an anonymous caller reaches contact points or notifications"
+    );
+    for id in [
+        &n.lao_contact,
+        &n.irq_contact,
+        &n.lao_email,
+        &n.irq_email,
+        &n.lao_notice,
+        &n.irq_notice,
+        &n.coordinator_notice,
+    ] {
+        assert!(staff_saw.contains_key(id), "ISU staff reach {id}");
+    }
 }

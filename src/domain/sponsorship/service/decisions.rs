@@ -16,6 +16,7 @@ use super::{
     refused,
 };
 use crate::auth::Viewer;
+use crate::domain::notifications::{NotificationsConfig, events};
 use crate::domain::sponsorship::SponsorshipConfig;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
@@ -51,10 +52,13 @@ fn money_text(cents: i64, currency: &str) -> String {
 }
 
 /// `decideSponsorshipApplication`: ISU staff. An approval stays within the remaining
-/// budget (`OVER_BUDGET` otherwise) and, for an ineligible application, needs a note.
+/// budget (`OVER_BUDGET` otherwise) and, for an ineligible application, needs a note. An
+/// outcome (APPROVED, WAITLISTED, REJECTED) is announced to the applicant State in the same
+/// transaction ([`events::sponsorship_decided`]).
 pub async fn decide(
     db: &DatabaseConnection,
     cfg: &SponsorshipConfig,
+    notices: &NotificationsConfig,
     viewer: &Viewer,
     d: Decision,
     today: NaiveDate,
@@ -208,6 +212,7 @@ pub async fn decide(
         .await?
         .ok_or_else(|| ServiceError::Internal("application vanished".into()))?;
     uow.changed(&app.row, &updated).await?;
+    events::sponsorship_decided(uow.txn(), notices, &updated, &app.meeting).await?;
     uow.commit().await?;
     let meeting = get_meeting(db, app.meeting.id)
         .await?

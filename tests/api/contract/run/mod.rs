@@ -8,6 +8,7 @@ mod cooperation;
 mod meetings;
 mod nodes;
 mod records;
+mod reminders;
 mod sponsorship;
 
 use super::*;
@@ -23,6 +24,7 @@ async fn required_contract_operations_run() {
     meetings::run(&app, admin.clone(), &sponsorship[0]).await;
     let action_plan = action_plan::run(&app, admin.clone(), &sponsorship[0]).await;
     let (this_year, budget) = budget::run(&app, admin.clone()).await;
+    let reminders = reminders::run(&app, admin.clone()).await;
     let created = nodes::Created {
         user_id,
         report,
@@ -31,6 +33,7 @@ async fn required_contract_operations_run() {
         this_year,
         budget,
         action_plan,
+        reminders,
     };
     nodes::run(&app, admin, created).await;
 }

@@ -10,6 +10,7 @@ pub(super) struct Created {
     pub this_year: i32,
     pub budget: [Value; 3],
     pub action_plan: [Value; 3],
+    pub reminders: [Value; 2],
 }
 
 pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
@@ -21,6 +22,7 @@ pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
         this_year,
         budget: [workplan, activity, line],
         action_plan: [plan, action, indicator],
+        reminders: [contact, notification],
     } = created;
     // NodeById as the admin frontend sends it, then `node(id:)` for every Node type.
     let node = operations("node.graphql");
@@ -75,6 +77,8 @@ pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
         plan,
         action,
         indicator,
+        contact,
+        notification,
     ];
     let mut resolved = std::collections::BTreeSet::new();
     for node_id in ids {
