@@ -30,7 +30,7 @@ use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QuerySelect, Statement,
+    QueryFilter, QuerySelect, Statement, UpdateMany,
 };
 use uuid::Uuid;
 
@@ -553,6 +553,16 @@ async fn mark_sent(db: &DatabaseConnection, id: Uuid, at: DateTime<Utc>) -> Resu
     Ok(())
 }
 
+/// An update of a claimed row that applies only while the claim is still this sender's: the
+/// row PENDING, its attempts as claimed (a sender that took it after the lease passed
+/// counted one more).
+fn while_claimed(row: &notification::Model) -> UpdateMany<notification::Entity> {
+    notification::Entity::update_many()
+        .filter(C::Id.eq(row.id))
+        .filter(C::Status.eq(NotificationStatus::Pending))
+        .filter(C::Attempts.eq(row.attempts))
+}
+
 /// FAILED, unless another sender took the row meanwhile (its lease passed).
 async fn fail(
     db: &DatabaseConnection,
@@ -560,18 +570,16 @@ async fn fail(
     why: &str,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    notification::Entity::update_many()
+    while_claimed(row)
         .col_expr(C::Status, Expr::value(NotificationStatus::Failed))
         .col_expr(C::LastError, Expr::value(bounded(why)))
         .col_expr(C::UpdatedAt, Expr::value(at))
-        .filter(C::Id.eq(row.id))
-        .filter(C::Status.eq(NotificationStatus::Pending))
-        .filter(C::Attempts.eq(row.attempts))
         .exec(db)
         .await?;
     Ok(())
 }
 
+/// Due again at `next`, unless another sender took the row meanwhile.
 async fn retry_later(
     db: &DatabaseConnection,
     row: &notification::Model,
@@ -579,13 +587,10 @@ async fn retry_later(
     at: DateTime<Utc>,
     next: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    notification::Entity::update_many()
+    while_claimed(row)
         .col_expr(C::NextAttemptAt, Expr::value(next))
         .col_expr(C::LastError, Expr::value(bounded(why)))
         .col_expr(C::UpdatedAt, Expr::value(at))
-        .filter(C::Id.eq(row.id))
-        .filter(C::Status.eq(NotificationStatus::Pending))
-        .filter(C::Attempts.eq(row.attempts))
         .exec(db)
         .await?;
     Ok(())
@@ -597,12 +602,9 @@ async fn release(
     row: &notification::Model,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    notification::Entity::update_many()
+    while_claimed(row)
         .col_expr(C::NextAttemptAt, Expr::value(now))
         .col_expr(C::Attempts, Expr::col(C::Attempts).sub(1))
-        .filter(C::Id.eq(row.id))
-        .filter(C::Status.eq(NotificationStatus::Pending))
-        .filter(C::Attempts.eq(row.attempts))
         .exec(db)
         .await?;
     Ok(())
