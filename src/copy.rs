@@ -94,6 +94,10 @@ pub async fn copy(
                 $f::<idempotency_key::Entity>("idempotency_keys", $($arg),*).await?,
                 $f::<contact_point::Entity>("contact_points", $($arg),*).await?,
                 $f::<notification::Entity>("notifications", $($arg),*).await?,
+                $f::<expert::Entity>("experts", $($arg),*).await?,
+                $f::<good_practice::Entity>("good_practices", $($arg),*).await?,
+                $f::<good_practice_document::Entity>("good_practice_documents", $($arg),*).await?,
+                $f::<good_practice_expert::Entity>("good_practice_experts", $($arg),*).await?,
             ]
         }};
     }

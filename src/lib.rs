@@ -20,20 +20,22 @@
 //! - [`rules`]: pure functions over plain data, table-tested: treaty deadlines
 //!   ([`rules::obligations`]), matching, allocation, sponsorship eligibility and suggestion,
 //!   sharing contributions, action plan indicators ([`rules::indicators`]), the actions a
-//!   reference names and which reminder of a deadline is due ([`rules::reminders`]). No
-//!   database, no GraphQL.
+//!   reference names, which reminder of a deadline is due ([`rules::reminders`]) and the
+//!   experts suggested for a need ([`rules::experts`]). No database, no GraphQL.
 //! - [`auth`]: who is asking ([`auth::Viewer`]), passwords, access tokens, sessions and the
 //!   sign-in throttle. Knows users, not domains; services take the Viewer, so it sits below
 //!   them.
 //! - [`domain`]: one folder per domain (states, reports, history, cooperation, sponsorship,
-//!   budget, records, action_plan, notifications, users, audit): its tables' queries and business rules, taking the Viewer, returning
+//!   budget, records, action_plan, notifications, experts, users, audit): its tables' queries and business rules, taking the Viewer, returning
 //!   domain structs or a `ServiceError`. Who may read a type is one rule in its domain
 //!   (e.g. `domain::cooperation::visibility`), which every path applies. Domains depend one
 //!   way (on `states`; `history`, which imports what happened before the system, also on
 //!   `reports`; `records` on `sponsorship`'s meetings; `action_plan`, whose indicators are
 //!   computed from everything, on `states`, `records` and `budget`; `notifications` on
 //!   `states` and `users`, and `reports`, `sponsorship` and `cooperation` on `notifications`,
-//!   whose events they write in their own transactions), never in a circle.
+//!   whose events they write in their own transactions; `experts` on `states`, `records`,
+//!   `cooperation` and `notifications`, for nationalities, documents, needs and the needing
+//!   State's contact points' languages), never in a circle.
 //! - [`api`]: everything GraphQL: [`api::schema`], `node`/`nodes`, the per-request loaders,
 //!   [`api::error::ApiError`], the checks before a document runs (its cost, [`api::cost`];
 //!   its shape, [`api::limits`]; its strings, [`api::inputs`]; its user's writes per
@@ -47,9 +49,9 @@
 //! - [`startup`] (wires the layers: `Application::build`), [`seed`] and [`copy`] (command-line
 //!   work) at the top.
 //!
-//! A new domain, say experts, adds five files: `domain/experts/mod.rs` and
-//! `domain/experts/service.rs` (its tables and rules; its changes through a `Uow`, its rows
-//! `Audited`), its pure scoring in `rules/`, and `api/experts/{types,query,mutation}.rs`
+//! A new domain, say extension requests, adds five files: `domain/extensions/mod.rs` and
+//! `domain/extensions/service.rs` (its tables and rules; its changes through a `Uow`, its rows
+//! `Audited`), its pure rules in `rules/`, and `api/extensions/{types,query,mutation}.rs`
 //! merged into [`api::Query`] and [`api::Mutation`]; its tables are `entity/` models and a
 //! `migration/`.
 

@@ -197,6 +197,7 @@ pub async fn prepare(
         blobs,
         document_max_bytes: settings.document_max_bytes,
         notifications: crate::domain::notifications::NotificationsConfig::from_settings(settings)?,
+        experts: crate::domain::experts::ExpertsConfig::from_settings(settings)?,
     })
 }
 

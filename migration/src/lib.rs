@@ -20,6 +20,7 @@ mod m20261206_000011_records;
 mod m20261206_000012_records_search;
 mod m20261206_000013_action_plans;
 mod m20261206_000014_reminders;
+mod m20261206_000015_experts;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000012_records_search::Migration),
             Box::new(m20261206_000013_action_plans::Migration),
             Box::new(m20261206_000014_reminders::Migration),
+            Box::new(m20261206_000015_experts::Migration),
         ]
     }
 }

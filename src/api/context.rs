@@ -42,6 +42,8 @@ pub struct AppContext {
     pub document_max_bytes: u64,
     /// Outgoing email and reminders: the portal's address for links, the ISU's address.
     pub notifications: crate::domain::notifications::NotificationsConfig,
+    /// The expert suggestion weights.
+    pub experts: crate::domain::experts::ExpertsConfig,
 }
 
 /// The client's address, for throttling password attempts: attached by the HTTP handler to

@@ -14,6 +14,7 @@ pub mod cost;
 pub mod enums;
 pub mod error;
 pub mod errors;
+pub mod experts;
 pub mod history;
 pub mod ids;
 pub mod inputs;
@@ -60,6 +61,8 @@ pub struct Query(
     crate::api::records::query::SearchQuery,
     crate::api::action_plan::query::ActionPlanQuery,
     crate::api::notifications::query::NotificationsQuery,
+    crate::api::experts::query::ExpertsQuery,
+    crate::api::experts::practices::PracticesQuery,
 );
 
 /// Writes: each takes one `input` and answers a payload whose `userErrors` say why nothing was
@@ -76,6 +79,8 @@ pub struct Mutation(
     crate::api::records::mutation::RecordsMutation,
     crate::api::action_plan::mutation::ActionPlanMutation,
     crate::api::notifications::mutation::NotificationsMutation,
+    crate::api::experts::mutation::ExpertsMutation,
+    crate::api::experts::practices::PracticesMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

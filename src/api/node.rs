@@ -26,6 +26,8 @@ use crate::api::auth::types::User;
 use crate::api::budget::types::{BudgetLine, Workplan, WorkplanActivity};
 use crate::api::cooperation::types::{AssistanceNeed, AssistanceOffer, MatchProposal};
 use crate::api::error::ApiError;
+use crate::api::experts::practices::GoodPractice;
+use crate::api::experts::types::Expert;
 use crate::api::notifications::types::{ContactPoint, Notification};
 use crate::api::records::types::{Decision, MeetingDocument};
 use crate::api::reports::types::TransparencyReport;
@@ -61,6 +63,8 @@ pub enum Node {
     ActionIndicator(ActionIndicator),
     ContactPoint(ContactPoint),
     Notification(Notification),
+    Expert(Expert),
+    GoodPractice(GoodPractice),
 }
 
 /// Most IDs one `nodes` call takes.
@@ -121,6 +125,8 @@ pub enum Found {
     Indicator(entity::action_indicator::Model),
     Contact(entity::contact_point::Model),
     Notification(entity::notification::Model),
+    Expert(entity::expert::Model),
+    Practice(entity::good_practice::Model),
 }
 
 impl From<Found> for Node {
@@ -147,6 +153,8 @@ impl From<Found> for Node {
             Found::Indicator(i) => Node::ActionIndicator(ActionIndicator(i)),
             Found::Contact(c) => Node::ContactPoint(ContactPoint(c)),
             Found::Notification(n) => Node::Notification(Notification(n)),
+            Found::Expert(e) => Node::Expert(Expert(e)),
+            Found::Practice(p) => Node::GoodPractice(GoodPractice(p)),
         }
     }
 }
@@ -281,6 +289,16 @@ pub async fn resolve(
             Notification::KIND => {
                 for n in crate::domain::notifications::outbox::get_many(db, viewer, &ids).await? {
                     put(kind, n.id, Found::Notification(n));
+                }
+            }
+            Expert::KIND => {
+                for e in crate::domain::experts::service::get_many(db, viewer, &ids).await? {
+                    put(kind, e.id, Found::Expert(e));
+                }
+            }
+            GoodPractice::KIND => {
+                for p in crate::domain::experts::practices::get_many(db, viewer, &ids).await? {
+                    put(kind, p.id, Found::Practice(p));
                 }
             }
             BudgetLine::KIND => {

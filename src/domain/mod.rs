@@ -4,6 +4,7 @@ pub mod action_plan;
 pub mod audit;
 pub mod budget;
 pub mod cooperation;
+pub mod experts;
 pub mod history;
 pub mod notifications;
 pub mod records;

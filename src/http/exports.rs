@@ -688,6 +688,82 @@ pub(super) async fn action_plan_progress_csv(
     )
 }
 
+/// `GET /exports/experts.csv`: the roster of experts, one line each (inactive ones too),
+/// with their contact details. ISU staff only, and never kept by a cache (`no-store`): it
+/// holds personal data.
+pub(super) async fn experts_csv(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let viewer = match isu_viewer(&state, &headers).await {
+        Ok(v) => v,
+        Err(resp) => return resp,
+    };
+    let roster = match crate::domain::experts::service::roster(&state.ctx.db, &viewer).await {
+        Ok(r) => r,
+        Err(e) => return fault_response(e),
+    };
+    // A multi-valued cell: its values as stored, separated by "; ".
+    let list = |column: &str| {
+        column
+            .split(',')
+            .filter(|v| !v.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let optional = |text: Option<&str>| typed_cell(text.unwrap_or_default());
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let mut rows = vec![
+        [
+            "expert_id",
+            "full_name",
+            "gender",
+            "nationality_code",
+            "nationality",
+            "organization",
+            "areas",
+            "assistance_types",
+            "languages",
+            "regions",
+            "years_of_experience",
+            "available_from",
+            "available_until",
+            "email",
+            "phone",
+            "south_south",
+            "consent_given_on",
+            "active",
+            "biography",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    for line in &roster {
+        let e = &line.expert;
+        rows.push(vec![
+            crate::api::ids::encode(crate::api::experts::types::Expert::KIND, e.id).0,
+            typed_cell(&e.full_name),
+            sea_orm::ActiveEnum::to_value(&e.gender),
+            e.nationality_code.clone().unwrap_or_default(),
+            optional(line.state.as_ref().map(|s| s.name.as_str())),
+            optional(e.organization.as_deref()),
+            list(&e.areas),
+            list(&e.assistance_types),
+            list(&e.languages),
+            list(&e.regions),
+            e.years_of_experience
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+            day(e.available_from),
+            day(e.available_until),
+            optional(e.email.as_deref()),
+            optional(e.phone.as_deref()),
+            if line.south_south { "yes" } else { "no" }.to_owned(),
+            e.consent_given_on.to_string(),
+            if e.active { "yes" } else { "no" }.to_owned(),
+            optional(e.biography.as_deref()),
+        ]);
+    }
+    csv_body("experts.csv", rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -107,6 +107,7 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
     // Names and email addresses of delegates: no cache keeps them.
     let personal = Router::new()
         .route("/exports/sponsorship/{file}", get(exports::sponsorship_csv))
+        .route("/exports/experts.csv", get(exports::experts_csv))
         .layer(caching::compression())
         .layer(from_fn_with_state(Caching::NoStore, caching::conditional));
     if options.metrics.on_api_listener {

@@ -155,6 +155,12 @@ pub struct Settings {
     #[arg(long, env = "ISU_MATCH_WEIGHTS", global = true)]
     pub match_weights: Option<String>,
 
+    /// Expert suggestion weights: area, assistance type, language, region, availability,
+    /// South-South; six numbers summing to 1, comma-separated. Default
+    /// 0.30,0.20,0.20,0.10,0.10,0.10.
+    #[arg(long, env = "ISU_EXPERT_WEIGHTS", global = true)]
+    pub expert_weights: Option<String>,
+
     /// How long a request waits for a pooled connection before failing.
     #[arg(
         long,
@@ -318,6 +324,8 @@ pub enum ConfigError {
     BaseCurrency,
     #[error("ISU_MATCH_WEIGHTS must be six non-negative numbers summing to 1")]
     MatchWeights,
+    #[error("ISU_EXPERT_WEIGHTS must be six non-negative numbers summing to 1")]
+    ExpertWeights,
     #[error("ISU_SPONSORSHIP_INCOME_GROUPS must list LOW, LOWER_MIDDLE, UPPER_MIDDLE or HIGH")]
     SponsorshipIncomeGroups,
     #[error("ISU_SPONSORSHIP_INVITED must list ISO 3166-1 alpha-3 codes")]
@@ -342,6 +350,23 @@ fn distinct_bytes(text: &str) -> usize {
         seen[usize::from(b)] = true;
     }
     seen.iter().filter(|s| **s).count()
+}
+
+/// Six comma-separated weights, each non-negative, summing to 1; None when not given.
+fn six_weights(text: Option<&str>) -> Result<Option<[f64; 6]>, ()> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    let w: Vec<f64> = text
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| ())?;
+    let sum: f64 = w.iter().sum();
+    if w.len() != 6 || w.iter().any(|x| !x.is_finite() || *x < 0.0) || (sum - 1.0).abs() > 1e-9 {
+        return Err(());
+    }
+    Ok(Some([w[0], w[1], w[2], w[3], w[4], w[5]]))
 }
 
 /// The comma-separated items of a setting, trimmed and upper-cased, empty ones left out.
@@ -380,6 +405,7 @@ impl Settings {
         }
         self.base_currency()?;
         self.match_weights()?;
+        self.expert_weights()?;
         self.sponsorship_income_groups()?;
         self.sponsorship_invited()?;
         self.sponsorship_female_target()?;
@@ -453,19 +479,13 @@ impl Settings {
     /// The six matching weights in the order of `ISU_MATCH_WEIGHTS`, checked (non-negative,
     /// summing to 1); None for the defaults.
     pub fn match_weights(&self) -> Result<Option<[f64; 6]>, ConfigError> {
-        let Some(text) = &self.match_weights else {
-            return Ok(None);
-        };
-        let w: Vec<f64> = text
-            .split(',')
-            .map(|x| x.trim().parse::<f64>())
-            .collect::<Result<_, _>>()
-            .map_err(|_| ConfigError::MatchWeights)?;
-        let sum: f64 = w.iter().sum();
-        if w.len() != 6 || w.iter().any(|x| *x < 0.0) || (sum - 1.0).abs() > 1e-9 {
-            return Err(ConfigError::MatchWeights);
-        }
-        Ok(Some([w[0], w[1], w[2], w[3], w[4], w[5]]))
+        six_weights(self.match_weights.as_deref()).map_err(|()| ConfigError::MatchWeights)
+    }
+
+    /// The six expert suggestion weights in the order of `ISU_EXPERT_WEIGHTS`, checked as the
+    /// matching weights are; None for the defaults.
+    pub fn expert_weights(&self) -> Result<Option<[f64; 6]>, ConfigError> {
+        six_weights(self.expert_weights.as_deref()).map_err(|()| ConfigError::ExpertWeights)
     }
 
     /// The income groups that make a State eligible for sponsorship on their own.
@@ -527,6 +547,7 @@ impl Settings {
             request_timeout_secs: 30,
             base_currency: "CHF".into(),
             match_weights: None,
+            expert_weights: None,
             db_max_connections: 5,
             db_acquire_timeout_secs: 5,
             sponsorship_income_groups: "LOW,LOWER_MIDDLE".into(),

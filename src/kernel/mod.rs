@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod csv_lines;
 pub mod db;
+pub mod email;
 pub mod error;
 pub mod extract;
 pub mod idempotency;

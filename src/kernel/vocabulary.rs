@@ -7,5 +7,5 @@
 
 pub use entity::enums::{
     AssistanceType, ImplementationStatus, IncomeGroup, IndicatorComputation, IndicatorUnit,
-    RegionalGroup, StateStatus, ThematicArea,
+    Language, RegionalGroup, StateStatus, ThematicArea,
 };

@@ -2,6 +2,7 @@
 
 pub mod allocation;
 pub mod eligibility;
+pub mod experts;
 pub mod follow_up;
 pub mod indicators;
 pub mod matching;

@@ -26,10 +26,12 @@
 //!   decisions in varied states of follow-up.
 //! - `demo_action_plan`: an action plan shaped like the Lausanne Action Plan (sample texts),
 //!   loaded through the CSV import, with some recorded values.
+//! - `demo_experts`: a roster of invented experts (labelled as such) and good practices.
 
 mod demo_action_plan;
 mod demo_budget;
 mod demo_cooperation;
+mod demo_experts;
 mod demo_records;
 mod demo_reports;
 mod demo_sponsorship;
@@ -42,6 +44,7 @@ pub use registry::states;
 use demo_action_plan::demo_action_plan;
 use demo_budget::demo_budget;
 use demo_cooperation::demo_cooperation;
+use demo_experts::demo_experts;
 use demo_records::demo_records;
 use demo_reports::demo_reports;
 use demo_sponsorship::demo_sponsorship;
@@ -205,5 +208,6 @@ pub async fn demo(
     demo_budget(&demo, &mut report).await?;
     demo_records(&demo, &mut report).await?;
     demo_action_plan(&demo).await?;
+    demo_experts(&demo).await?;
     Ok(report)
 }

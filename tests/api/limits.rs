@@ -223,6 +223,7 @@ async fn a_database_fault_reaches_the_client_masked_with_a_correlation_id() {
         "sponsorship_applications",
         "decision_updates",
         "decisions",
+        "good_practice_documents",
         "meeting_documents",
         "indicator_values",
         "action_indicators",

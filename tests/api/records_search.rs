@@ -118,6 +118,10 @@ async fn search_finds_what_the_viewer_may_read_best_first() {
     assert!(!found.contains(&"CCM/CC/2024/1".to_owned()));
     let isu = search(&app, Some(&staff), json!({"q": "clearance remnants"})).await;
     assert_eq!(isu["data"]["search"]["totalCount"], 4, "{isu}");
+    // A word that is an operator elsewhere is a word here: "or" is searched for, never read
+    // as "either" (no text holds it, so nothing is found).
+    let either = search(&app, Some(&staff), json!({"q": "clearance or remnants"})).await;
+    assert_eq!(either["data"]["search"]["totalCount"], 0, "{either}");
 
     // Snippets: escaped, with the words marked.
     let snippets: Vec<&str> = anonymous["data"]["search"]["edges"]

@@ -16,10 +16,12 @@
 //! proposals and matches), `sponsorship` (a meeting's applications and statistics), `records`
 //! (meetings, their documents and decisions, decisions' follow-up), `action_plan` (plans,
 //! actions, indicators, values, the workplan activities naming an action), `notifications`
-//! (a State's contact points and notifications).
+//! (a State's contact points and notifications), `experts` (a good practice's documents and
+//! experts, a need's practices and suggested experts).
 
 mod action_plan;
 mod cooperation;
+mod experts;
 mod keys;
 mod notifications;
 mod records;
@@ -28,6 +30,7 @@ mod states;
 
 pub use action_plan::{Actions, ActionsOf, ActivitiesOfPlan, IndicatorsOf, Plans, ValuesOf};
 pub use cooperation::{MatchesOfOffer, Needs, NeedsOfReport, Offers, OffersFor, ProposalsOf};
+pub use experts::{PracticeDocuments, PracticeExperts, PracticesInArea, SuggestionsFor};
 pub use keys::{ById, ByRow, PageOf, PagesByState, RowsById};
 pub use notifications::{ContactsOf, Notifications};
 pub use records::{Decisions, Documents, Meetings, UpdatesOf};

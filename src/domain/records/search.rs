@@ -104,8 +104,13 @@ pub async fn search(
     let backend = db.get_database_backend();
     let (count_sql, page_sql, values): (&str, &str, Vec<sea_orm::Value>) = match backend {
         DatabaseBackend::Postgres => {
-            // Every word, as a plain word: `websearch_to_tsquery` of the words joined.
-            let q = words.join(" ");
+            // Every word, as a plain word: `websearch_to_tsquery` of the words, each quoted,
+            // so that a word such as "or" is searched for rather than read as an operator.
+            let q = words
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(" ");
             let first = words.first().cloned().unwrap_or_default();
             (
                 POSTGRES_COUNT,

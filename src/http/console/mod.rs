@@ -66,6 +66,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "reminders.graphql",
         include_str!("../../../contract/operations/reminders.graphql"),
     ),
+    (
+        "experts.graphql",
+        include_str!("../../../contract/operations/experts.graphql"),
+    ),
 ];
 
 /// Splits an operation file into its named operations (with the fragments of the file

@@ -29,6 +29,7 @@ const REQUIRED_FILES: &[&str] = &[
     "records.graphql",
     "action_plan.graphql",
     "reminders.graphql",
+    "experts.graphql",
 ];
 
 /// The area files adopted so far, each extending `contract.graphql` and the ones before it,
@@ -38,6 +39,7 @@ const ADOPTED_AREAS: &[&str] = &[
     "records.graphql",
     "action_plan.graphql",
     "reminders.graphql",
+    "experts.graphql",
 ];
 
 /// The project's own copy of the contract.

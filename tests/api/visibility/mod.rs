@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use entity::enums::{NotificationChannel, NotificationReason, ReportStatus};
 use entity::{
-    assistance_need, assistance_offer, contact_point, match_proposal, notification,
+    assistance_need, assistance_offer, contact_point, expert, match_proposal, notification,
     transparency_report, workplan,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -253,6 +253,15 @@ async fn leaks(
                         None => false,
                     },
                 }
+            }
+            // The roster's listed experts; the inactive ones are the ISU's alone.
+            "Expert" => {
+                expert::Entity::find_by_id(key())
+                    .one(db)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .active
             }
             _ => true,
         };
@@ -519,6 +528,31 @@ async fn what_each_viewer_can_reach_it_can_read_and_delegations_reach_only_their
         "{imported}"
     );
 
+    // A good practice naming an inactive expert beside an active one: the ISU reaches the
+    // inactive expert through it, nobody else does.
+    let roster = expert::Entity::find().all(&app.db).await.unwrap();
+    let inactive_expert = roster
+        .iter()
+        .find(|e| !e.active)
+        .expect("an inactive demo expert");
+    let active_expert = roster
+        .iter()
+        .find(|e| e.active)
+        .expect("an active demo expert");
+    let encode = |id: Uuid| ccm_isu::api::ids::encode("Expert", id).to_string();
+    write(
+        &app,
+        &staff,
+        "mutation($input: AddGoodPracticeInput!) { addGoodPractice(input: $input) {
+           goodPractice { id } userErrors { code message } } }",
+        json!({"title": "Visibility test practice", "area": "CLEARANCE", "stateCode": "LAO",
+               "summary": "Names an inactive expert.",
+               "expertIds": [encode(inactive_expert.id), encode(active_expert.id)]}),
+        "addGoodPractice",
+        "goodPractice",
+    )
+    .await;
+
     let year = workplan::Entity::find()
         .one(&app.db)
         .await
@@ -704,9 +738,57 @@ async fn what_each_viewer_can_reach_it_can_read_and_delegations_reach_only_their
     assert!(
         !reached_by["anonymous"]
             .values()
-            .any(|(ty, _)| ty == "ContactPoint" || ty == "Notification"),
-        "an anonymous caller reaches contact points or notifications"
+            .any(|(ty, _)| ty == "ContactPoint"
+                || ty == "Notification"
+                || ty == "Expert"
+                || ty == "GoodPractice"),
+        "an anonymous caller reaches contact points, notifications or the resource base"
     );
+    // The roster: its experts reached by every signed-in viewer, the inactive one by the ISU
+    // alone; contact details never outside the ISU, on any path that shows an expert.
+    let inactive = expert::Entity::find()
+        .filter(expert::Column::Active.eq(false))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .map(|e| ccm_isu::api::ids::encode("Expert", e.id).to_string())
+        .expect("the demo roster has an inactive expert");
+    assert!(
+        staff_saw.contains_key(&inactive),
+        "ISU staff reach {inactive}"
+    );
+    for who in ["delegation LAO", "delegation IRQ", "coordinator"] {
+        assert!(
+            reached_by[who].values().any(|(ty, _)| ty == "Expert"),
+            "{who} reaches the roster"
+        );
+        assert!(
+            !reached_by[who].contains_key(&inactive),
+            "{who} does not reach the inactive expert"
+        );
+    }
+    let contact_details = "{ experts(first: 100) { edges { node { email phone } } }
+        goodPractices(first: 20) { edges { node { experts { email phone } } } }
+        assistanceNeeds(first: 20) { edges { node {
+          expertSuggestions(first: 10) { expert { email phone } } } } } }";
+    for (who, token, isu) in [
+        ("delegation LAO", &lao, false),
+        ("coordinator", &coordinator, false),
+        ("ISU staff", &staff, true),
+    ] {
+        let body = app.graphql_as(token, contact_details, json!({})).await;
+        assert!(body["errors"].is_null(), "{who}: {body}");
+        let text = body["data"].to_string();
+        let shown = text.matches("\"email\":\"").count();
+        if isu {
+            assert!(shown > 0, "ISU staff read the experts' addresses: {text}");
+        } else {
+            assert!(
+                shown == 0 && !text.contains("\"phone\":\""),
+                "{who} reads an expert's contact details: {text}"
+            );
+        }
+    }
     for id in [
         &n.lao_contact,
         &n.irq_contact,

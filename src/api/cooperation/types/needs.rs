@@ -12,8 +12,12 @@ use rust_decimal::Decimal;
 use super::{MatchCandidate, MatchProposal};
 use crate::api::enums::ThematicArea;
 use crate::api::error::ApiError;
+use crate::api::experts::practices::GoodPractice;
+use crate::api::experts::suggestions::ExpertCandidate;
 use crate::api::ids;
-use crate::api::loaders::{ById, ByRow, OffersFor, ProposalsOf, Reports, loaders};
+use crate::api::loaders::{
+    ById, ByRow, OffersFor, PracticesInArea, ProposalsOf, Reports, SuggestionsFor, loaders,
+};
 use crate::api::money::Money;
 use crate::api::reports::types::TransparencyReport;
 use crate::api::scalars::{Date, DateTime};
@@ -50,6 +54,17 @@ pub enum AssistanceType {
 /// An amount stored in cents, as Money.
 pub fn money_of(cents: Option<i64>, currency: Option<&str>) -> Option<Money> {
     Some(Money::new(Decimal::new(cents?, 2), currency?.to_owned()))
+}
+
+/// `first` of a need's experts and practices: 10 when omitted, 0 to 100, else refused.
+fn short_list(first: Option<i32>) -> Result<usize, ApiError> {
+    let n = first.unwrap_or(10);
+    usize::try_from(n)
+        .ok()
+        .filter(|n| *n <= 100)
+        .ok_or_else(|| {
+            ApiError::BadUserInput(format!("`first` must lie between 0 and 100; it was {n}."))
+        })
 }
 
 /// A need for assistance declared by a State.
@@ -179,6 +194,41 @@ impl AssistanceNeed {
             .unwrap_or_default()
             .into_iter()
             .map(MatchProposal)
+            .collect())
+    }
+    /// Active, consenting experts ranked for this need, best first, with reasons (10 if
+    /// `first` is omitted, at most 100); empty when the need asks for neither technical
+    /// expertise nor training, or is met or withdrawn. Contact details are ISU staff's only.
+    #[graphql(complexity = "crate::api::limits::page_cost(first, 10, child_complexity)")]
+    async fn expert_suggestions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 0 to 100; 10 if omitted.")] first: Option<i32>,
+    ) -> async_graphql::Result<Objects<ExpertCandidate>> {
+        let first = short_list(first)?;
+        Ok(loaders(ctx)?
+            .load_one(SuggestionsFor(self.row(), first))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(expert, candidate)| ExpertCandidate { expert, candidate })
+            .collect())
+    }
+    /// Good practices in the need's thematic area, newest first (10 if `first` is omitted,
+    /// at most 100).
+    #[graphql(complexity = "crate::api::limits::page_cost(first, 10, child_complexity)")]
+    async fn good_practices(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return, 0 to 100; 10 if omitted.")] first: Option<i32>,
+    ) -> async_graphql::Result<Objects<GoodPractice>> {
+        let first = short_list(first)?;
+        Ok(loaders(ctx)?
+            .load_one(PracticesInArea(self.0.thematic_area, first as u64))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(GoodPractice)
             .collect())
     }
 }

@@ -5,6 +5,7 @@ mod accounts;
 mod action_plan;
 mod budget;
 mod cooperation;
+mod experts;
 mod meetings;
 mod nodes;
 mod records;
@@ -25,6 +26,7 @@ async fn required_contract_operations_run() {
     let action_plan = action_plan::run(&app, admin.clone(), &sponsorship[0]).await;
     let (this_year, budget) = budget::run(&app, admin.clone()).await;
     let reminders = reminders::run(&app, admin.clone()).await;
+    let experts = experts::run(&app, admin.clone(), &sponsorship[0]).await;
     let created = nodes::Created {
         user_id,
         report,
@@ -34,6 +36,7 @@ async fn required_contract_operations_run() {
         budget,
         action_plan,
         reminders,
+        experts,
     };
     nodes::run(&app, admin, created).await;
 }

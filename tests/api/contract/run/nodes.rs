@@ -11,6 +11,7 @@ pub(super) struct Created {
     pub budget: [Value; 3],
     pub action_plan: [Value; 3],
     pub reminders: [Value; 2],
+    pub experts: [Value; 2],
 }
 
 pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
@@ -23,6 +24,7 @@ pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
         budget: [workplan, activity, line],
         action_plan: [plan, action, indicator],
         reminders: [contact, notification],
+        experts: [expert, practice],
     } = created;
     // NodeById as the admin frontend sends it, then `node(id:)` for every Node type.
     let node = operations("node.graphql");
@@ -79,6 +81,8 @@ pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
         indicator,
         contact,
         notification,
+        expert,
+        practice,
     ];
     let mut resolved = std::collections::BTreeSet::new();
     for node_id in ids {
