@@ -199,8 +199,12 @@ pub fn trimmed(text: Option<String>) -> Option<String> {
 /// A case-insensitive "contains `search`" pattern for `LIKE` over a lower-cased column, its
 /// wildcards escaped so that a search for "_" finds an underscore.
 pub fn contains_pattern(search: &str) -> sea_orm::sea_query::LikeExpr {
-    let escaped: String = search
-        .to_lowercase()
+    contains_literal(&search.to_lowercase())
+}
+
+/// A "contains `text`" pattern for `LIKE`, its case kept and its wildcards escaped.
+pub fn contains_literal(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let escaped: String = text
         .chars()
         .flat_map(|c| match c {
             '%' | '_' | '\\' => vec!['\\', c],

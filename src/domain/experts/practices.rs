@@ -231,13 +231,7 @@ fn matching(backend: DatabaseBackend, search: &str) -> Result<Expr, ServiceError
             ),
         )
     })?;
-    // Each word quoted: neither engine reads it as syntax ("or" is not PostgreSQL's OR,
-    // nor FTS5's), and the words (letters and digits only) hold no quote.
-    let q = words
-        .iter()
-        .map(|w| format!("\"{w}\""))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let q = records::search::quoted(&words);
     match backend {
         DatabaseBackend::Postgres => Ok(Expr::cust_with_values(
             "good_practices.search @@ websearch_to_tsquery('simple', $1)",

@@ -24,7 +24,7 @@ use entity::enums::{
     split_values,
 };
 use entity::{audit_entry, expert, good_practice_expert, idempotency_key, state};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
     QueryFilter, QueryOrder,
@@ -436,25 +436,15 @@ pub async fn erase(
         .await?;
     let global = crate::kernel::ids::encode(expert::Model::ENTITY_TYPE, &id.to_string());
     idempotency_key::Entity::delete_many()
-        .filter(Expr::col(idempotency_key::Column::Response).like(literal_contains(&global)))
+        .filter(
+            Expr::col(idempotency_key::Column::Response).like(validate::contains_literal(&global)),
+        )
         .exec(uow.txn())
         .await?;
     uow.record(expert::Model::ENTITY_TYPE, id, None, None)
         .await?;
     uow.commit().await?;
     Ok(id)
-}
-
-/// A "contains `text`" pattern for `LIKE`, case kept, wildcards escaped.
-fn literal_contains(text: &str) -> LikeExpr {
-    let escaped: String = text
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 /// The experts of `ids` that `viewer` may read (any order).
@@ -477,7 +467,7 @@ pub async fn get_many(
 /// stored value), exactly.
 fn holds(column: &str, value: &str) -> Expr {
     Expr::cust(format!("(',' || experts.{column} || ',')"))
-        .like(literal_contains(&format!(",{value},")))
+        .like(validate::contains_literal(&format!(",{value},")))
 }
 
 /// The SQL of [`south_south`]: the expert has a nationality whose State is affected (mined

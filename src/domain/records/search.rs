@@ -72,6 +72,17 @@ fn snippet_html(text: &str) -> String {
     out.replace(START, "<mark>").replace(STOP, "</mark>")
 }
 
+/// The words of a query as both engines read them verbatim: each in double quotes (words hold
+/// letters and digits only, never a quote), so that none is syntax ("or" is neither
+/// PostgreSQL's OR nor FTS5's), joined by spaces: every word must be present.
+pub fn quoted(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Checks a query: not blank, not longer than [`MAX_QUERY`], with a word to search.
 pub fn check(query: &str) -> Result<Vec<String>, ServiceError> {
     let refuse = |m: &str| ServiceError::refused(Code::InvalidInput, &["query"], m);
@@ -106,11 +117,7 @@ pub async fn search(
         DatabaseBackend::Postgres => {
             // Every word, as a plain word: `websearch_to_tsquery` of the words, each quoted,
             // so that a word such as "or" is searched for rather than read as an operator.
-            let q = words
-                .iter()
-                .map(|w| format!("\"{w}\""))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let q = quoted(&words);
             let first = words.first().cloned().unwrap_or_default();
             (
                 POSTGRES_COUNT,
@@ -127,11 +134,7 @@ pub async fn search(
         }
         DatabaseBackend::Sqlite => {
             // Each word quoted: FTS5 reads it as a string, never as syntax.
-            let q = words
-                .iter()
-                .map(|w| format!("\"{w}\""))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let q = quoted(&words);
             (
                 SQLITE_COUNT,
                 SQLITE_PAGE,
