@@ -12,7 +12,7 @@ use std::fmt::Debug;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryOrder, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryOrder,
 };
 use sha2::{Digest, Sha256};
 
@@ -103,7 +103,7 @@ pub async fn copy(
     }
     let _: Vec<()> = each_table!(ensure_empty, to);
     ensure_empty::<entity::blob_chunk::Entity>("blob_chunks", to).await?;
-    let txn = to.begin().await?;
+    let txn = crate::kernel::db::begin_write(to).await?;
     let mut copied: Vec<TableCopy> = each_table!(copy_table, from, &txn);
     copied.push(blob_chunks(from, Some(&txn)).await?);
     txn.commit().await?;

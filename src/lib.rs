@@ -16,9 +16,11 @@
 //!   fields that changed, long values cut to a digest), global IDs
 //!   ([`kernel::ids`]: the format and the one typed decoder), the treaty vocabulary the
 //!   rules share with the tables, the text of uploaded files ([`kernel::extract`]: HTML
-//!   without its markup, the text of a PDF), CSV line numbers, logs.
+//!   without its markup, the text of a PDF), CSV line numbers, logs; how figures print
+//!   ([`kernel::figures`]), charts drawn as SVG with their CSV ([`kernel::charts`]) and
+//!   documents typeset as PDF and HTML behind a render gate ([`kernel::typeset`]).
 //! - [`rules`]: pure functions over plain data, table-tested: treaty deadlines
-//!   ([`rules::obligations`]), matching, allocation, sponsorship eligibility and suggestion,
+//!   ([`rules::obligations`], with extension requests' milestones), matching, allocation, sponsorship eligibility and suggestion,
 //!   sharing contributions, action plan indicators ([`rules::indicators`]), the actions a
 //!   reference names, which reminder of a deadline is due ([`rules::reminders`]) and the
 //!   experts suggested for a need ([`rules::experts`]). No database, no GraphQL.
@@ -26,7 +28,7 @@
 //!   sign-in throttle. Knows users, not domains; services take the Viewer, so it sits below
 //!   them.
 //! - [`domain`]: one folder per domain (states, reports, history, cooperation, sponsorship,
-//!   budget, records, action_plan, notifications, experts, users, audit): its tables' queries and business rules, taking the Viewer, returning
+//!   budget, records, action_plan, notifications, experts, publications, users, audit): its tables' queries and business rules, taking the Viewer, returning
 //!   domain structs or a `ServiceError`. Who may read a type is one rule in its domain
 //!   (e.g. `domain::cooperation::visibility`), which every path applies. Domains depend one
 //!   way (on `states`; `history`, which imports what happened before the system, also on
@@ -35,7 +37,8 @@
 //!   `states` and `users`, and `reports`, `sponsorship` and `cooperation` on `notifications`,
 //!   whose events they write in their own transactions; `experts` on `states`, `records`,
 //!   `cooperation` and `notifications`, for nationalities, documents, needs and the needing
-//!   State's contact points' languages), never in a circle.
+//!   State's contact points' languages; `publications`, the charts and management reports,
+//!   on those whose figures it shows), never in a circle.
 //! - [`api`]: everything GraphQL: [`api::schema`], `node`/`nodes`, the per-request loaders,
 //!   [`api::error::ApiError`], the checks before a document runs (its cost, [`api::cost`];
 //!   its shape, [`api::limits`]; its strings, [`api::inputs`]; its user's writes per
@@ -45,7 +48,7 @@
 //!   holds it.
 //! - [`http`]: the accept loop (timeouts, connection cap, trusted proxies) and the router:
 //!   `/graphql` (media types, batches, idempotency), the console, calendar feeds, CSV
-//!   exports, health, metrics, caching and compression.
+//!   exports, charts and reports, health, metrics, caching and compression.
 //! - [`startup`] (wires the layers: `Application::build`), [`seed`] and [`copy`] (command-line
 //!   work) at the top.
 //!

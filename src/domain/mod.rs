@@ -7,6 +7,7 @@ pub mod cooperation;
 pub mod experts;
 pub mod history;
 pub mod notifications;
+pub mod publications;
 pub mod records;
 pub mod reports;
 pub mod sponsorship;

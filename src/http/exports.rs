@@ -36,7 +36,7 @@ async fn isu_viewer(
 
 /// A cell of text that people typed: one that a spreadsheet would run as a formula
 /// (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading apostrophe.
-fn typed_cell(text: &str) -> String {
+pub(super) fn typed_cell(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
@@ -44,7 +44,7 @@ fn typed_cell(text: &str) -> String {
     }
 }
 
-fn csv_response(filename: &str, body: Vec<u8>) -> Response {
+pub(super) fn csv_response(filename: &str, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -267,7 +267,7 @@ fn csv_year(file: &str) -> Option<i32> {
 
 /// 400 for a year outside [`crate::kernel::validate::YEARS`] (a far year overflowed the
 /// date arithmetic into a 500).
-fn year_out_of_range(year: i32) -> Option<Response> {
+pub(super) fn year_out_of_range(year: i32) -> Option<Response> {
     let years = crate::kernel::validate::YEARS;
     (!years.contains(&year)).then(|| {
         error_response(

@@ -1,5 +1,5 @@
 //! The HTTP surface: `/graphql` (POST for operations, GET for the console), health checks,
-//! calendar feeds and CSV exports.
+//! calendar feeds, CSV exports, charts and reports.
 //!
 //! - `graphql`: `POST /graphql` by the GraphQL-over-HTTP specification, its media type
 //!   negotiated from `Accept` (`negotiate`). async-graphql-axum's own extractor accepts
@@ -12,12 +12,14 @@
 
 mod caching;
 pub mod calendar;
+mod charts;
 pub mod console;
 mod documents;
 mod exports;
 mod feeds;
 mod graphql;
 mod negotiate;
+mod publications;
 pub mod server;
 
 use std::time::Duration;
@@ -102,6 +104,14 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
             get(exports::action_plan_progress_csv),
         )
         .route("/calendar/{file}", get(feeds::calendar_feed))
+        .route("/charts/{file}", get(charts::chart))
+        .route("/charts/indicators/{file}", get(charts::indicator_chart))
+        .route("/reports/annual/{file}", get(publications::annual_report))
+        .route(
+            "/reports/action-plans/{id}/{file}",
+            get(publications::action_plan_report),
+        )
+        .route("/reports/states/{file}", get(publications::state_profile))
         .layer(caching::compression())
         .layer(from_fn_with_state(Caching::Private, caching::conditional));
     // Names and email addresses of delegates: no cache keeps them.

@@ -23,7 +23,7 @@ use entity::audit_entry;
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter, Set, TransactionTrait,
+    EntityTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -66,7 +66,7 @@ impl Uow {
         action: &'static str,
     ) -> Result<Self, DbErr> {
         Ok(Self {
-            txn: db.begin().await?,
+            txn: super::db::begin_write(db).await?,
             actor,
             action,
         })

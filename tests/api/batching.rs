@@ -112,7 +112,7 @@ fn need(
 }
 
 /// The server's count of SQL statements so far.
-async fn statements(app: &TestApp) -> u64 {
+pub(crate) async fn statements(app: &TestApp) -> u64 {
     let text = app
         .client
         .get(format!("{}/metrics", app.base))

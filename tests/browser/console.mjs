@@ -6,10 +6,7 @@
 //
 //   node tests/browser/console.mjs <base URL> <email> <password> <state code> <screenshot.png>
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const [base, email, password, stateCode, screenshot] = process.argv.slice(2);
 if (!screenshot) {
@@ -17,22 +14,7 @@ if (!screenshot) {
   process.exit(2);
 }
 
-const profile = mkdtempSync(join(tmpdir(), "ccm-isu-chromium-"));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  headless: true,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-  ],
-  viewport: { width: 1400, height: 900 },
-});
+const { context, close } = await launch({ width: 1400, height: 900 });
 
 const outside = [];
 const failures = [];
@@ -94,8 +76,7 @@ try {
 } catch (e) {
   failures.push(String(e?.stack ?? e));
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
 
 check(outside.length === 0, `the console asked for other hosts: ${outside.join(", ")}`);

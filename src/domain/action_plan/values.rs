@@ -221,6 +221,25 @@ pub struct Progress {
     pub coverage: f64,
 }
 
+impl Progress {
+    /// Indicators with a value for the year.
+    pub fn with_value(&self) -> usize {
+        self.indicators
+            .iter()
+            .filter(|p| p.current.is_some())
+            .count()
+    }
+
+    /// Indicators whose target is met (`met`), or not met (`!met`); those without a value
+    /// or a target are neither.
+    pub fn targets(&self, met: bool) -> usize {
+        self.indicators
+            .iter()
+            .filter(|p| p.target_met == Some(met))
+            .count()
+    }
+}
+
 /// Whether `current` (tenths) meets `target`: at or above it, or at or below it when the
 /// target is below the baseline (an indicator meant to fall).
 pub fn target_met(current: i64, target: i64, baseline: Option<i64>) -> bool {

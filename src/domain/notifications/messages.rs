@@ -565,20 +565,6 @@ pub fn obligation_name(kind: ObligationKind, lang: Language) -> &'static str {
 
 /// A date written out in `lang`: "30 April 2026", "30 avril 2026", "30 de abril de 2026".
 pub fn long_date(d: NaiveDate, lang: Language) -> String {
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     const FR: [&str; 12] = [
         "janvier",
         "février",
@@ -612,7 +598,7 @@ pub fn long_date(d: NaiveDate, lang: Language) -> String {
         Language::Fr if d.day() == 1 => format!("1er {} {}", FR[m], d.year()),
         Language::Fr => format!("{} {} {}", d.day(), FR[m], d.year()),
         Language::Es => format!("{} de {} de {}", d.day(), ES[m], d.year()),
-        _ => format!("{} {} {}", d.day(), EN[m], d.year()),
+        _ => crate::kernel::figures::long_date(d),
     }
 }
 

@@ -26,7 +26,7 @@ use entity::{decision, notification, state, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -386,7 +386,7 @@ pub async fn run(
     } else {
         let mut rows = reminder_rows(&planned, config);
         rows.extend(decision_rows(&decisions, today, config));
-        let txn = db.begin().await?;
+        let txn = crate::kernel::db::begin_write(db).await?;
         let written = outbox::enqueue(&txn, rows).await?;
         let cancelled = cancel(&txn, &stale).await?;
         txn.commit().await?;

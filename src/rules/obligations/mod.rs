@@ -3,8 +3,11 @@
 //! - [`entry_into_force`]: Article 17.
 //! - [`engine`]: the obligations of a State on a date T (Articles 3, 4 and 7), with their
 //!   due dates, extensions, status and fulfilment; and the checks on a new extension.
+//! - [`milestones`]: extension requests: the meeting that decides one, the last day to
+//!   submit it, the elements it must set out.
 
 pub mod engine;
+pub mod milestones;
 
 use chrono::{Datelike, NaiveDate};
 
