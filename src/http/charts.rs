@@ -22,9 +22,12 @@ use axum::{
 use chrono::Datelike;
 
 use super::exports::csv_response;
-use super::{AppState, caller, error_response, fault_response, unauthorized};
-use crate::domain::publications::access::{self, Access, ChartName};
-use crate::domain::publications::{Context, charts};
+use super::{
+    AppState, caller, error_response, fault_response, four_digit_year, not_found,
+    publications_context, refused,
+};
+use crate::domain::publications::access::{self, ChartName};
+use crate::domain::publications::charts;
 use crate::kernel::charts::Chart;
 
 /// Most reporting years one compliance chart covers.
@@ -52,13 +55,13 @@ fn split(file: &str) -> Option<(&str, Format)> {
     }
 }
 
-fn not_found(message: &str) -> Response {
-    error_response(StatusCode::NOT_FOUND, "NOT_FOUND", message)
-}
-
 fn bad_input(message: &str) -> Response {
     error_response(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", message)
 }
+
+/// The 401's message.
+const CHARTS_SIGN_IN: &str =
+    "Send `Authorization: Bearer <accessToken>`: charts are for signed-in users.";
 
 const NAMES: &str = "Ask for /charts/{name}.svg or .csv, the name one of reporting-compliance, \
     obligations, budget-execution, contributions, cooperation-coverage, sponsorship-balance; \
@@ -82,10 +85,9 @@ fn year_param(
     let Some(text) = params.get(name) else {
         return Ok(default);
     };
-    if text.len() != 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
+    let Some(year) = four_digit_year(text) else {
         return Err(format!("`{name}` must be a year of four digits. {ask}"));
-    }
-    let year: i32 = text.parse().map_err(|_| ask.to_owned())?;
+    };
     let years = crate::kernel::validate::YEARS;
     if years.contains(&year) {
         Ok(year)
@@ -95,32 +97,6 @@ fn year_param(
             years.start(),
             years.end()
         ))
-    }
-}
-
-/// `None` when `viewer` may read `name`; otherwise the 401 or 403.
-fn refusal(viewer: &crate::auth::Viewer, name: ChartName) -> Option<Response> {
-    match access::chart(viewer, name) {
-        Access::Allowed => None,
-        Access::SignIn => Some(unauthorized(
-            "Bearer",
-            "Send `Authorization: Bearer <accessToken>`: charts are for signed-in users.",
-        )),
-        Access::Forbidden(message) => {
-            Some(error_response(StatusCode::FORBIDDEN, "FORBIDDEN", message))
-        }
-    }
-}
-
-/// The domains' settings and today, for the builders.
-fn context(state: &AppState) -> Context<'_> {
-    let ctx = &state.ctx;
-    Context {
-        db: &ctx.db,
-        today: ctx.clock.today(),
-        budget: &ctx.budget,
-        sponsorship: &ctx.sponsorship,
-        cooperation: &ctx.cooperation,
     }
 }
 
@@ -165,10 +141,10 @@ pub(super) async fn chart(
     let Some(name) = ChartName::from_stem(stem) else {
         return not_found(NAMES);
     };
-    if let Some(resp) = refusal(&viewer, name) {
+    if let Some(resp) = refused(access::chart(&viewer, name), CHARTS_SIGN_IN) {
         return resp;
     }
-    let cx = context(&state);
+    let cx = publications_context(&state);
     let this_year = cx.today.year();
     let params = params(query.as_deref());
     let built = match name {
@@ -266,14 +242,14 @@ pub(super) async fn indicator_chart(
     let Some((text, format)) = split(&file) else {
         return not_found(ask);
     };
-    if let Some(resp) = refusal(&viewer, ChartName::Indicator) {
+    if let Some(resp) = refused(access::chart(&viewer, ChartName::Indicator), CHARTS_SIGN_IN) {
         return resp;
     }
     let Some(id) = crate::api::ids::key::<crate::api::action_plan::types::ActionIndicator>(text)
     else {
         return not_found(&format!("No indicator has the ID {text}. {ask}"));
     };
-    match charts::indicator(context(&state), &viewer, id).await {
+    match charts::indicator(publications_context(&state), &viewer, id).await {
         Ok(Some(chart)) => respond(&chart, format, &format!("indicator-{text}")),
         Ok(None) => not_found(&format!("No indicator has the ID {text}. {ask}")),
         Err(e) => fault_response(e),

@@ -612,13 +612,10 @@ pub(super) async fn action_plan_progress_csv(
     let ask = "Ask for ?year=YYYY, e.g. ?year=2025.";
     let bad = |m: &str| error_response(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", m);
     let year = match query.as_ref().map(|q| q.year.as_deref()) {
-        Ok(Some(y)) if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => {
-            match y.parse::<i32>() {
-                Ok(y) => y,
-                Err(_) => return bad(ask),
-            }
-        }
-        Ok(Some(_)) => return bad(&format!("`year` is not a year. {ask}")),
+        Ok(Some(y)) => match super::four_digit_year(y) {
+            Some(y) => y,
+            None => return bad(&format!("`year` is not a year. {ask}")),
+        },
         Ok(None) => return bad(&format!("`year` is missing. {ask}")),
         Err(_) => return bad(&format!("The query could not be read. {ask}")),
     };

@@ -330,6 +330,43 @@ fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
+/// 404 `NOT_FOUND` with a sentence saying how to ask.
+fn not_found(message: &str) -> Response {
+    error_response(StatusCode::NOT_FOUND, "NOT_FOUND", message)
+}
+
+/// A year written with four digits (`2026`); `None` for anything else.
+fn four_digit_year(text: &str) -> Option<i32> {
+    (text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+/// What charts and reports are built from: the database, today and the domains' settings.
+fn publications_context(state: &AppState) -> crate::domain::publications::Context<'_> {
+    let ctx = &state.ctx;
+    crate::domain::publications::Context {
+        db: &ctx.db,
+        today: ctx.clock.today(),
+        budget: &ctx.budget,
+        sponsorship: &ctx.sponsorship,
+        cooperation: &ctx.cooperation,
+    }
+}
+
+/// `None` when a chart's or report's access rule allows; otherwise 401 (with `sign_in`, the
+/// message) or 403 with the rule's message.
+fn refused(access: crate::domain::publications::access::Access, sign_in: &str) -> Option<Response> {
+    use crate::domain::publications::access::Access;
+    match access {
+        Access::Allowed => None,
+        Access::SignIn => Some(unauthorized("Bearer", sign_in)),
+        Access::Forbidden(message) => {
+            Some(error_response(StatusCode::FORBIDDEN, "FORBIDDEN", message))
+        }
+    }
+}
+
 /// 401 with its `WWW-Authenticate` challenge (RFC 6750 §3).
 fn unauthorized(challenge: &'static str, message: &str) -> Response {
     let mut resp = error_response(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message);

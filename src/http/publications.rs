@@ -19,9 +19,12 @@ use axum::{
 };
 use chrono::Datelike;
 
-use super::{AppState, caller, error_response, fault_response, unauthorized};
+use super::{
+    AppState, caller, error_response, fault_response, four_digit_year, not_found,
+    publications_context, refused, unauthorized,
+};
 use crate::auth::Viewer;
-use crate::domain::publications::{self, Context, access::Access};
+use crate::domain::publications;
 use crate::kernel::error::ServiceError;
 use crate::kernel::typeset::{self, Document, Gate, GateError};
 
@@ -48,40 +51,11 @@ fn split(file: &str) -> Option<(&str, Format)> {
     }
 }
 
-/// A year written with four digits.
-fn four_digit_year(stem: &str) -> Option<i32> {
-    (stem.len() == 4 && stem.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| stem.parse().ok())
-        .flatten()
-}
-
-fn context(state: &AppState) -> Context<'_> {
-    Context {
-        db: &state.ctx.db,
-        today: state.ctx.clock.today(),
-        budget: &state.ctx.budget,
-        sponsorship: &state.ctx.sponsorship,
-        cooperation: &state.ctx.cooperation,
-    }
-}
-
-fn not_found(message: &str) -> Response {
-    error_response(StatusCode::NOT_FOUND, "NOT_FOUND", message)
-}
-
-/// The response of a refusing access rule, or `None` when it allows.
-fn refused(access: Access) -> Option<Response> {
-    match access {
-        Access::Allowed => None,
-        Access::SignIn => Some(sign_in()),
-        Access::Forbidden(message) => {
-            Some(error_response(StatusCode::FORBIDDEN, "FORBIDDEN", message))
-        }
-    }
-}
+/// The 401's message.
+const SIGN_IN: &str = "Send `Authorization: Bearer <accessToken>`.";
 
 fn sign_in() -> Response {
-    unauthorized("Bearer", "Send `Authorization: Bearer <accessToken>`.")
+    unauthorized("Bearer", SIGN_IN)
 }
 
 /// The caller, who must be signed in.
@@ -172,10 +146,10 @@ pub(super) async fn annual_report(
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    if let Some(resp) = refused(publications::access::annual_report(&viewer)) {
+    if let Some(resp) = refused(publications::access::annual_report(&viewer), SIGN_IN) {
         return resp;
     }
-    let cx = context(&state);
+    let cx = publications_context(&state);
     let first = publications::annual::FIRST_YEAR;
     let ask = format!(
         "Ask for /reports/annual/YYYY.pdf or .html with a year from {first} to {}.",
@@ -200,7 +174,7 @@ pub(super) async fn action_plan_report(
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    if let Some(resp) = refused(publications::access::action_plan_report(&viewer)) {
+    if let Some(resp) = refused(publications::access::action_plan_report(&viewer), SIGN_IN) {
         return resp;
     }
     let ask = "Ask for /reports/action-plans/{planId}/YYYY.pdf or .html with the plan's ID and \
@@ -212,7 +186,9 @@ pub(super) async fn action_plan_report(
     }) else {
         return not_found(ask);
     };
-    let built = publications::progress::progress_report(context(&state), &viewer, plan, year).await;
+    let built =
+        publications::progress::progress_report(publications_context(&state), &viewer, plan, year)
+            .await;
     let name = format!("action-plan-progress-{year}");
     answer(built, format, &name, ask).await
 }
@@ -235,10 +211,11 @@ pub(super) async fn state_profile(
     else {
         return not_found(ask);
     };
-    if let Some(resp) = refused(publications::access::state_profile(&viewer, &code)) {
+    if let Some(resp) = refused(publications::access::state_profile(&viewer, &code), SIGN_IN) {
         return resp;
     }
-    let built = publications::profile::state_profile(context(&state), &viewer, &code).await;
+    let built =
+        publications::profile::state_profile(publications_context(&state), &viewer, &code).await;
     let name = format!("state-profile-{code}");
     answer(
         built,
