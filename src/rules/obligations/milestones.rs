@@ -11,7 +11,10 @@
 //! - [`milestone`]: both for a deadline, and the days left from today.
 //! - [`elements`]: the provisions a request must answer, Article 3(4)(a)–(f) for stockpiles,
 //!   Article 4(6)(a)–(i) for clearance, plus Article 4(8) when the same clearance obligation
-//!   was extended before; [`missing`] lists those without text.
+//!   was extended before; [`requirement`] says what each asks for; [`missing`] lists those
+//!   without text.
+//! - [`requested_months`] and [`maximum_months`]: how long a request asks for, and the
+//!   article's longest step.
 
 use chrono::{Months, NaiveDate};
 
@@ -120,6 +123,77 @@ pub fn elements(kind: ObligationKind, extended_before: bool) -> Vec<&'static str
             Vec::new()
         }
     }
+}
+
+/// What `provision` asks a request to set out, in one line (docs/domain.md §3a); `None` for a
+/// provision [`elements`] never lists.
+pub fn requirement(provision: &str) -> Option<&'static str> {
+    Some(match provision {
+        "Article 3(4)(a)" | "Article 4(6)(a)" => "The duration of the proposed extension",
+        "Article 3(4)(b)" => {
+            "A detailed explanation of the reasons, including the financial and technical means \
+             available and required, and any exceptional circumstances"
+        }
+        "Article 3(4)(c)" => "A plan for how and when stockpile destruction will be completed",
+        "Article 3(4)(d)" => {
+            "The quantity and type of cluster munitions and submunitions held at entry into \
+             force and discovered since"
+        }
+        "Article 3(4)(e)" => "The quantity and type destroyed since entry into force",
+        "Article 3(4)(f)" => {
+            "The quantity and type remaining, and the expected annual rate of destruction"
+        }
+        "Article 4(6)(b)" => {
+            "A detailed explanation of the reasons, including the financial and technical means \
+             available and required"
+        }
+        "Article 4(6)(c)" => "The preparation of future work and the status of work done so far",
+        "Article 4(6)(d)" => "The total contaminated area at entry into force and identified since",
+        "Article 4(6)(e)" => "The total area cleared since entry into force",
+        "Article 4(6)(f)" => "The total contaminated area remaining during the extension",
+        "Article 4(6)(g)" => {
+            "The circumstances that impeded clearance and may impede it during the extension"
+        }
+        "Article 4(6)(h)" => {
+            "The humanitarian, social, economic and environmental implications of the extension"
+        }
+        "Article 4(6)(i)" => "Any other information relevant to the request",
+        "Article 4(8)" => "What was done during the previous extension",
+        _ => return None,
+    })
+}
+
+/// The longest single extension the article allows, in months: 48 for stockpile
+/// destruction (Article 3(3)), 60 for clearance (Article 4(5)); `None` for reports.
+pub fn maximum_months(kind: ObligationKind) -> Option<u32> {
+    match kind {
+        ObligationKind::StockpileDestruction => Some(super::engine::STOCKPILE_EXTENSION_MONTHS),
+        ObligationKind::Clearance => Some(super::engine::CLEARANCE_EXTENSION_MONTHS),
+        ObligationKind::InitialTransparencyReport | ObligationKind::AnnualTransparencyReport => {
+            None
+        }
+    }
+}
+
+/// Whole calendar months from `current` to `requested`: the most `m` with `current` plus `m`
+/// months (clamped to a month's end, as treaty dates are) on or before `requested`; 0 when
+/// `requested` is not after `current`.
+pub fn requested_months(current: NaiveDate, requested: NaiveDate) -> u32 {
+    use chrono::Datelike;
+    if requested <= current {
+        return 0;
+    }
+    let span = (requested.year() - current.year()) * 12 + requested.month() as i32
+        - current.month() as i32;
+    let mut months = u32::try_from(span.max(0)).unwrap_or(0);
+    while months > 0
+        && current
+            .checked_add_months(Months::new(months))
+            .is_none_or(|day| day > requested)
+    {
+        months -= 1;
+    }
+    months
 }
 
 /// The provisions of `required` that have no text in `answered` (provision, text) pairs:
@@ -309,5 +383,64 @@ mod tests {
         );
         let all: Vec<(&str, &str)> = required.iter().map(|p| (*p, "Text.")).collect();
         assert!(missing(&required, &all).is_empty());
+    }
+
+    #[test]
+    fn every_element_says_what_it_asks_for() {
+        for kind in ObligationKind::ALL {
+            for provision in elements(kind, true) {
+                let text = requirement(provision);
+                assert!(
+                    text.is_some_and(|t| !t.is_empty() && !t.contains("  ")),
+                    "{provision}"
+                );
+            }
+        }
+        assert_eq!(
+            requirement("Article 4(8)"),
+            Some("What was done during the previous extension")
+        );
+        assert_eq!(requirement("Article 7(1)"), None);
+        assert_eq!(
+            maximum_months(ObligationKind::StockpileDestruction),
+            Some(48)
+        );
+        assert_eq!(maximum_months(ObligationKind::Clearance), Some(60));
+        assert_eq!(
+            maximum_months(ObligationKind::AnnualTransparencyReport),
+            None
+        );
+    }
+
+    #[test]
+    fn requested_months_are_whole_calendar_months() {
+        let cases = [
+            ("exactly five years", day(2026, 8, 1), day(2031, 8, 1), 60),
+            (
+                "a day short of five years",
+                day(2026, 8, 1),
+                day(2031, 7, 31),
+                59,
+            ),
+            ("a day over", day(2026, 8, 1), day(2031, 8, 2), 60),
+            (
+                "month end to month end",
+                day(2026, 1, 31),
+                day(2026, 2, 28),
+                1,
+            ),
+            (
+                "to a shorter month's last day",
+                day(2027, 8, 31),
+                day(2028, 2, 29),
+                6,
+            ),
+            ("less than a month", day(2026, 8, 1), day(2026, 8, 31), 0),
+            ("the same day", day(2026, 8, 1), day(2026, 8, 1), 0),
+            ("before it", day(2026, 8, 1), day(2025, 8, 1), 0),
+        ];
+        for (what, current, requested, want) in cases {
+            assert_eq!(requested_months(current, requested), want, "{what}");
+        }
     }
 }
