@@ -98,6 +98,10 @@ pub async fn copy(
                 $f::<good_practice::Entity>("good_practices", $($arg),*).await?,
                 $f::<good_practice_document::Entity>("good_practice_documents", $($arg),*).await?,
                 $f::<good_practice_expert::Entity>("good_practice_experts", $($arg),*).await?,
+                $f::<extension_request::Entity>("extension_requests", $($arg),*).await?,
+                $f::<extension_request_element::Entity>("extension_request_elements", $($arg),*).await?,
+                $f::<extension_request_question::Entity>("extension_request_questions", $($arg),*).await?,
+                $f::<extension_request_document::Entity>("extension_request_documents", $($arg),*).await?,
             ]
         }};
     }

@@ -28,7 +28,7 @@
 //!   sign-in throttle. Knows users, not domains; services take the Viewer, so it sits below
 //!   them.
 //! - [`domain`]: one folder per domain (states, reports, history, cooperation, sponsorship,
-//!   budget, records, action_plan, notifications, experts, publications, users, audit): its tables' queries and business rules, taking the Viewer, returning
+//!   budget, records, action_plan, notifications, experts, extensions, publications, users, audit): its tables' queries and business rules, taking the Viewer, returning
 //!   domain structs or a `ServiceError`. Who may read a type is one rule in its domain
 //!   (e.g. `domain::cooperation::visibility`), which every path applies. Domains depend one
 //!   way (on `states`; `history`, which imports what happened before the system, also on
@@ -37,7 +37,12 @@
 //!   `states` and `users`, and `reports`, `sponsorship` and `cooperation` on `notifications`,
 //!   whose events they write in their own transactions; `experts` on `states`, `records`,
 //!   `cooperation` and `notifications`, for nationalities, documents, needs and the needing
-//!   State's contact points' languages; `publications`, the charts and management reports,
+//!   State's contact points' languages; `extensions` (extension requests) on `states`, whose
+//!   deadlines it extends, and `records`, for the meetings' documents and decisions (the
+//!   reminders of the last day to ask, in `notifications`, read the meetings and requests
+//!   tables as plain rows and apply the pure milestone rule, so that `notifications` imports
+//!   neither);
+//!   `publications`, the charts and management reports,
 //!   on those whose figures it shows), never in a circle.
 //! - [`api`]: everything GraphQL: [`api::schema`], `node`/`nodes`, the per-request loaders,
 //!   [`api::error::ApiError`], the checks before a document runs (its cost, [`api::cost`];
@@ -52,9 +57,9 @@
 //! - [`startup`] (wires the layers: `Application::build`), [`seed`] and [`copy`] (command-line
 //!   work) at the top.
 //!
-//! A new domain, say extension requests, adds five files: `domain/extensions/mod.rs` and
-//! `domain/extensions/service.rs` (its tables and rules; its changes through a `Uow`, its rows
-//! `Audited`), its pure rules in `rules/`, and `api/extensions/{types,query,mutation}.rs`
+//! A new domain, say extension requests, adds five files at least: `domain/extensions/mod.rs`
+//! and `domain/extensions/service.rs` (its tables and rules; its changes through a `Uow`, its
+//! rows `Audited`), its pure rules in `rules/`, and `api/extensions/{types,query,mutation}.rs`
 //! merged into [`api::Query`] and [`api::Mutation`]; its tables are `entity/` models and a
 //! `migration/`.
 

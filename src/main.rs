@@ -466,7 +466,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     out(&format!("demo account already present: {email}"));
                 }
                 out(&format!(
-                    "demo extensions recorded: {}; demo States updated: {}; demo reports created: {}; demo needs: {}; demo offers: {}; demo meetings: {}; demo sponsorship applications: {}; demo workplans: {}; demo invoices: {}; demo documents: {}; demo decisions: {}",
+                    "demo extensions recorded: {}; demo States updated: {}; demo reports created: {}; demo needs: {}; demo offers: {}; demo meetings: {}; demo sponsorship applications: {}; demo workplans: {}; demo invoices: {}; demo documents: {}; demo decisions: {}; demo extension requests: {}",
                     r.extensions_recorded,
                     r.states_updated,
                     r.reports_created,
@@ -477,7 +477,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                     r.workplans_created,
                     r.invoices_issued,
                     r.documents_created,
-                    r.decisions_created
+                    r.decisions_created,
+                    r.extension_requests_created
                 ));
                 if generated && !r.users_created.is_empty() {
                     out(&format!("password of the new demo accounts: {password}"));
@@ -534,6 +535,20 @@ fn planner_lines(r: &ccm_isu::domain::notifications::planner::PlanReport) -> Vec
             known(d.in_outbox)
         )
     }));
+    lines.extend(r.submissions.iter().map(|p| {
+        format!(
+            "{} {} due {} submit an extension request by {} ({}) {} DEADLINE_APPROACHING to {} ({}) {}",
+            p.state_code,
+            ObligationKind::from(p.kind).to_value(),
+            p.due_date,
+            p.submit_by,
+            p.meeting_title,
+            p.round,
+            p.recipient,
+            p.language.to_value(),
+            known(p.in_outbox)
+        )
+    }));
     lines
 }
 
@@ -544,18 +559,20 @@ fn planner_summary(
     dry_run: bool,
 ) -> String {
     let known = r.planned.iter().filter(|p| p.in_outbox).count()
-        + r.decisions.iter().filter(|d| d.in_outbox).count();
-    let due = r.planned.len() + r.decisions.len();
+        + r.decisions.iter().filter(|d| d.in_outbox).count()
+        + r.submissions.iter().filter(|s| s.in_outbox).count();
+    let due = r.planned.len() + r.decisions.len() + r.submissions.len();
     let (write, cancel) = if dry_run {
         ("would write", "would cancel")
     } else {
         ("written", "cancelled")
     };
     format!(
-        "{today}: {due} due today ({} reminders, {} decision notices; {known} already in the \
-         outbox); {write} {}, {cancel} {}{}",
+        "{today}: {due} due today ({} reminders, {} decision notices, {} extension request \
+         reminders; {known} already in the outbox); {write} {}, {cancel} {}{}",
         r.planned.len(),
         r.decisions.len(),
+        r.submissions.len(),
         r.written,
         r.cancelled,
         if dry_run {

@@ -150,6 +150,46 @@ pub enum ObligationKind {
     Clearance,
 }
 
+/// Where an extension request is (domain.md §3a): DRAFT → SUBMITTED → UNDER_ANALYSIS →
+/// DECIDED, or WITHDRAWN before a decision.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ExtensionRequestStatus {
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    #[sea_orm(string_value = "SUBMITTED")]
+    Submitted,
+    #[sea_orm(string_value = "UNDER_ANALYSIS")]
+    UnderAnalysis,
+    #[sea_orm(string_value = "DECIDED")]
+    Decided,
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+}
+
+impl ExtensionRequestStatus {
+    /// DRAFT, SUBMITTED or UNDER_ANALYSIS: neither decided nor withdrawn.
+    pub const UNDER_WAY: [Self; 3] = [Self::Draft, Self::Submitted, Self::UnderAnalysis];
+}
+
+/// What the meeting decided on an extension request.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ExtensionOutcome {
+    #[sea_orm(string_value = "GRANTED")]
+    Granted,
+    #[sea_orm(string_value = "GRANTED_SHORTER")]
+    GrantedShorter,
+    #[sea_orm(string_value = "REFUSED")]
+    Refused,
+}
+
 /// INITIAL (Article 7(1)) or ANNUAL (Article 7(2)).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,

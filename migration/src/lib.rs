@@ -21,6 +21,7 @@ mod m20261206_000012_records_search;
 mod m20261206_000013_action_plans;
 mod m20261206_000014_reminders;
 mod m20261206_000015_experts;
+mod m20261207_000016_extension_requests;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_action_plans::Migration),
             Box::new(m20261206_000014_reminders::Migration),
             Box::new(m20261206_000015_experts::Migration),
+            Box::new(m20261207_000016_extension_requests::Migration),
         ]
     }
 }

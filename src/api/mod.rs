@@ -15,6 +15,7 @@ pub mod enums;
 pub mod error;
 pub mod errors;
 pub mod experts;
+pub mod extensions;
 pub mod history;
 pub mod ids;
 pub mod inputs;
@@ -63,6 +64,8 @@ pub struct Query(
     crate::api::notifications::query::NotificationsQuery,
     crate::api::experts::query::ExpertsQuery,
     crate::api::experts::practices::PracticesQuery,
+    crate::api::extensions::query::ExtensionsQuery,
+    crate::api::extensions::milestones::MilestonesQuery,
 );
 
 /// Writes: each takes one `input` and answers a payload whose `userErrors` say why nothing was
@@ -81,6 +84,8 @@ pub struct Mutation(
     crate::api::notifications::mutation::NotificationsMutation,
     crate::api::experts::mutation::ExpertsMutation,
     crate::api::experts::practices::PracticesMutation,
+    crate::api::extensions::mutation::ExtensionsMutation,
+    crate::api::extensions::analysis::AnalysisMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -28,6 +28,7 @@ use crate::api::cooperation::types::{AssistanceNeed, AssistanceOffer, MatchPropo
 use crate::api::error::ApiError;
 use crate::api::experts::practices::GoodPractice;
 use crate::api::experts::types::Expert;
+use crate::api::extensions::types::ExtensionRequest;
 use crate::api::notifications::types::{ContactPoint, Notification};
 use crate::api::records::types::{Decision, MeetingDocument};
 use crate::api::reports::types::TransparencyReport;
@@ -65,6 +66,7 @@ pub enum Node {
     Notification(Notification),
     Expert(Expert),
     GoodPractice(GoodPractice),
+    ExtensionRequest(ExtensionRequest),
 }
 
 /// Most IDs one `nodes` call takes.
@@ -127,6 +129,7 @@ pub enum Found {
     Notification(entity::notification::Model),
     Expert(entity::expert::Model),
     Practice(entity::good_practice::Model),
+    Request(entity::extension_request::Model),
 }
 
 impl From<Found> for Node {
@@ -155,6 +158,7 @@ impl From<Found> for Node {
             Found::Notification(n) => Node::Notification(Notification(n)),
             Found::Expert(e) => Node::Expert(Expert(e)),
             Found::Practice(p) => Node::GoodPractice(GoodPractice(p)),
+            Found::Request(r) => Node::ExtensionRequest(ExtensionRequest(r)),
         }
     }
 }
@@ -299,6 +303,11 @@ pub async fn resolve(
             GoodPractice::KIND => {
                 for p in crate::domain::experts::practices::get_many(db, viewer, &ids).await? {
                     put(kind, p.id, Found::Practice(p));
+                }
+            }
+            ExtensionRequest::KIND => {
+                for r in crate::domain::extensions::service::get_many(db, viewer, &ids).await? {
+                    put(kind, r.id, Found::Request(r));
                 }
             }
             BudgetLine::KIND => {

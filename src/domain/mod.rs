@@ -5,6 +5,7 @@ pub mod audit;
 pub mod budget;
 pub mod cooperation;
 pub mod experts;
+pub mod extensions;
 pub mod history;
 pub mod notifications;
 pub mod publications;

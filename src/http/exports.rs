@@ -1,5 +1,6 @@
-//! CSV exports (`/exports/…`): for ISU staff, except the decisions' table, which holds what
-//! the caller may read, and an action plan's progress, which everyone may read. Each
+//! CSV exports (`/exports/…`): for ISU staff (among them the extension milestones, who must
+//! ask for more time and by when), except the decisions' table, which holds what the caller
+//! may read, and an action plan's progress, which everyone may read. Each
 //! answers 401 with a `WWW-Authenticate` challenge without a valid token (where one is
 //! needed, or when one is sent that does not authenticate) and 403 for other roles; their
 //! caching (`ETag`, `Cache-Control`, 304) is [`super::caching`]'s, by the policy the router
@@ -759,6 +760,91 @@ pub(super) async fn experts_csv(State(state): State<AppState>, headers: HeaderMa
         ]);
     }
     csv_body("experts.csv", rows)
+}
+
+/// The query of `/exports/extension-milestones.csv`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct MilestonesQuery {
+    /// The window in months from today, 0 to 120; 36 when absent.
+    within_months: Option<String>,
+}
+
+/// `GET /exports/extension-milestones.csv?withinMonths=36`: what `extensionMilestones` lists,
+/// one line per open Article 3 or 4 deadline falling due within the window (36 months when
+/// absent; 400 outside 0 to 120), soonest day to submit first: State code and name, kind,
+/// deadline, whether it was extended, the meeting that would decide a request and when it
+/// opens, the last day to submit, the days left (negative once passed) and the status of
+/// the request under way (empty when there is none). ISU staff only.
+pub(super) async fn extension_milestones_csv(
+    State(state): State<AppState>,
+    query: Result<axum::extract::Query<MilestonesQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
+    use crate::domain::extensions::milestones::{self, DEFAULT_WITHIN_MONTHS};
+    let viewer = match isu_viewer(&state, &headers).await {
+        Ok(v) => v,
+        Err(resp) => return resp,
+    };
+    let bad = |m: &str| error_response(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", m);
+    let months = match query.as_ref().map(|q| q.within_months.as_deref()) {
+        Ok(None) => i64::from(DEFAULT_WITHIN_MONTHS),
+        Ok(Some(m)) => match m.trim().parse::<i64>() {
+            Ok(m) => m,
+            Err(_) => return bad("`withinMonths` is a whole number of months, 0 to 120."),
+        },
+        Err(_) => return bad("The query could not be read. Ask for ?withinMonths=36."),
+    };
+    let today = state.ctx.clock.today();
+    let lines = match milestones::milestones(&state.ctx.db, &viewer, today, months).await {
+        Ok(l) => l,
+        Err(crate::kernel::error::ServiceError::Refused(r)) => {
+            return bad(&r
+                .into_iter()
+                .map(|r| r.message)
+                .collect::<Vec<_>>()
+                .join(" "));
+        }
+        Err(e) => return fault_response(e),
+    };
+    let mut rows = vec![
+        [
+            "state_code",
+            "state_name",
+            "kind",
+            "due_date",
+            "extended",
+            "deciding_meeting",
+            "meeting_opens",
+            "submit_by",
+            "days_to_submit",
+            "request_status",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    for l in &lines {
+        let o = &l.obligation;
+        rows.push(vec![
+            l.state.code.clone(),
+            typed_cell(&l.state.name),
+            sea_orm::ActiveEnum::to_value(&entity::enums::ObligationKind::from(o.kind)),
+            o.due_date.to_string(),
+            if o.extended { "yes" } else { "no" }.to_owned(),
+            typed_cell(l.deciding_meeting.as_ref().map_or("", |m| m.title.as_str())),
+            l.deciding_meeting
+                .as_ref()
+                .map(|m| m.starts_on.to_string())
+                .unwrap_or_default(),
+            l.submit_by.map(|d| d.to_string()).unwrap_or_default(),
+            l.days_to_submit.map(|d| d.to_string()).unwrap_or_default(),
+            l.request
+                .as_ref()
+                .map(|r| sea_orm::ActiveEnum::to_value(&r.status))
+                .unwrap_or_default(),
+        ]);
+    }
+    csv_body("extension-milestones.csv", rows)
 }
 
 #[cfg(test)]

@@ -100,6 +100,10 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
         )
         .route("/exports/decisions.csv", get(exports::decisions_csv))
         .route(
+            "/exports/extension-milestones.csv",
+            get(exports::extension_milestones_csv),
+        )
+        .route(
             "/exports/action-plans/{id}/progress.csv",
             get(exports::action_plan_progress_csv),
         )

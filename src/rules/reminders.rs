@@ -1,5 +1,7 @@
 //! Which reminder of a deadline is due on a day: a lead reminder some days before it, or an
-//! overdue reminder after it was missed. Pure: plain data in, plain data out.
+//! overdue reminder after it was missed; for a meeting's decision and for the last day to
+//! submit an extension request, the lead reminders only. Pure: plain data in, plain data
+//! out.
 
 use chrono::NaiveDate;
 
@@ -118,6 +120,15 @@ pub fn round_on(policy: &Policy, due: NaiveDate, today: NaiveDate) -> Option<Rou
 /// the meeting's business, not a reminder's).
 pub fn decision_round(policy: &Policy, due: NaiveDate, today: NaiveDate) -> Option<Round> {
     lead(policy, (due - today).num_days())
+}
+
+/// The reminder of `submit_by`, the last day to submit a request to extend a deadline
+/// (docs/domain.md §3a), as of `today`: the lead rounds of the policy only. After that day a
+/// request is late (the meeting may still consider it) and the deadline's own reminders go
+/// on; a reminder that the day has passed would tell the State nothing it can still do in
+/// time.
+pub fn submission_round(policy: &Policy, submit_by: NaiveDate, today: NaiveDate) -> Option<Round> {
+    lead(policy, (submit_by - today).num_days())
 }
 
 #[cfg(test)]
@@ -283,6 +294,24 @@ mod tests {
         assert_eq!(decision_round(&p, due, due), Some(Round::Lead(7)));
         assert_eq!(decision_round(&p, due, d("2026-07-01")), None);
         assert_eq!(decision_round(&policy(&[], 30), due, due), None);
+    }
+
+    #[test]
+    fn the_last_day_to_submit_a_request_is_announced_90_30_and_7_days_before_never_after() {
+        let p = Policy::default();
+        let submit_by = d("2028-12-11");
+        for (today, want) in [
+            ("2028-09-11", None),
+            ("2028-09-12", Some(Round::Lead(90))),
+            ("2028-11-10", Some(Round::Lead(90))),
+            ("2028-11-11", Some(Round::Lead(30))),
+            ("2028-12-04", Some(Round::Lead(7))),
+            ("2028-12-11", Some(Round::Lead(7))),
+            ("2028-12-12", None),
+            ("2029-06-01", None),
+        ] {
+            assert_eq!(submission_round(&p, submit_by, d(today)), want, "{today}");
+        }
     }
 
     #[test]

@@ -17,12 +17,13 @@ use crate::domain::records::documents::{self, NewDocument};
 use crate::domain::sponsorship::service::{NewMeeting, create_meeting};
 use crate::kernel::error::ServiceError;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+/// The day `y`-`m`-`day` of the demo's calendar.
+pub(super) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
 }
 
 /// The meeting titled `title`, created (without a sponsorship budget) when absent.
-async fn meeting(
+pub(super) async fn meeting(
     demo: &Demo<'_>,
     report: &mut DemoReport,
     title: &str,

@@ -24,6 +24,9 @@
 //! - `demo_budget`: an adopted workplan with spending, invoices and payments.
 //! - `demo_records`: the last three Meetings of States Parties' documents and a dozen
 //!   decisions in varied states of follow-up.
+//! - `demo_extensions`: extension requests at every stage (withdrawn, granted, granted for a
+//!   shorter period and submitted late, under analysis, a draft) and the next three Meetings
+//!   of States Parties that would decide the deadlines ahead.
 //! - `demo_action_plan`: an action plan shaped like the Lausanne Action Plan (sample texts),
 //!   loaded through the CSV import, with some recorded values.
 //! - `demo_experts`: a roster of invented experts (labelled as such) and good practices.
@@ -32,6 +35,7 @@ mod demo_action_plan;
 mod demo_budget;
 mod demo_cooperation;
 mod demo_experts;
+mod demo_extensions;
 mod demo_records;
 mod demo_reports;
 mod demo_sponsorship;
@@ -45,6 +49,7 @@ use demo_action_plan::demo_action_plan;
 use demo_budget::demo_budget;
 use demo_cooperation::demo_cooperation;
 use demo_experts::demo_experts;
+use demo_extensions::demo_extensions;
 use demo_records::demo_records;
 use demo_reports::demo_reports;
 use demo_sponsorship::demo_sponsorship;
@@ -122,6 +127,7 @@ pub struct DemoReport {
     pub invoices_issued: usize,
     pub documents_created: usize,
     pub decisions_created: usize,
+    pub extension_requests_created: usize,
 }
 
 /// What every part of the demo writes with: the same services, configuration and actor as
@@ -207,6 +213,7 @@ pub async fn demo(
     demo_sponsorship(&demo, &mut report).await?;
     demo_budget(&demo, &mut report).await?;
     demo_records(&demo, &mut report).await?;
+    demo_extensions(&demo, &mut report).await?;
     demo_action_plan(&demo).await?;
     demo_experts(&demo).await?;
     Ok(report)

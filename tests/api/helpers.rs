@@ -127,6 +127,34 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     }
 }
 
+impl TestApp {
+    /// A second server on this app's database, with settings adjusted by `configure` (a
+    /// pinned day, another limit); answers its base URL.
+    pub async fn second_server(&self, configure: impl FnOnce(&mut Settings)) -> String {
+        let mut settings = Settings::for_database(&self.url);
+        configure(&mut settings);
+        let second = Application::build(settings).await.expect("second app");
+        let addr = second.local_addr().expect("addr");
+        tokio::spawn(second.run_until_stopped(std::future::pending()));
+        format!("http://{addr}")
+    }
+
+    /// POSTs a GraphQL operation with a bearer token to the server at `base` (one of
+    /// [`TestApp::second_server`]); returns the JSON body.
+    pub async fn graphql_at(&self, base: &str, token: &str, q: &str, vars: Value) -> Value {
+        self.client
+            .post(format!("{base}/graphql"))
+            .bearer_auth(token)
+            .json(&json!({"query": q, "variables": vars}))
+            .send()
+            .await
+            .expect("post")
+            .json()
+            .await
+            .expect("json")
+    }
+}
+
 static USER_SEQ: AtomicUsize = AtomicUsize::new(0);
 
 impl TestApp {

@@ -220,6 +220,10 @@ async fn a_database_fault_reaches_the_client_masked_with_a_correlation_id() {
     let admin = app.admin_token().await;
     // Break the database under the running server: the meetings table disappears.
     for dependent in [
+        "extension_request_documents",
+        "extension_request_questions",
+        "extension_request_elements",
+        "extension_requests",
         "sponsorship_applications",
         "decision_updates",
         "decisions",

@@ -27,6 +27,7 @@ mod document_files;
 mod expert_suggestions;
 mod experts;
 mod exposure;
+mod extensions;
 mod good_practices;
 mod history;
 mod http;

@@ -952,7 +952,7 @@ async fn reminders_plan_dry_run_prints_what_the_planner_would_write_and_writes_n
         lines,
         vec![
             "NGA ANNUAL_TRANSPARENCY_REPORT 2024 due 2025-04-30 L30 DEADLINE_APPROACHING to focal@nga.test (FR) new",
-            "2025-03-31: 1 due today (1 reminders, 0 decision notices; 0 already in the outbox); would write 1, would cancel 0 (dry run: nothing written)",
+            "2025-03-31: 1 due today (1 reminders, 0 decision notices, 0 extension request reminders; 0 already in the outbox); would write 1, would cancel 0 (dry run: nothing written)",
         ],
         "{stdout}"
     );
@@ -966,7 +966,7 @@ async fn reminders_plan_dry_run_prints_what_the_planner_would_write_and_writes_n
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim_end(),
-        "2025-03-31: 1 due today (1 reminders, 0 decision notices; 0 already in the outbox); written 1, cancelled 0"
+        "2025-03-31: 1 due today (1 reminders, 0 decision notices, 0 extension request reminders; 0 already in the outbox); written 1, cancelled 0"
     );
     assert_eq!(outbox_len(&app).await, 1);
 

@@ -22,6 +22,7 @@
 mod action_plan;
 mod cooperation;
 mod experts;
+mod extensions;
 mod keys;
 mod notifications;
 mod records;
@@ -31,6 +32,10 @@ mod states;
 pub use action_plan::{Actions, ActionsOf, ActivitiesOfPlan, IndicatorsOf, Plans, ValuesOf};
 pub use cooperation::{MatchesOfOffer, Needs, NeedsOfReport, Offers, OffersFor, ProposalsOf};
 pub use experts::{PracticeDocuments, PracticeExperts, PracticesInArea, SuggestionsFor};
+pub use extensions::{
+    ElementsOf, Extensions, QuestionsOf, RequestDocuments, Requests, RequestsOfMeeting,
+    RequestsOfState,
+};
 pub use keys::{ById, ByRow, PageOf, PagesByState, RowsById};
 pub use notifications::{ContactsOf, Notifications};
 pub use records::{Decisions, Documents, Meetings, UpdatesOf};

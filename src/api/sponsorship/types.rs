@@ -135,6 +135,21 @@ impl Meeting {
     {
         crate::api::records::query::decisions_page(ctx, None, Some(self.0.id), first, after).await
     }
+    /// Requests this meeting is asked to decide, that you may read, oldest first.
+    async fn extension_requests(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<
+        crate::api::cost::Objects<crate::api::extensions::types::ExtensionRequest>,
+    > {
+        Ok(crate::api::loaders::loaders(ctx)?
+            .load_one(crate::api::loaders::RequestsOfMeeting(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(crate::api::extensions::types::ExtensionRequest)
+            .collect())
+    }
     /// The follow-up table of the meeting's decisions you may read.
     async fn implementation_summary(
         &self,

@@ -192,6 +192,20 @@ impl StateParty {
             .map(DeadlineExtension)
             .collect())
     }
+    /// The State's extension requests you may read, oldest first: drafts for its delegation
+    /// and ISU staff, submitted ones for every signed-in user.
+    async fn extension_requests(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Objects<crate::api::extensions::types::ExtensionRequest>> {
+        Ok(loaders(ctx)?
+            .load_one(crate::api::loaders::RequestsOfState(self.0.code.clone()))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(crate::api::extensions::types::ExtensionRequest)
+            .collect())
+    }
     /// The State's reports you may see, newest first: published ones for everybody, drafts
     /// and submitted ones for the State's delegation and the ISU.
     #[graphql(complexity = "crate::api::limits::page_cost(first, 20, child_complexity)")]

@@ -51,6 +51,22 @@ pub enum Topic {
         due_on: NaiveDate,
         days_remaining: i64,
     },
+    /// The last day to submit a request to extend an Article 3 or 4 deadline approaches
+    /// (docs/domain.md §3a).
+    ExtensionRequestDue {
+        /// STOCKPILE_DESTRUCTION or CLEARANCE.
+        kind: ObligationKind,
+        /// The deadline in force.
+        due_date: NaiveDate,
+        /// Nine calendar months before the meeting opens, never after the deadline.
+        submit_by: NaiveDate,
+        /// submit_by − today, ≥ 0.
+        days_remaining: i64,
+        /// The meeting that would decide the request, by its title.
+        meeting: String,
+        /// The day it opens.
+        meeting_opens: NaiveDate,
+    },
 }
 
 /// One message to render.
@@ -108,6 +124,7 @@ pub fn portal_path(topic: &Topic) -> &'static str {
         Topic::SponsorshipDecided { .. } => "/sponsorship",
         Topic::MatchProposed { .. } => "/cooperation",
         Topic::DecisionDue { .. } => "/decisions",
+        Topic::ExtensionRequestDue { .. } => "/extensions",
     }
 }
 
@@ -180,6 +197,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/notifications/en/decision_due.html"),
     ),
     (
+        "en/extension_due.txt",
+        include_str!("../../../templates/notifications/en/extension_due.txt"),
+    ),
+    (
+        "en/extension_due.html",
+        include_str!("../../../templates/notifications/en/extension_due.html"),
+    ),
+    (
         "fr/layout.html",
         include_str!("../../../templates/notifications/fr/layout.html"),
     ),
@@ -228,6 +253,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/notifications/fr/decision_due.html"),
     ),
     (
+        "fr/extension_due.txt",
+        include_str!("../../../templates/notifications/fr/extension_due.txt"),
+    ),
+    (
+        "fr/extension_due.html",
+        include_str!("../../../templates/notifications/fr/extension_due.html"),
+    ),
+    (
         "es/layout.html",
         include_str!("../../../templates/notifications/es/layout.html"),
     ),
@@ -274,6 +307,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "es/decision_due.html",
         include_str!("../../../templates/notifications/es/decision_due.html"),
+    ),
+    (
+        "es/extension_due.txt",
+        include_str!("../../../templates/notifications/es/extension_due.txt"),
+    ),
+    (
+        "es/extension_due.html",
+        include_str!("../../../templates/notifications/es/extension_due.html"),
     ),
 ];
 
@@ -412,6 +453,49 @@ fn context_of(m: &Message, lang: Language) -> (&'static str, Value) {
                 overdue => *days_remaining < 0,
             },
         ),
+        Topic::ExtensionRequestDue {
+            kind,
+            due_date,
+            submit_by,
+            days_remaining,
+            meeting,
+            meeting_opens,
+        } => (
+            "extension_due",
+            context! {
+                state, link,
+                kind => kind_code(*kind),
+                obligation => obligation_name(*kind, lang),
+                obligation_title => capitalized(obligation_name(*kind, lang)),
+                article => kind.article(),
+                article_ref => kind.article().trim_start_matches("Article "),
+                extension_ref => extension_article(*kind),
+                elements_ref => elements_article(*kind),
+                due => long_date(*due_date, lang),
+                submit_by => long_date(*submit_by, lang),
+                submit_by_iso => submit_by.to_string(),
+                remaining => days_remaining,
+                days => days_remaining.unsigned_abs(),
+                meeting => one_line(meeting, MAX_VALUE),
+                opens => long_date(*meeting_opens, lang),
+            },
+        ),
+    }
+}
+
+/// Where the article allows an extension: "3(3)" or "4(5)".
+fn extension_article(kind: ObligationKind) -> &'static str {
+    match kind {
+        ObligationKind::StockpileDestruction => "3(3)",
+        _ => "4(5)",
+    }
+}
+
+/// Where the article lists what a request sets out: "3(4)" or "4(6)".
+fn elements_article(kind: ObligationKind) -> &'static str {
+    match kind {
+        ObligationKind::StockpileDestruction => "3(4)",
+        _ => "4(6)",
     }
 }
 
@@ -435,6 +519,12 @@ fn fallback(m: &Message) -> Rendered {
         Topic::DecisionDue {
             reference, due_on, ..
         } => format!("decision {} due {due_on}", one_line(reference, MAX_VALUE)),
+        Topic::ExtensionRequestDue {
+            kind, submit_by, ..
+        } => format!(
+            "extension request ({}) to submit by {submit_by}",
+            kind.article()
+        ),
     };
     let subject = one_line(&format!("{state}: {what}"), MAX_SUBJECT);
     let text = format!("{subject}\n\n{link}\n");
@@ -656,6 +746,21 @@ mod tests {
                 days_remaining,
             });
         }
+        for kind in [
+            ObligationKind::StockpileDestruction,
+            ObligationKind::Clearance,
+        ] {
+            for days_remaining in [90, 1, 0] {
+                t.push(Topic::ExtensionRequestDue {
+                    kind,
+                    due_date: date("2030-08-01"),
+                    submit_by: date("2026-04-30"),
+                    days_remaining,
+                    meeting: "Sixteenth <Meeting> of States Parties".into(),
+                    meeting_opens: date("2027-01-30"),
+                });
+            }
+        }
         t
     }
 
@@ -744,6 +849,32 @@ mod tests {
                     Topic::MatchProposed { .. } => {
                         assert!(r.text.contains("Survey of <contaminated> areas"), "{what}");
                         assert!(r.html.contains("&lt;contaminated&gt;"), "{what}");
+                    }
+                    Topic::ExtensionRequestDue {
+                        kind,
+                        days_remaining,
+                        ..
+                    } => {
+                        let by = long_date(date("2026-04-30"), language);
+                        let due = long_date(date("2030-08-01"), language);
+                        let opens = long_date(date("2027-01-30"), language);
+                        assert!(r.subject.contains(&by), "{what}");
+                        for part in [&by, &due, &opens] {
+                            assert!(r.text.contains(part.as_str()), "{what}");
+                            assert!(r.html.contains(part.as_str()), "{what}");
+                        }
+                        assert!(
+                            r.text.contains("Sixteenth <Meeting> of States Parties"),
+                            "{what}"
+                        );
+                        assert!(r.html.contains("Sixteenth &lt;Meeting&gt;"), "{what}");
+                        let article = extension_article(*kind);
+                        assert!(r.text.contains(article), "{what}");
+                        assert!(r.text.contains(elements_article(*kind)), "{what}");
+                        let days = days_remaining.unsigned_abs();
+                        if days > 0 {
+                            assert!(r.text.contains(&format!("{days} ")), "{what}");
+                        }
                     }
                     Topic::ReportSubmitted { .. } => {}
                 }

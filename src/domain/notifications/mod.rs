@@ -11,6 +11,9 @@
 //!   may, marking in-app notices read, putting a FAILED email back.
 //! - [`planner`]: which reminders are due today ([`crate::rules::reminders`]), written to
 //!   the outbox; reminders no longer needed are CANCELLED.
+//! - [`submissions`]: the planner's reminders of the last day to submit an extension
+//!   request, from the meetings and requests as plain rows (this domain never imports
+//!   `extensions`, which depends on it through `records` and `sponsorship`).
 //! - [`messages`]: subjects and bodies (text and HTML) from templates, in EN, FR and ES.
 //! - [`sender`]: delivers PENDING emails by SMTP, at least once, with backoff.
 //! - [`events`]: notices of a report submitted, a sponsorship decision, a match proposed.
@@ -23,6 +26,7 @@ pub mod outbox;
 pub mod planner;
 pub mod policy;
 pub mod sender;
+pub mod submissions;
 pub mod visibility;
 
 use std::time::Duration;

@@ -1,12 +1,14 @@
 //! The planner (docs/domain.md §12): from every State's obligations as they stand today,
 //! the deadline reminders due ([`crate::rules::reminders`]), one per contact point (and a
 //! copy of overdue ones to the ISU when the policy says so), written to the outbox under
-//! their dedupe key; the follow-up of meetings' decisions falling due, in the app of ISU
-//! staff; and the PENDING reminders no longer needed, CANCELLED.
+//! their dedupe key; the reminders of the last day to submit an extension request
+//! ([`super::submissions`]); the follow-up of meetings' decisions falling due, in the app of
+//! ISU staff; and the PENDING reminders no longer needed, CANCELLED.
 //!
 //! A run reads a fixed number of statements whatever the number of States: the policy, the
 //! obligations of every State ([`obligations::for_all`]), the active contact points, the
-//! decisions falling due (and, when there are some, the ISU's users), which of the keys due
+//! meetings that decide extensions and the extension requests submitted, the decisions
+//! falling due (and, when there are some, the ISU's users), which of the keys due
 //! are in the outbox already (a statement per 1,000 keys) and the PENDING reminders; then
 //! renders the messages of the new rows only and writes, in one transaction, those rows and
 //! the cancellations (a statement per 500 rows written, per 1,000 cancelled).
@@ -33,6 +35,7 @@ use uuid::Uuid;
 use super::NotificationsConfig;
 use super::messages::{self, Message, Rendered, Topic};
 use super::outbox::{self, NewNotification};
+use super::submissions::{self, PlannedSubmission};
 use crate::domain::states::obligations;
 use crate::kernel::clock::now;
 use crate::rules::obligations::ObligationKind;
@@ -102,6 +105,9 @@ pub struct PlanReport {
     pub planned: Vec<Planned>,
     /// Every decision notice due today, written now or already in the outbox.
     pub decisions: Vec<PlannedDecision>,
+    /// Every reminder of the last day to submit an extension request due today, written now
+    /// or already in the outbox, ordered by that day, State, kind and key.
+    pub submissions: Vec<PlannedSubmission>,
 }
 
 /// The outbox key of a deadline reminder: `rem|{STATE}|{KIND}|{year or -}|{due}|{round}|
@@ -131,10 +137,15 @@ pub fn decision_key(decision: Uuid, due: NaiveDate, round: Round, user: Uuid) ->
 /// Which obligation a reminder is about: State, kind, reporting year.
 type ObligationRef = (String, StoredKind, Option<i32>);
 
+/// Today's reminders of the last day to submit an extension request, by State and kind
+/// ([`submissions::Facts::open`]).
+type OpenSubmissions = HashMap<(String, StoredKind), (NaiveDate, Option<String>)>;
+
 /// A PENDING reminder, as far as cancelling it goes.
 #[derive(Debug, FromQueryResult)]
 struct PendingReminder {
     id: Uuid,
+    dedupe_key: String,
     state_code: Option<String>,
     obligation_kind: Option<StoredKind>,
     reporting_year: Option<i32>,
@@ -146,6 +157,7 @@ impl PendingReminder {
     fn of(row: &notification::Model) -> Self {
         Self {
             id: row.id,
+            dedupe_key: row.dedupe_key.clone(),
             state_code: row.state_code.clone(),
             obligation_kind: row.obligation_kind,
             reporting_year: row.reporting_year,
@@ -158,8 +170,22 @@ impl PendingReminder {
     /// kind the policy no longer reminds of, is due on another date (an extension), or has
     /// passed to a later round (an unsent "due in 7 days" once the date is missed, the first
     /// overdue reminder once the second is due): a State is told once where it stands, never
-    /// a backlog of rounds at once after the mail was down.
-    fn stale(&self, open: &HashMap<ObligationRef, OpenObligation>) -> bool {
+    /// a backlog of rounds at once after the mail was down. A reminder to submit an
+    /// extension request goes by its own rule, [`submissions::stale`].
+    fn stale(
+        &self,
+        open: &HashMap<ObligationRef, OpenObligation>,
+        submitting: &OpenSubmissions,
+    ) -> bool {
+        if self.is_submission() {
+            return submissions::stale(
+                submitting,
+                self.state_code.as_deref(),
+                self.obligation_kind,
+                self.due_date,
+                self.round.as_deref(),
+            );
+        }
         let (Some(code), Some(kind)) = (&self.state_code, self.obligation_kind) else {
             return true;
         };
@@ -167,6 +193,11 @@ impl PendingReminder {
             .is_none_or(|o| {
                 Some(o.due_date) != self.due_date || o.round.as_deref() != self.round.as_deref()
             })
+    }
+
+    /// A reminder of the last day to submit an extension request, not of a deadline.
+    fn is_submission(&self) -> bool {
+        self.dedupe_key.starts_with(submissions::KEY_PREFIX)
     }
 }
 
@@ -280,6 +311,7 @@ async fn pending_reminders(db: &DatabaseConnection) -> Result<Vec<PendingReminde
         .select_only()
         .columns([
             C::Id,
+            C::DedupeKey,
             C::StateCode,
             C::ObligationKind,
             C::ReportingYear,
@@ -351,7 +383,9 @@ pub async fn run(
     let policy = super::policy::current(db).await?;
     let all = obligations::for_all(db, today).await?;
     let contacts = super::contacts::active(db, None).await?;
+    let facts = submissions::Facts::load(db, None).await?;
     let mut planned = plan_reminders(&policy, &all, &contacts, config);
+    let mut submitting = submissions::plan(&facts, &policy, today, &all, &contacts);
     let mut decisions = plan_decisions(db, &policy, today).await?;
 
     let existing = existing_keys(
@@ -359,25 +393,32 @@ pub async fn run(
         planned
             .iter()
             .map(|p| p.dedupe_key.clone())
+            .chain(submitting.iter().map(|p| p.dedupe_key.clone()))
             .chain(decisions.iter().map(|d| d.dedupe_key.clone())),
     )
     .await?;
     for p in &mut planned {
         p.in_outbox = existing.contains(&p.dedupe_key);
     }
+    for p in &mut submitting {
+        p.in_outbox = existing.contains(&p.dedupe_key);
+    }
     for d in &mut decisions {
         d.in_outbox = existing.contains(&d.dedupe_key);
     }
 
-    let open = open_obligations(&policy, today, all.iter().map(|(s, o)| (s.as_ref(), o)));
+    let pairs = || all.iter().map(|(s, o)| (s.as_ref(), o));
+    let open = open_obligations(&policy, today, pairs());
+    let open_submissions = facts.open(&policy, today, pairs());
     let stale: Vec<Uuid> = pending_reminders(db)
         .await?
         .into_iter()
-        .filter(|r| r.stale(&open))
+        .filter(|r| r.stale(&open, &open_submissions))
         .map(|r| r.id)
         .collect();
 
     let new = planned.iter().filter(|p| !p.in_outbox).count()
+        + submitting.iter().filter(|p| !p.in_outbox).count()
         + decisions.iter().filter(|d| !d.in_outbox).count();
     let (written, cancelled) = if dry_run {
         (new as u64, stale.len() as u64)
@@ -385,6 +426,7 @@ pub async fn run(
         (0, 0)
     } else {
         let mut rows = reminder_rows(&planned, config);
+        rows.extend(submissions::rows(&submitting, config));
         rows.extend(decision_rows(&decisions, today, config));
         let txn = crate::kernel::db::begin_write(db).await?;
         let written = outbox::enqueue(&txn, rows).await?;
@@ -397,6 +439,7 @@ pub async fn run(
         cancelled,
         planned,
         decisions,
+        submissions: submitting,
     })
 }
 
@@ -625,8 +668,11 @@ fn decision_rows(
 
 /// Of the reminder `rows` given (other rows are ignored), the IDs of those no longer
 /// needed: their obligation is no longer open as of `today` (met, no longer owed), is of a
-/// kind the policy no longer reminds of, or is now due on another date. The sender asks
-/// before sending; it reads the policy and the obligations of the rows' States only.
+/// kind the policy no longer reminds of, or is now due on another date; for a reminder to
+/// submit an extension request, also when a request was submitted or the day to submit by
+/// moved or passed (`submissions::stale`). The sender asks before sending; it reads the
+/// policy and the obligations of the rows' States only (and, when a reminder to submit a
+/// request is among them, the meetings and those States' submitted requests).
 pub async fn still_due(
     db: &DatabaseConnection,
     today: NaiveDate,
@@ -651,20 +697,27 @@ pub async fn still_due(
         .await?;
     let refs: Vec<&state::Model> = states.iter().collect();
     let by_code = obligations::of_states(db, &refs, today).await?;
-    let open = open_obligations(
-        &policy,
-        today,
+    let pairs = || {
         states.iter().flat_map(|s| {
             by_code
                 .get(&s.code)
                 .into_iter()
                 .flatten()
                 .map(move |o| (s, o))
-        }),
-    );
+        })
+    };
+    let open = open_obligations(&policy, today, pairs());
+    let submitting = if reminders.iter().any(PendingReminder::is_submission) {
+        let codes: Vec<&str> = codes.iter().copied().collect();
+        submissions::Facts::load(db, Some(&codes))
+            .await?
+            .open(&policy, today, pairs())
+    } else {
+        OpenSubmissions::new()
+    };
     Ok(reminders
         .into_iter()
-        .filter(|r| r.stale(&open))
+        .filter(|r| r.stale(&open, &submitting))
         .map(|r| r.id)
         .collect())
 }

@@ -3,7 +3,10 @@
 //! Ten sections, each from the service of the domain that keeps its figures, so that the
 //! report says what the API and the exports say: reporting compliance
 //! ([`crate::domain::reports::service::compliance`]), Article 3 and 4 obligations and
-//! extensions ([`crate::domain::states::obligations`]), cooperation (needs, offers and
+//! extensions ([`crate::domain::states::obligations`]) with the extension requests decided
+//! in the year and the deadlines ahead that will need one
+//! ([`crate::domain::extensions::milestones`], requests under
+//! [`crate::domain::extensions::visibility`]), cooperation (needs, offers and
 //! proposals under [`crate::domain::cooperation::visibility`]), sponsorship per meeting
 //! ([`crate::domain::sponsorship::service::stats`]), the workplan's activities and budget
 //! ([`crate::domain::budget::service::workplan_of_year`]), contributions and the Working
@@ -18,7 +21,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use entity::enums::{MatchStatus, NeedStatus, OfferStatus, ThematicArea};
-use entity::{assistance_need, assistance_offer, match_proposal, meeting, payment};
+use entity::{
+    assistance_need, assistance_offer, extension_request, match_proposal, meeting, payment, state,
+};
 use sea_orm::{ColumnTrait, EntityTrait, Iterable, QueryFilter, QueryOrder};
 
 use super::Context;
@@ -28,6 +33,7 @@ use super::blocks::{
 };
 use crate::auth::Viewer;
 use crate::domain::cooperation::visibility::{self, OfferScope};
+use crate::domain::extensions::milestones::{self, DEFAULT_WITHIN_MONTHS};
 use crate::domain::records::decisions::{self, DecisionFilter};
 use crate::kernel::error::ServiceError;
 use crate::kernel::figures;
@@ -57,9 +63,13 @@ pub async fn annual_report(
     if !(FIRST_YEAR..=cx.today.year()).contains(&year) {
         return Ok(None);
     }
+    let mut obligations = obligations(cx, viewer, year).await?;
+    obligations
+        .subsections
+        .push(extension_requests(cx, viewer, year).await?);
     let mut sections = vec![
         compliance(cx, viewer, year).await?,
-        obligations(cx, viewer, year).await?,
+        obligations,
         cooperation(cx, viewer, year).await?,
         sponsorship(cx, viewer, year).await?,
     ];
@@ -283,6 +293,181 @@ async fn obligations(cx: Context<'_>, viewer: &Viewer, year: i32) -> Result<Sect
             figure(
                 &chart,
                 "Stockpile destruction and clearance deadlines by State party",
+            ),
+        ],
+    ))
+}
+
+/// The extension requests decided in `year` and the Article 3 and 4 deadlines of the next
+/// [`DEFAULT_WITHIN_MONTHS`] months with the meeting that would have to extend each, the last
+/// day to ask and the request under way: a subsection of the obligations. Every request the
+/// viewer reads in one statement, whatever their number.
+async fn extension_requests(
+    cx: Context<'_>,
+    viewer: &Viewer,
+    year: i32,
+) -> Result<Section, ServiceError> {
+    use crate::domain::extensions::{service as requests, visibility};
+    use entity::enums::{ExtensionOutcome, ExtensionRequestStatus};
+    let lines =
+        milestones::milestones(cx.db, viewer, cx.today, i64::from(DEFAULT_WITHIN_MONTHS)).await?;
+    let all = extension_request::Entity::find()
+        .filter(visibility::readable(viewer))
+        .order_by_asc(extension_request::Column::Id)
+        .all(cx.db)
+        .await?;
+    let mut decided: Vec<&extension_request::Model> = all
+        .iter()
+        .filter(|r| r.status == ExtensionRequestStatus::Decided)
+        .filter(|r| r.decided_on.is_some_and(|d| d.year() == year))
+        .collect();
+    decided.sort_by(|a, b| (a.decided_on, &a.state_code).cmp(&(b.decided_on, &b.state_code)));
+    let under_way = all.iter().filter(|r| requests::under_way(r)).count();
+    let mut meeting_ids: Vec<uuid::Uuid> = all.iter().map(|r| r.meeting_id).collect();
+    meeting_ids.sort();
+    meeting_ids.dedup();
+    let meetings: HashMap<uuid::Uuid, meeting::Model> =
+        crate::domain::sponsorship::service::get_meetings(cx.db, &meeting_ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+    let mut codes: Vec<&str> = decided.iter().map(|r| r.state_code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let names: HashMap<String, String> = state::Entity::find()
+        .filter(state::Column::Code.is_in(codes))
+        .all(cx.db)
+        .await?
+        .into_iter()
+        .map(|s| (s.code, s.name))
+        .collect();
+    let of_outcome = |o: ExtensionOutcome| decided.iter().filter(|r| r.outcome == Some(o)).count();
+    let title = |id: uuid::Uuid| {
+        meetings
+            .get(&id)
+            .map_or_else(|| "–".to_owned(), |m| m.title.clone())
+    };
+    let decided_rows = decided
+        .iter()
+        .map(|r| {
+            vec![
+                names
+                    .get(&r.state_code)
+                    .cloned()
+                    .unwrap_or_else(|| r.state_code.clone()),
+                blocks::obligation(r.kind.into()).to_owned(),
+                title(r.meeting_id),
+                figures::long_date(r.current_deadline),
+                figures::long_date(r.requested_deadline),
+                blocks::outcome(r.outcome).to_owned(),
+                day(r.granted_deadline),
+                day(r.decided_on),
+            ]
+        })
+        .collect();
+    let passed = lines
+        .iter()
+        .filter(|l| l.days_to_submit.is_some_and(|d| d < 0))
+        .filter(|l| l.request.as_ref().is_none_or(|r| r.submitted_on.is_none()))
+        .count();
+    let within_year = lines
+        .iter()
+        .filter(|l| l.days_to_submit.is_some_and(|d| (0..=365).contains(&d)))
+        .count();
+    let ahead_rows = lines
+        .iter()
+        .map(|l| {
+            let status = match &l.request {
+                Some(r) => blocks::request_status(
+                    r.status,
+                    meetings
+                        .get(&r.meeting_id)
+                        .is_some_and(|m| requests::late(r, m)),
+                ),
+                None => "No request".to_owned(),
+            };
+            vec![
+                l.state.name.clone(),
+                blocks::obligation(l.obligation.kind).to_owned(),
+                figures::long_date(l.obligation.due_date),
+                l.deciding_meeting
+                    .as_ref()
+                    .map_or_else(|| "None recorded".to_owned(), |m| m.title.clone()),
+                day(l.submit_by),
+                status,
+            ]
+        })
+        .collect();
+    Ok(section(
+        "Extension requests",
+        vec![
+            paragraph(format!(
+                "A State party that will not complete its stockpile destruction (Article 3) or \
+                 clearance (Article 4) by its deadline requests an extension from a Meeting of \
+                 States Parties or Review Conference, at least nine months before the meeting \
+                 opens. The requests decided in {year}, and the deadlines of the next \
+                 {DEFAULT_WITHIN_MONTHS} months as of {} with the meeting that would have to \
+                 extend each and the last day to submit a request.",
+                figures::long_date(cx.today)
+            )),
+            facts([
+                (format!("Requests decided in {year}"), count(decided.len())),
+                (
+                    "Granted as requested".to_owned(),
+                    count(of_outcome(ExtensionOutcome::Granted)),
+                ),
+                (
+                    "Granted for a shorter period".to_owned(),
+                    count(of_outcome(ExtensionOutcome::GrantedShorter)),
+                ),
+                (
+                    "Refused".to_owned(),
+                    count(of_outcome(ExtensionOutcome::Refused)),
+                ),
+                ("Requests under way".to_owned(), count(under_way)),
+                (
+                    format!("Deadlines within {DEFAULT_WITHIN_MONTHS} months"),
+                    count(lines.len()),
+                ),
+                (
+                    "Last day to submit within a year".to_owned(),
+                    count(within_year),
+                ),
+                (
+                    "Last day passed, no request submitted".to_owned(),
+                    count(passed),
+                ),
+            ]),
+            table(
+                format!("Extension requests decided in {year}"),
+                &[
+                    ("State party", false),
+                    ("Obligation", false),
+                    ("Meeting", false),
+                    ("Deadline", false),
+                    ("Requested", false),
+                    ("Outcome", false),
+                    ("Granted deadline", false),
+                    ("Decided on", false),
+                ],
+                decided_rows,
+                format!("No extension request was decided in {year}."),
+            ),
+            table(
+                "Deadlines ahead and the requests they need",
+                &[
+                    ("State party", false),
+                    ("Obligation", false),
+                    ("Deadline", false),
+                    ("Deciding meeting", false),
+                    ("Submit by", false),
+                    ("Request", false),
+                ],
+                ahead_rows,
+                format!(
+                    "No Article 3 or 4 deadline falls due within {DEFAULT_WITHIN_MONTHS} months."
+                ),
             ),
         ],
     ))

@@ -187,6 +187,24 @@ pub(super) fn obligation_status(o: &crate::rules::obligations::Obligation) -> St
     }
 }
 
+/// What a meeting decided on an extension request, as a report states it.
+pub(super) fn outcome(o: Option<entity::enums::ExtensionOutcome>) -> &'static str {
+    use entity::enums::ExtensionOutcome as O;
+    match o {
+        Some(O::Granted) => "Granted",
+        Some(O::GrantedShorter) => "Granted for a shorter period",
+        Some(O::Refused) => "Refused",
+        None => "–",
+    }
+}
+
+/// Where an extension request stands, as a report states it, with "late" when it was
+/// submitted after its last day.
+pub(super) fn request_status(status: entity::enums::ExtensionRequestStatus, late: bool) -> String {
+    let text = label(&status);
+    if late { format!("{text} (late)") } else { text }
+}
+
 /// Yes, no, or a dash when not known.
 pub(super) fn yes_no(b: Option<bool>) -> String {
     match b {

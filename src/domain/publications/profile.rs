@@ -1,13 +1,17 @@
 //! A State party's profile for its delegation (docs/domain.md §14): its status and dates,
-//! its obligations with their extensions, the Article 7 reports it filed, its needs and
-//! offers, and the sponsorship its delegates received. Each part is read under its domain's
-//! visibility rule for the viewer (reports, needs, offers, applications), in a fixed number
-//! of statements whatever the number of reports, needs or meetings.
+//! its obligations with their extensions and its extension requests, the Article 7 reports
+//! it filed, its needs and offers, and the sponsorship its delegates received. Each part is
+//! read under its domain's visibility rule for the viewer (reports, extension requests,
+//! needs, offers, applications), in a fixed number of statements whatever the number of
+//! reports, requests, needs or meetings.
 
 use std::collections::HashMap;
 
 use entity::enums::{ApplicationStatus, ReportKind, ReportStatus};
-use entity::{assistance_need, assistance_offer, sponsorship_application, transparency_report};
+use entity::{
+    assistance_need, assistance_offer, extension_request, sponsorship_application,
+    transparency_report,
+};
 use sea_orm::prelude::DateTimeUtc;
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 
@@ -74,6 +78,23 @@ pub async fn state_profile(
             .all(cx.db)
             .await?
     };
+    // The profile's readers are the ISU and the State's own delegation, who read all its
+    // requests; the rule applies all the same.
+    let requests = extension_request::Entity::find()
+        .filter(extension_request::Column::StateCode.eq(code.as_str()))
+        .filter(crate::domain::extensions::visibility::readable(viewer))
+        .order_by_asc(extension_request::Column::Id)
+        .all(cx.db)
+        .await?;
+    let request_meetings: HashMap<uuid::Uuid, entity::meeting::Model> =
+        crate::domain::sponsorship::service::get_meetings(
+            cx.db,
+            &requests.iter().map(|r| r.meeting_id).collect::<Vec<_>>(),
+        )
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
     let needs = assistance_need::Entity::find()
         .filter(assistance_need::Column::StateCode.eq(code.as_str()))
         .filter(visibility::needs(viewer))
@@ -152,6 +173,26 @@ pub async fn state_profile(
                 figures::long_date(e.new_deadline),
                 figures::long_date(e.granted_on),
                 e.granted_at.clone().unwrap_or_else(|| "–".to_owned()),
+            ]
+        })
+        .collect();
+    let request_rows = requests
+        .iter()
+        .map(|r| {
+            let meeting = request_meetings.get(&r.meeting_id);
+            vec![
+                blocks::obligation(r.kind.into()).to_owned(),
+                figures::long_date(r.current_deadline),
+                figures::long_date(r.requested_deadline),
+                meeting.map_or_else(|| "–".to_owned(), |m| m.title.clone()),
+                day(meeting.map(|m| crate::domain::extensions::service::submit_by(r, m))),
+                day(r.submitted_on),
+                blocks::request_status(
+                    r.status,
+                    meeting.is_some_and(|m| crate::domain::extensions::service::late(r, m)),
+                ),
+                blocks::outcome(r.outcome).to_owned(),
+                day(r.granted_deadline),
             ]
         })
         .collect();
@@ -280,6 +321,22 @@ pub async fn state_profile(
                     ],
                     extension_rows,
                     "No extension has been granted.",
+                ),
+                table(
+                    "Extension requests",
+                    &[
+                        ("Obligation", false),
+                        ("Deadline", false),
+                        ("Requested", false),
+                        ("Meeting", false),
+                        ("Submit by", false),
+                        ("Submitted on", false),
+                        ("Status", false),
+                        ("Outcome", false),
+                        ("Granted deadline", false),
+                    ],
+                    request_rows,
+                    "No extension request is recorded.",
                 ),
             ],
         ),

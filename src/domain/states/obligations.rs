@@ -12,8 +12,8 @@ use entity::enums::{
 use entity::{deadline_extension, state, transparency_report};
 use sea_orm::prelude::DateTimeUtc;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::records;
@@ -114,9 +114,10 @@ pub async fn report_facts(
 }
 
 /// The extensions granted, oldest deadline first, by State code: of the States in `codes`,
-/// or of every State when `codes` is None.
+/// or of every State when `codes` is None. `db` may be a unit of work's transaction, for a
+/// write that depends on the deadline in force.
 pub async fn extensions(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     codes: Option<&[&str]>,
 ) -> Result<HashMap<String, Vec<deadline_extension::Model>>, DbErr> {
     use deadline_extension::Column as C;
@@ -133,7 +134,7 @@ pub async fn extensions(
 
 /// The extensions granted to one State, oldest deadline first.
 pub async fn extensions_of(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     code: &str,
 ) -> Result<Vec<deadline_extension::Model>, DbErr> {
     Ok(extensions(db, Some(&[code]))

@@ -6,8 +6,8 @@ use entity::enums::{
 };
 use entity::{deadline_extension, state};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QuerySelect, QueryTrait, Set,
     sea_query::{Expr, ExprTrait, Func},
 };
 use serde_json::json;
@@ -114,7 +114,7 @@ pub async fn list(
     .await
 }
 
-pub async fn by_code(db: &DatabaseConnection, code: &str) -> Result<Option<state::Model>, DbErr> {
+pub async fn by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<state::Model>, DbErr> {
     state::Entity::find()
         .filter(state::Column::Code.eq(code.trim().to_uppercase()))
         .one(db)
@@ -423,7 +423,24 @@ pub async fn record_extension(
     .await
 }
 
-/// Checks and records an extension; `actor` is None for the system (seeding).
+/// An extension that [`check_extension`] accepted, for [`insert_extension`] to write: the
+/// row's fields, with the deadline in force that it moves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedExtension {
+    pub state_code: String,
+    pub kind: StoredKind,
+    /// The deadline in force when it was checked: the one the extension moves.
+    pub previous_deadline: NaiveDate,
+    pub new_deadline: NaiveDate,
+    pub granted_on: NaiveDate,
+    /// Trimmed; None when blank.
+    pub granted_at: Option<String>,
+    pub decision_id: Option<Uuid>,
+}
+
+/// Checks and records an extension; `actor` is None for the system (seeding). The deadline
+/// in force is read again in the unit of work, the State's row locked: an extension recorded
+/// meanwhile answers CONFLICT instead of a second extension of the same deadline.
 pub async fn add_extension(
     db: &DatabaseConnection,
     actor: Option<Uuid>,
@@ -431,7 +448,33 @@ pub async fn add_extension(
     new: NewExtension,
     today: NaiveDate,
 ) -> Result<deadline_extension::Model, ServiceError> {
-    let Some(s) = by_code(db, &new.state_code).await? else {
+    let checked = check_extension(db, new, today).await?;
+    let uow = Uow::begin(db, actor, action).await?;
+    let in_force = deadline_in_force(uow.txn(), &checked.state_code, checked.kind, today).await?;
+    if in_force != Some(checked.previous_deadline) {
+        uow.rollback().await?;
+        return Err(ServiceError::refused(
+            Code::Conflict,
+            &["input", "newDeadline"],
+            "Another extension of this deadline was recorded meanwhile: reload the deadline in force.",
+        ));
+    }
+    let created = insert_extension(&uow, checked).await?;
+    uow.commit().await?;
+    Ok(created)
+}
+
+/// Checks an extension as `recordDeadlineExtension` does, on `conn` (the database, or a unit
+/// of work's transaction), and answers what to insert: the State exists, `grantedOn` is not
+/// in the future, `grantedAt` fits, the decision exists, and the engine allows the new
+/// deadline (the State has the obligation; later than the deadline in force, within the
+/// treaty's step). Refusals name `recordDeadlineExtension`'s fields.
+pub async fn check_extension(
+    conn: &impl ConnectionTrait,
+    new: NewExtension,
+    today: NaiveDate,
+) -> Result<CheckedExtension, ServiceError> {
+    let Some(s) = by_code(conn, &new.state_code).await? else {
         return Err(state_not_found(&new.state_code, &["input", "stateCode"]));
     };
     let mut r = Refusals::default();
@@ -455,7 +498,7 @@ pub async fn add_extension(
     );
     if let Some(d) = new.decision_id
         && entity::decision::Entity::find_by_id(d)
-            .one(db)
+            .one(conn)
             .await?
             .is_none()
     {
@@ -467,7 +510,7 @@ pub async fn add_extension(
     }
     r.finish()?;
 
-    let existing = crate::domain::states::obligations::extensions_of(db, &s.code).await?;
+    let existing = crate::domain::states::obligations::extensions_of(conn, &s.code).await?;
     let facts = crate::domain::states::obligations::facts(&s, Default::default());
     let extension_facts: Vec<_> = existing
         .iter()
@@ -508,34 +551,83 @@ pub async fn add_extension(
             ));
         }
     }
-    let previous =
-        obligations::obligations(&facts, &[], &extension_facts, today, &Rules::default())
-            .into_iter()
-            .find(|o| o.kind == new.kind)
-            .map(|o| o.due_date)
-            .ok_or_else(not_applicable)?;
+    let previous = in_force(&s, &existing, new.kind, today).ok_or_else(not_applicable)?;
+    Ok(CheckedExtension {
+        state_code: s.code.clone(),
+        kind: stored_kind,
+        previous_deadline: previous,
+        new_deadline: new.new_deadline,
+        granted_on: new.granted_on,
+        granted_at,
+        decision_id: new.decision_id,
+    })
+}
 
-    let uow = Uow::begin(db, actor, action).await?;
+/// The deadline in force of `s`'s obligation of `kind` as of `today`, given its extensions.
+fn in_force(
+    s: &state::Model,
+    extensions: &[deadline_extension::Model],
+    kind: ObligationKind,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let facts = crate::domain::states::obligations::facts(s, Default::default());
+    let extension_facts: Vec<_> = extensions
+        .iter()
+        .map(crate::domain::states::obligations::extension_fact)
+        .collect();
+    obligations::obligations(&facts, &[], &extension_facts, today, &Rules::default())
+        .into_iter()
+        .find(|o| o.kind == kind)
+        .map(|o| o.due_date)
+}
+
+/// The deadline in force of the State `code`'s obligation of `kind` as of `today`; None when
+/// the State has no such obligation. Read in a unit of work's transaction, it locks the
+/// State's row (`FOR UPDATE` on PostgreSQL; SQLite's write transaction holds the whole
+/// database): no other extension of the State can be recorded before the unit of work ends.
+pub async fn deadline_in_force(
+    txn: &impl ConnectionTrait,
+    code: &str,
+    kind: StoredKind,
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>, DbErr> {
+    let Some(s) = state::Entity::find()
+        .filter(state::Column::Code.eq(code))
+        .lock_exclusive()
+        .one(txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let existing = crate::domain::states::obligations::extensions_of(txn, code).await?;
+    Ok(in_force(&s, &existing, kind.into(), today))
+}
+
+/// Writes `checked` in `uow` and records its creation. The caller has read the deadline in
+/// force in the same unit of work ([`deadline_in_force`]) and found it unchanged.
+pub async fn insert_extension(
+    uow: &Uow,
+    checked: CheckedExtension,
+) -> Result<deadline_extension::Model, DbErr> {
     let created = deadline_extension::ActiveModel {
         id: Set(Uuid::now_v7()),
-        state_code: Set(s.code.clone()),
-        kind: Set(stored_kind),
-        previous_deadline: Set(previous),
-        new_deadline: Set(new.new_deadline),
-        granted_on: Set(new.granted_on),
-        granted_at: Set(granted_at),
+        state_code: Set(checked.state_code),
+        kind: Set(checked.kind),
+        previous_deadline: Set(checked.previous_deadline),
+        new_deadline: Set(checked.new_deadline),
+        granted_on: Set(checked.granted_on),
+        granted_at: Set(checked.granted_at),
         imported: Set(false),
         decision_reference: Set(None),
         precision: Set(None),
         granted_on_precision: Set(None),
         confidence: Set(None),
         sources: Set(None),
-        decision_id: Set(new.decision_id),
+        decision_id: Set(checked.decision_id),
         created_at: Set(now()),
     }
     .insert(uow.txn())
     .await?;
     uow.created(&created).await?;
-    uow.commit().await?;
     Ok(created)
 }

@@ -70,6 +70,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "experts.graphql",
         include_str!("../../../contract/operations/experts.graphql"),
     ),
+    (
+        "extension_requests.graphql",
+        include_str!("../../../contract/operations/extension_requests.graphql"),
+    ),
 ];
 
 /// Splits an operation file into its named operations (with the fragments of the file

@@ -520,56 +520,48 @@ async fn a_workplan_closes_only_after_its_year_has_ended() {
     .await;
 
     // The same database, a day later.
-    let later = second_server(&w.app, |s| s.today = Some(date("2027-01-01"))).await;
-    let body = graphql_at(
-        &w.app,
-        &later,
-        &w.staff,
-        TRANSITION,
-        move_input(&plan, "CLOSED", 5),
-    )
-    .await;
+    let later = w
+        .app
+        .second_server(|s| s.today = Some(date("2027-01-01")))
+        .await;
+    let body = w
+        .app
+        .graphql_at(&later, &w.staff, TRANSITION, move_input(&plan, "CLOSED", 5))
+        .await;
     assert_eq!(
         codes(&body["data"]["transitionWorkplan"]),
         vec!["FORBIDDEN"],
         "closing is the administrator's: {body}"
     );
-    let body = graphql_at(
-        &w.app,
-        &later,
-        &w.admin,
-        TRANSITION,
-        move_input(&plan, "CLOSED", 5),
-    )
-    .await;
+    let body = w
+        .app
+        .graphql_at(&later, &w.admin, TRANSITION, move_input(&plan, "CLOSED", 5))
+        .await;
     assert_eq!(
         body["data"]["transitionWorkplan"]["workplan"],
         json!({"id": plan, "status": "CLOSED", "version": 6}),
         "{body}"
     );
     for to in ["APPROVED", "DRAFT", "CLOSED"] {
-        let body = graphql_at(
-            &w.app,
-            &later,
-            &w.admin,
-            TRANSITION,
-            move_input(&plan, to, 6),
-        )
-        .await;
+        let body = w
+            .app
+            .graphql_at(&later, &w.admin, TRANSITION, move_input(&plan, to, 6))
+            .await;
         assert_eq!(
             codes(&body["data"]["transitionWorkplan"]),
             vec!["INVALID_STATE_TRANSITION"],
             "CLOSED → {to}"
         );
     }
-    let body = graphql_at(
-        &w.app,
-        &later,
-        &w.admin,
-        SPEND,
-        spend_input(&line, "1", "2026-12-31"),
-    )
-    .await;
+    let body = w
+        .app
+        .graphql_at(
+            &later,
+            &w.admin,
+            SPEND,
+            spend_input(&line, "1", "2026-12-31"),
+        )
+        .await;
     assert_eq!(
         codes(&body["data"]["recordExpenditure"]),
         vec!["INVALID_STATE_TRANSITION"],

@@ -5,8 +5,6 @@
 //! "Today" is pinned (1 June 2026 unless said otherwise) so that dates are deterministic.
 
 use base64::Engine;
-use ccm_isu::kernel::config::Settings;
-use ccm_isu::startup::Application;
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
@@ -116,29 +114,6 @@ async fn world_on(today: &str) -> World {
 
 async fn world() -> World {
     world_on("2026-06-01").await
-}
-
-/// A second server on the same database with other settings; returns its base URL.
-async fn second_server(app: &TestApp, configure: impl FnOnce(&mut Settings)) -> String {
-    let mut settings = Settings::for_database(&app.url);
-    configure(&mut settings);
-    let second = Application::build(settings).await.expect("second app");
-    let addr = second.local_addr().expect("addr");
-    tokio::spawn(second.run_until_stopped(std::future::pending()));
-    format!("http://{addr}")
-}
-
-async fn graphql_at(app: &TestApp, base: &str, token: &str, q: &str, vars: Value) -> Value {
-    app.client
-        .post(format!("{base}/graphql"))
-        .bearer_auth(token)
-        .json(&json!({"query": q, "variables": vars}))
-        .send()
-        .await
-        .expect("post")
-        .json()
-        .await
-        .expect("json")
 }
 
 impl World {

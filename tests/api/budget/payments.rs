@@ -263,12 +263,17 @@ async fn the_reserve_is_cash_held_at_year_end_and_its_target_months_of_the_appro
     assert_eq!(s["contributions"], json!([]));
 
     // Six months, on a server configured so, over the same database.
-    let six = second_server(&w.app, |s| {
-        s.today = Some(date("2026-06-01"));
-        s.reserve_months = 6;
-    })
-    .await;
-    let body = graphql_at(&w.app, &six, &w.coordinator, STATUS, json!({"year": 2026})).await;
+    let six = w
+        .app
+        .second_server(|s| {
+            s.today = Some(date("2026-06-01"));
+            s.reserve_months = 6;
+        })
+        .await;
+    let body = w
+        .app
+        .graphql_at(&six, &w.coordinator, STATUS, json!({"year": 2026}))
+        .await;
     let s = &body["data"]["financialStatus"];
     assert_eq!(s["workingCapitalReserveTarget"], chf("100000.05"), "{body}");
     assert_eq!(s["workingCapitalReserve"], chf("129999.50"));

@@ -30,6 +30,7 @@ const REQUIRED_FILES: &[&str] = &[
     "action_plan.graphql",
     "reminders.graphql",
     "experts.graphql",
+    "extension_requests.graphql",
 ];
 
 /// The area files adopted so far, each extending `contract.graphql` and the ones before it,
@@ -40,6 +41,7 @@ const ADOPTED_AREAS: &[&str] = &[
     "action_plan.graphql",
     "reminders.graphql",
     "experts.graphql",
+    "extension_requests.graphql",
 ];
 
 /// The project's own copy of the contract.

@@ -6,6 +6,7 @@ mod action_plan;
 mod budget;
 mod cooperation;
 mod experts;
+mod extensions;
 mod meetings;
 mod nodes;
 mod records;
@@ -27,6 +28,7 @@ async fn required_contract_operations_run() {
     let (this_year, budget) = budget::run(&app, admin.clone()).await;
     let reminders = reminders::run(&app, admin.clone()).await;
     let experts = experts::run(&app, admin.clone(), &sponsorship[0]).await;
+    let extension_request = extensions::run(&app, admin.clone()).await;
     let created = nodes::Created {
         user_id,
         report,
@@ -37,6 +39,7 @@ async fn required_contract_operations_run() {
         action_plan,
         reminders,
         experts,
+        extension_request,
     };
     nodes::run(&app, admin, created).await;
 }

@@ -12,6 +12,7 @@ pub(super) struct Created {
     pub action_plan: [Value; 3],
     pub reminders: [Value; 2],
     pub experts: [Value; 2],
+    pub extension_request: Value,
 }
 
 pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
@@ -25,6 +26,7 @@ pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
         action_plan: [plan, action, indicator],
         reminders: [contact, notification],
         experts: [expert, practice],
+        extension_request,
     } = created;
     // NodeById as the admin frontend sends it, then `node(id:)` for every Node type.
     let node = operations("node.graphql");
@@ -83,6 +85,7 @@ pub(super) async fn run(app: &TestApp, admin: String, created: Created) {
         notification,
         expert,
         practice,
+        extension_request,
     ];
     let mut resolved = std::collections::BTreeSet::new();
     for node_id in ids {
