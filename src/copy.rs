@@ -212,7 +212,9 @@ where
     E::Model: Debug + Clone + IntoActiveModel<E::ActiveModel>,
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
-    let rows = E::find().all(from).await?;
+    // In key order: rows that point at an earlier row of their own table (an extension
+    // request's `previous`, keys being time-ordered) come after it, whatever the batches.
+    let rows = E::find().order_by_id_asc().all(from).await?;
     for chunk in rows.chunks(CHUNK) {
         E::insert_many(
             chunk

@@ -307,6 +307,18 @@ pub enum MeetingKind {
     Other,
 }
 
+impl MeetingKind {
+    /// The meetings that decide extension requests (domain.md §3a): Meetings of States
+    /// Parties and Review Conferences.
+    pub const DECIDING_EXTENSIONS: [Self; 2] =
+        [Self::MeetingOfStatesParties, Self::ReviewConference];
+
+    /// Whether a meeting of this kind decides extension requests.
+    pub fn decides_extensions(self) -> bool {
+        Self::DECIDING_EXTENSIONS.contains(&self)
+    }
+}
+
 /// A delegate's gender, as the delegate states it.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,

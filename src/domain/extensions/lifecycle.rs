@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Months, NaiveDate};
 use entity::enums::{
-    ExtensionOutcome, ExtensionRequestStatus as Status, MeetingKind, ObligationKind as StoredKind,
+    ExtensionOutcome, ExtensionRequestStatus as Status, ObligationKind as StoredKind,
 };
 use entity::{
     deadline_extension, extension_request, extension_request_document, extension_request_element,
@@ -74,12 +74,6 @@ pub struct RequestUpdate {
     pub document_ids: Option<Vec<Uuid>>,
 }
 
-/// The meetings that decide extension requests.
-const DECIDING: [MeetingKind; 2] = [
-    MeetingKind::MeetingOfStatesParties,
-    MeetingKind::ReviewConference,
-];
-
 /// The stored name of `kind`, as messages write it (`CLEARANCE`).
 fn kind_name(kind: StoredKind) -> String {
     sea_orm::ActiveEnum::to_value(&kind)
@@ -127,7 +121,7 @@ async fn check_meeting(
         r.push(Code::NotFound, &field, "No such meeting.");
         return Ok(None);
     };
-    if !DECIDING.contains(&m.kind) {
+    if !m.kind.decides_extensions() {
         r.push(
             Code::InvalidInput,
             &field,

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{Months, NaiveDate};
-use entity::enums::{ExtensionRequestStatus, MeetingKind, ObligationKind as StoredKind};
+use entity::enums::{ExtensionRequestStatus, ObligationKind as StoredKind};
 use entity::{extension_request, meeting, state};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -53,15 +53,6 @@ pub struct Line {
     pub request: Option<extension_request::Model>,
 }
 
-/// Whether a meeting of `kind` decides extension requests: Meetings of States Parties and
-/// Review Conferences do.
-pub fn decides_extensions(kind: MeetingKind) -> bool {
-    matches!(
-        kind,
-        MeetingKind::MeetingOfStatesParties | MeetingKind::ReviewConference
-    )
-}
-
 /// Every recorded meeting as the rule sees it, ordered by opening day then ID (so that the
 /// rule's tie between two meetings opening the same day is always the same one).
 pub async fn meeting_facts(
@@ -73,7 +64,7 @@ pub async fn meeting_facts(
         .iter()
         .map(|m| MeetingFacts {
             key: m.id,
-            decides_extensions: decides_extensions(m.kind),
+            decides_extensions: m.kind.decides_extensions(),
             opens_on: m.starts_on,
         })
         .collect();
@@ -194,10 +185,11 @@ mod tests {
 
     #[test]
     fn only_meetings_of_states_parties_and_review_conferences_decide() {
-        assert!(decides_extensions(MeetingKind::MeetingOfStatesParties));
-        assert!(decides_extensions(MeetingKind::ReviewConference));
-        assert!(!decides_extensions(MeetingKind::Intersessional));
-        assert!(!decides_extensions(MeetingKind::CoordinationCommittee));
-        assert!(!decides_extensions(MeetingKind::Other));
+        use entity::enums::MeetingKind;
+        assert!(MeetingKind::MeetingOfStatesParties.decides_extensions());
+        assert!(MeetingKind::ReviewConference.decides_extensions());
+        assert!(!MeetingKind::Intersessional.decides_extensions());
+        assert!(!MeetingKind::CoordinationCommittee.decides_extensions());
+        assert!(!MeetingKind::Other.decides_extensions());
     }
 }

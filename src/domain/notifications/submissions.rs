@@ -47,14 +47,6 @@ use crate::rules::reminders::{self, Policy, Round};
 /// The first part of every key of these reminders: what tells them from a deadline's own.
 pub const KEY_PREFIX: &str = "ext|";
 
-/// The meetings that decide extension requests: Meetings of States Parties and Review
-/// Conferences (the rule of `domain::extensions::milestones::decides_extensions`, which a
-/// test here keeps in step).
-pub const DECIDING_KINDS: [MeetingKind; 2] = [
-    MeetingKind::MeetingOfStatesParties,
-    MeetingKind::ReviewConference,
-];
-
 /// The outbox key of a reminder to submit an extension request:
 /// `ext|{STATE}|{KIND}|{deadline}|{submit by}|{round}|{contact point ID}`.
 pub fn key(
@@ -140,7 +132,7 @@ impl Facts {
         let mut rows: Vec<MeetingRow> = meeting::Entity::find()
             .select_only()
             .columns([M::Id, M::Kind, M::Title, M::StartsOn])
-            .filter(M::Kind.is_in(DECIDING_KINDS))
+            .filter(M::Kind.is_in(MeetingKind::DECIDING_EXTENSIONS))
             .into_model::<MeetingRow>()
             .all(conn)
             .await?;
@@ -167,7 +159,7 @@ impl Facts {
                 .iter()
                 .map(|m| MeetingFacts {
                     key: m.id,
-                    decides_extensions: DECIDING_KINDS.contains(&m.kind),
+                    decides_extensions: m.kind.decides_extensions(),
                     opens_on: m.starts_on,
                 })
                 .collect(),
@@ -349,18 +341,6 @@ pub(super) fn stale(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_planner_and_the_milestones_agree_on_which_meetings_decide() {
-        use sea_orm::Iterable;
-        for kind in MeetingKind::iter() {
-            assert_eq!(
-                DECIDING_KINDS.contains(&kind),
-                crate::domain::extensions::milestones::decides_extensions(kind),
-                "{kind:?}"
-            );
-        }
-    }
 
     #[test]
     fn keys_name_the_state_the_deadline_the_day_the_round_and_the_contact() {
