@@ -625,6 +625,25 @@ async fn a_grant_extends_the_deadline_in_the_same_transaction() {
         json!({"kind": "CLEARANCE", "previousDeadline": "2030-08-01", "newDeadline": "2035-08-01",
                "grantedOn": TODAY, "grantedAt": MSP})
     );
+    // And so did the State's calendar feed.
+    let feed = s
+        .app
+        .client
+        .get(format!("{}/calendar/LAO.ics", s.app.base))
+        .send()
+        .await
+        .expect("calendar")
+        .text()
+        .await
+        .expect("text");
+    let clearance = feed
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains("UID:LAO-CLEARANCE"))
+        .unwrap_or_else(|| panic!("a clearance event: {feed}"));
+    assert!(
+        clearance.contains("DTSTART;VALUE=DATE:20350801"),
+        "{clearance}"
+    );
     // One unit of work: the extension and the request, under the decision's name.
     assert_eq!(s.app.audit_entries().await, audit + 2);
     let mut entries = latest_entries(&s.app, 2).await;
