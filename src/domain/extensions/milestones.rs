@@ -101,10 +101,24 @@ pub async fn milestones(
     within_months: i64,
 ) -> Result<Vec<Line>, ServiceError> {
     viewer.require()?;
-    let until = window_end(today, within_months)?;
+    window_end(today, within_months)?;
     let all = crate::domain::states::obligations::for_all(db, today).await?;
+    milestones_among(db, viewer, today, within_months, &all).await
+}
+
+/// [`milestones`] among `all`, every State's obligations as of `today` already read
+/// ([`crate::domain::states::obligations::for_all`]), for a caller that reads them anyway.
+pub async fn milestones_among(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    today: NaiveDate,
+    within_months: i64,
+    all: &[(Arc<state::Model>, Obligation)],
+) -> Result<Vec<Line>, ServiceError> {
+    viewer.require()?;
+    let until = window_end(today, within_months)?;
     let due: Vec<(Arc<state::Model>, Obligation)> = all
-        .into_iter()
+        .iter()
         .filter(|(_, o)| {
             matches!(
                 o.kind,
@@ -112,6 +126,7 @@ pub async fn milestones(
             ) && o.status != ObligationStatus::Met
                 && (today..=until).contains(&o.due_date)
         })
+        .cloned()
         .collect();
     // Read whatever the lines: the reports that show milestones cost the same statements
     // for every State.

@@ -63,10 +63,11 @@ pub async fn annual_report(
     if !(FIRST_YEAR..=cx.today.year()).contains(&year) {
         return Ok(None);
     }
-    let mut obligations = obligations(cx, viewer, year).await?;
+    let all = crate::domain::states::obligations::for_all(cx.db, cx.today).await?;
+    let mut obligations = obligations(cx, viewer, year, &all).await?;
     obligations
         .subsections
-        .push(extension_requests(cx, viewer, year).await?);
+        .push(extension_requests(cx, viewer, year, &all).await?);
     let mut sections = vec![
         compliance(cx, viewer, year).await?,
         obligations,
@@ -165,8 +166,16 @@ async fn compliance(cx: Context<'_>, viewer: &Viewer, year: i32) -> Result<Secti
 }
 
 /// Article 3 and 4 deadlines as of today, the extensions granted in `year`, and the chart.
-async fn obligations(cx: Context<'_>, viewer: &Viewer, year: i32) -> Result<Section, ServiceError> {
-    let all = crate::domain::states::obligations::for_all(cx.db, cx.today).await?;
+/// `all`: every State's obligations as of today.
+async fn obligations(
+    cx: Context<'_>,
+    viewer: &Viewer,
+    year: i32,
+    all: &[(
+        std::sync::Arc<entity::state::Model>,
+        crate::rules::obligations::Obligation,
+    )],
+) -> Result<Section, ServiceError> {
     let extensions = crate::domain::states::obligations::extensions(cx.db, None).await?;
     let chart = super::charts::obligations(cx, viewer).await?;
     let treaty: Vec<_> = all
@@ -306,11 +315,21 @@ async fn extension_requests(
     cx: Context<'_>,
     viewer: &Viewer,
     year: i32,
+    obligations: &[(
+        std::sync::Arc<entity::state::Model>,
+        crate::rules::obligations::Obligation,
+    )],
 ) -> Result<Section, ServiceError> {
     use crate::domain::extensions::{service as requests, visibility};
     use entity::enums::{ExtensionOutcome, ExtensionRequestStatus};
-    let lines =
-        milestones::milestones(cx.db, viewer, cx.today, i64::from(DEFAULT_WITHIN_MONTHS)).await?;
+    let lines = milestones::milestones_among(
+        cx.db,
+        viewer,
+        cx.today,
+        i64::from(DEFAULT_WITHIN_MONTHS),
+        obligations,
+    )
+    .await?;
     let all = extension_request::Entity::find()
         .filter(visibility::readable(viewer))
         .order_by_asc(extension_request::Column::Id)
