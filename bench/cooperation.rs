@@ -167,20 +167,29 @@ fn main() {
         let n = needs(&mut rng, size);
         let p = pairs(&mut rng, &n, &o, 50);
         let need_caps: Vec<i64> = n.iter().map(|x| x.remaining.unwrap_or(0)).collect();
-        let offer_caps: Vec<i64> = o.iter().map(|x| x.remaining.unwrap_or(0)).collect();
+        let offered: Vec<i64> = o.iter().map(|x| x.remaining.unwrap_or(0)).collect();
         let runs = if size <= 1_000 { 5 } else { 1 };
-        let result = time(
-            &format!(
-                "allocate {size} needs × {size} offers ({} eligible pairs)",
-                p.len()
-            ),
-            runs,
-            || allocation::allocate(&need_caps, &offer_caps, &p),
-        );
-        let (total, _) = allocation::objective(&p, &result);
-        println!(
-            "  allocated {total} of {} requested cents",
-            need_caps.iter().sum::<i64>()
-        );
+        // Abundant as generated (more offered than needed), then scarce: every offer cut so
+        // that the total offered is 30 % of the total needed.
+        let needed: i64 = need_caps.iter().sum();
+        let scarce_factor = 0.3 * needed as f64 / offered.iter().sum::<i64>() as f64;
+        let scarce: Vec<i64> = offered
+            .iter()
+            .map(|c| (*c as f64 * scarce_factor) as i64)
+            .collect();
+        for (supply, offer_caps) in [("abundant", &offered), ("scarce", &scarce)] {
+            let result = time(
+                &format!(
+                    "allocate {size} needs × {size} offers ({} eligible pairs), {supply} supply \
+                     ({} % of the need offered)",
+                    p.len(),
+                    offer_caps.iter().sum::<i64>() * 100 / needed
+                ),
+                runs,
+                || allocation::allocate(&need_caps, offer_caps, &p),
+            );
+            let (total, _) = allocation::objective(&p, &result);
+            println!("  allocated {total} of {needed} requested cents");
+        }
     }
 }

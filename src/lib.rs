@@ -11,7 +11,9 @@
 //!   ([`kernel::pagination`]), money, the unit of work ([`kernel::uow`]: a mutation's
 //!   transaction, which writes its audit entry and the idempotency claim; `Audited`, how an
 //!   entity shows in the log; `unchanged`, whether an update changes anything;
-//!   `bounded_add` for capped counters), stored files ([`kernel::blobs`]: in the database in
+//!   `bounded_add` for capped counters), what a server may keep between requests
+//!   ([`kernel::stamps`]: counters that triggers move in every writing transaction, read once
+//!   per request), stored files ([`kernel::blobs`]: in the database in
 //!   pieces, or in a directory, streamed both ways), what an entry keeps ([`kernel::audit_json`]: the
 //!   fields that changed, long values cut to a digest), global IDs
 //!   ([`kernel::ids`]: the format and the one typed decoder), the treaty vocabulary the

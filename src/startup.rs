@@ -198,6 +198,8 @@ pub async fn prepare(
         document_max_bytes: settings.document_max_bytes,
         notifications: crate::domain::notifications::NotificationsConfig::from_settings(settings)?,
         experts: crate::domain::experts::ExpertsConfig::from_settings(settings)?,
+        sessions: Arc::default(),
+        registry: Arc::default(),
     })
 }
 

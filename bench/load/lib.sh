@@ -39,7 +39,7 @@ BENCH_WARMUP=${BENCH_WARMUP:-3}
 BENCH_DURATION=${BENCH_DURATION:-15}
 # Database pool of each server: ccm-isu's default (10), and node-postgres' default (10).
 BENCH_POOL=${BENCH_POOL:-10}
-BENCH_QUERIES=${BENCH_QUERIES:-my_deadlines state_parties state_profile need_matches node_by_id}
+BENCH_QUERIES=${BENCH_QUERIES:-my_deadlines state_parties state_profile need_matches node_by_id decisions_follow_up action_plan_progress}
 
 OURS_PORT=${OURS_PORT:-18080}
 PEER_PORT=${PEER_PORT:-15678}
@@ -203,13 +203,14 @@ record_rss() {
 }
 
 # Who asks ccm-isu: a delegation of LAO for its deadlines, ISU_ADMIN for matches (needs are
-# not public), anonymous for the public registry and a published report. Prints a fresh
-# access token (they last 15 minutes) or nothing.
+# not public) and for the decisions' follow-up (the ISU's screen: RESTRICTED decisions
+# included), anonymous for the public registry, a published report and the action plan's
+# progress (public). Prints a fresh access token (they last 15 minutes) or nothing.
 ours_token() {
     local url="http://127.0.0.1:$OURS_PORT/graphql"
     case $1 in
         my_deadlines) login_token "$url" "$BENCH_DELEGATION_EMAIL" ;;
-        need_matches) login_token "$url" "$BENCH_ADMIN_EMAIL" ;;
+        need_matches | decisions_follow_up) login_token "$url" "$BENCH_ADMIN_EMAIL" ;;
         *) ;;
     esac
 }
@@ -222,6 +223,8 @@ ours_check() {
         state_profile) echo '.data.stateParty.code == "LAO" and (.data.stateParty.obligations | length) > 10 and (.data.stateParty.transparencyReports.edges | length) == 5' ;;
         need_matches) echo '.data.assistanceNeed.state.code == "LAO" and (.data.assistanceNeed.matches | length) == 10' ;;
         node_by_id) echo '.data.node.kind == "ANNUAL" and .data.node.reportingYear == 2024' ;;
+        decisions_follow_up) echo '.data.decisions.totalCount == 188 and (.data.decisions.edges | length) == 100 and .data.implementationSummary.total == 188 and .data.implementationSummary.overdue == 112' ;;
+        action_plan_progress) echo '.data.currentActionPlan.firstYear == 2021 and (.data.currentActionPlan.progress.indicators | length) == 80 and ([.data.currentActionPlan.progress.indicators[] | select(.current.computed == true)] | length) == 40 and ([.data.currentActionPlan.progress.indicators[] | select(.current.computed == false)] | length) > 30 and ([.data.currentActionPlan.progress.indicators[].current.missing // [] | length] | add) > 1000' ;;
         *) die "no check for query $1" ;;
     esac
 }
@@ -232,6 +235,8 @@ peer_check() {
         state_profile) echo '.data.stateByCode.code == "LAO" and (.data.stateByCode.reportFacts.nodes | length) > 5 and (.data.stateByCode.transparencyReports.edges | length) == 5' ;;
         need_matches) echo '.data.assistanceNeed.stateByStateCode.code == "LAO" and (.data.allAssistanceOffers.nodes | length) > 400' ;;
         node_by_id) echo '.data.node.kind == "ANNUAL" and .data.node.reportingYear == 2024' ;;
+        decisions_follow_up) echo '(.data.notStarted.totalCount + .data.inProgress.totalCount + .data.partiallyImplemented.totalCount) == 188 and ((.data.notStarted.nodes + .data.inProgress.nodes + .data.partiallyImplemented.nodes) | length) == 188' ;;
+        action_plan_progress) echo '([.data.actionPlanYearByYear.actionPlanByPlanId.planActionsByPlanId.nodes[].actionIndicatorsByActionId.nodes[]] | length) == 80 and (.data.parties.nodes | length) == 112 and (.data.allAssistanceNeeds.nodes | length) == 2000' ;;
         *) die "no check for query $1" ;;
     esac
 }

@@ -22,6 +22,7 @@ mod m20261206_000013_action_plans;
 mod m20261206_000014_reminders;
 mod m20261206_000015_experts;
 mod m20261207_000016_extension_requests;
+mod m20261207_000017_cache_stamps;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_reminders::Migration),
             Box::new(m20261206_000015_experts::Migration),
             Box::new(m20261207_000016_extension_requests::Migration),
+            Box::new(m20261207_000017_cache_stamps::Migration),
         ]
     }
 }

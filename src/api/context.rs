@@ -44,6 +44,10 @@ pub struct AppContext {
     pub notifications: crate::domain::notifications::NotificationsConfig,
     /// The expert suggestion weights.
     pub experts: crate::domain::experts::ExpertsConfig,
+    /// The sessions this server has found live, kept under the `sessions` stamp.
+    pub sessions: Arc<crate::auth::viewer::LiveSessions>,
+    /// The registry and its obligations' facts, kept under the `registry` stamp.
+    pub registry: Arc<crate::domain::states::snapshot::RegistryCache>,
 }
 
 /// The client's address, for throttling password attempts: attached by the HTTP handler to

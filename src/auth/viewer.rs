@@ -1,7 +1,12 @@
 //! The viewer: who is asking, resolved once per request from the bearer token.
 //!
-//! The token is only a claim: the user row is read on every request, so a deactivated
-//! user or an ended session loses access at once, and a changed role applies at once.
+//! The token is only a claim: the user row and the session are checked on every request,
+//! so a deactivated user or an ended session loses access at once, and a changed role
+//! applies at once. A server keeps the sessions it found live ([`LiveSessions`]) under the
+//! `sessions` stamp, which every change to an account and every revocation moves, in the
+//! same transaction, on every server's database (see [`crate::kernel::stamps`]): a request
+//! reads the stamps (one statement, which the registry's cache shares) and the account only
+//! when the stamp moved since.
 //! Ownership rules live in services, which take the viewer, because a guard cannot see
 //! the object being read.
 
@@ -15,6 +20,25 @@ use uuid::Uuid;
 
 use super::jwt::JwtKeys;
 use crate::kernel::error::{Code, ServiceError};
+use crate::kernel::stamps::{RequestStamps, StampedMap};
+
+/// The name of the sessions' counter in `cache_stamps`.
+pub const SESSIONS_STAMP: &str = "sessions";
+
+/// Live sessions held by one server: the account of each (user, session) a token was
+/// checked for, without its password hash, under the `sessions` stamp. At most
+/// [`LiveSessions::CAPACITY`] of them.
+pub struct LiveSessions(StampedMap<(Uuid, Uuid), Arc<user::Model>>);
+
+impl LiveSessions {
+    pub const CAPACITY: usize = 10_000;
+}
+
+impl Default for LiveSessions {
+    fn default() -> Self {
+        Self(StampedMap::new(Self::CAPACITY))
+    }
+}
 
 #[derive(Clone)]
 pub struct Principal {
@@ -123,10 +147,13 @@ pub enum TokenRefusal {
 }
 
 /// Resolves the `Authorization` header. No header is an anonymous viewer; a header that
-/// does not hold a valid, live token is refused.
+/// does not hold a valid, live token is refused. `stamps` is the request's reading of the
+/// stamps, shared with the caches its resolvers use.
 pub async fn resolve(
     db: &DatabaseConnection,
     keys: &JwtKeys,
+    sessions: &LiveSessions,
+    stamps: &RequestStamps,
     authorization: Option<&str>,
 ) -> Result<Viewer, TokenRefusal> {
     let Some(header) = authorization else {
@@ -140,7 +167,13 @@ pub async fn resolve(
     let claims = keys.verify(token).map_err(|_| TokenRefusal::Invalid)?;
     let user_id = Uuid::parse_str(&claims.sub).map_err(|_| TokenRefusal::Invalid)?;
     let session_id = Uuid::parse_str(&claims.sid).map_err(|_| TokenRefusal::Invalid)?;
+    let fault = |e: sea_orm::DbErr| TokenRefusal::Fault(e.into());
 
+    let stamp = stamps.of(db, SESSIONS_STAMP).await.map_err(fault)?;
+    let key = (user_id, session_id);
+    if let Some(user) = stamp.and_then(|at| sessions.0.get(at, &key)) {
+        return Ok(authenticated(user, session_id));
+    }
     // One statement: the active user, provided the session still has a live refresh token.
     let live_session = Query::select()
         .expr(Expr::val(1))
@@ -149,19 +182,28 @@ pub async fn resolve(
         .and_where(refresh_token::Column::UserId.eq(user_id))
         .and_where(refresh_token::Column::RevokedAt.is_null())
         .to_owned();
-    let user = user::Entity::find_by_id(user_id)
+    let mut user = user::Entity::find_by_id(user_id)
         .filter(user::Column::Active.eq(true))
         .filter(Expr::exists(live_session))
         .one(db)
         .await
-        .map_err(|e| TokenRefusal::Fault(e.into()))?
+        .map_err(fault)?
         .ok_or(TokenRefusal::SessionEnded)?;
-    Ok(Viewer::authenticated(Principal {
-        user_id,
+    user.password_hash.clear();
+    let user = Arc::new(user);
+    if let Some(at) = stamp {
+        sessions.0.insert(at, key, Arc::clone(&user));
+    }
+    Ok(authenticated(user, session_id))
+}
+
+fn authenticated(user: Arc<user::Model>, session_id: Uuid) -> Viewer {
+    Viewer::authenticated(Principal {
+        user_id: user.id,
         role: user.role,
         state_code: user.state_code.clone(),
         thematic_areas: split_values(&user.thematic_areas),
         session_id,
-        account: Arc::new(user),
-    }))
+        account: user,
+    })
 }

@@ -39,6 +39,7 @@ use crate::api::context::ClientAddr;
 use crate::api::error::ApiError;
 use crate::auth::viewer::{self, TokenRefusal};
 use crate::kernel::idempotency::{self, Claim, Seen};
+use crate::kernel::stamps::RequestStamps;
 
 /// Whether the schema answers introspection, asked of it once per server
 /// ([`crate::api::answers_introspection`]) and passed to every operation's shape check.
@@ -132,21 +133,45 @@ pub(super) async fn graphql(
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let viewer = match viewer::resolve(&state.ctx.db, &state.ctx.keys, authorization).await {
+    let stamps = Arc::new(RequestStamps::new());
+    let viewer = match viewer::resolve(
+        &state.ctx.db,
+        &state.ctx.keys,
+        &state.ctx.sessions,
+        &stamps,
+        authorization,
+    )
+    .await
+    {
         Ok(v) => v,
         Err(TokenRefusal::Fault(e)) => return fault_in(media, e),
         Err(TokenRefusal::Invalid | TokenRefusal::SessionEnded) => return invalid_token(media),
     };
     // Each operation of a batch gets its own loaders: batching within one operation only.
-    let with_loaders = |r: async_graphql::Request| {
+    // The operations run one after the other; each after the first reads the stamps again
+    // (when it needs them), so that it sees what an earlier one wrote.
+    let with_loaders = |r: async_graphql::Request, stamps: Arc<RequestStamps>| {
         r.data(crate::api::loaders::Batch::loaders(
             state.ctx.clone(),
             viewer.clone(),
+            stamps,
         ))
     };
     let batch = match batch {
-        BatchRequest::Single(r) => BatchRequest::Single(with_loaders(r)),
-        BatchRequest::Batch(rs) => BatchRequest::Batch(rs.into_iter().map(with_loaders).collect()),
+        BatchRequest::Single(r) => BatchRequest::Single(with_loaders(r, stamps)),
+        BatchRequest::Batch(rs) => BatchRequest::Batch(
+            rs.into_iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let stamps = if i == 0 {
+                        Arc::clone(&stamps)
+                    } else {
+                        Arc::new(RequestStamps::new())
+                    };
+                    with_loaders(r, stamps)
+                })
+                .collect(),
+        ),
     };
     let claim = match idempotency_claim(&headers, &batch, &viewer, &body) {
         Ok(c) => c,

@@ -388,7 +388,11 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<crate::auth::Vi
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    match crate::auth::viewer::resolve(&state.ctx.db, &state.ctx.keys, authorization).await {
+    let stamps = crate::kernel::stamps::RequestStamps::new();
+    let ctx = &state.ctx;
+    match crate::auth::viewer::resolve(&ctx.db, &ctx.keys, &ctx.sessions, &stamps, authorization)
+        .await
+    {
         Ok(v) => Ok(v),
         Err(crate::auth::viewer::TokenRefusal::Fault(e)) => Err(fault_response(e)),
         Err(

@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod money;
 pub mod pagination;
+pub mod stamps;
 pub mod telemetry;
 pub mod typeset;
 pub mod uow;

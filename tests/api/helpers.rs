@@ -139,6 +139,26 @@ impl TestApp {
         format!("http://{addr}")
     }
 
+    /// The count of SQL statements the server at `base` (this one or one of
+    /// [`TestApp::second_server`]) has run so far (`isu_db_statements_total` on `/metrics`).
+    pub async fn statements_at(&self, base: &str) -> u64 {
+        let text = self
+            .client
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics text");
+        text.lines()
+            .find_map(|l| l.strip_prefix("isu_db_statements_total "))
+            .unwrap_or_else(|| panic!("no isu_db_statements_total in:\n{text}"))
+            .trim()
+            .parse()
+            .expect("a count")
+    }
+
     /// POSTs a GraphQL operation with a bearer token to the server at `base` (one of
     /// [`TestApp::second_server`]); returns the JSON body.
     pub async fn graphql_at(&self, base: &str, token: &str, q: &str, vars: Value) -> Value {

@@ -15,6 +15,7 @@ mod batching;
 mod blobs;
 mod browser;
 mod budget;
+mod caches;
 mod charts;
 mod cli;
 mod cluster;

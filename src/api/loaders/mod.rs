@@ -8,7 +8,10 @@
 //! applies the owning domain's visibility rule, as `node(id:)` does, so that what a nested
 //! field returns is what `node(id:)` would. Only States are cached, for the request: lists of
 //! States prime the cache, so that references back to them (a report's State, a need's
-//! State) cost nothing. Nothing else is cached: a mutation's payload reads what the mutation
+//! State) cost nothing. States and what their obligations are computed from come, outside
+//! mutations, from the registry the server keeps under its stamp
+//! ([`crate::domain::states::snapshot`]): read once, then served from memory until a write
+//! moves the stamp. Nothing else is kept: a mutation's payload reads what the mutation
 //! wrote.
 //!
 //! The parts: `keys` (the generic keys: rows by ID, a State's pages), `states` (States,
@@ -46,9 +49,11 @@ pub use states::{
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use async_graphql::parser::types::OperationType;
 use entity::state;
 use tokio::sync::OnceCell;
 
@@ -57,7 +62,9 @@ use crate::api::context::AppContext;
 use crate::api::error::ApiError;
 use crate::auth::Viewer;
 use crate::domain::cooperation::visibility::OfferScope;
+use crate::domain::states::snapshot::Registry;
 use crate::kernel::error::ServiceError;
+use crate::kernel::stamps::RequestStamps;
 
 /// What every loader reads with: the request's viewer decides visibility, as in the
 /// services.
@@ -67,6 +74,17 @@ pub struct Batch {
     /// The offers the viewer may read, worked out on the first read of an offer and shared
     /// by both loaders.
     offers: Arc<OnceCell<Arc<OfferScope>>>,
+    /// What the operation reads from the server's caches, shared by both loaders.
+    kept: Arc<Kept>,
+}
+
+/// The operation's reading of the stamps and of the registry cache. A mutation reads
+/// nothing kept: its payload must show what it wrote, and the stamps may have been read
+/// before it wrote.
+struct Kept {
+    stamps: Arc<RequestStamps>,
+    registry: OnceCell<Arc<Registry>>,
+    in_mutation: AtomicBool,
 }
 
 impl Batch {
@@ -76,6 +94,20 @@ impl Batch {
 
     pub fn viewer(&self) -> &Viewer {
         &self.viewer
+    }
+
+    /// The registry as kept by the server under the operation's stamps (see
+    /// [`crate::domain::states::snapshot`]); None in a mutation, which reads the tables.
+    pub async fn registry(&self) -> Result<Option<Arc<Registry>>, ServiceError> {
+        if self.kept.in_mutation.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let registry = self
+            .kept
+            .registry
+            .get_or_try_init(|| self.app.registry.get(&self.app.db, &self.kept.stamps))
+            .await?;
+        Ok(Some(Arc::clone(registry)))
     }
 
     /// The viewer's offer scope, read once per request.
@@ -154,14 +186,21 @@ impl Batch {
     /// after the request's task has had `YIELDS_BEFORE_WINDOW` more turns: resolving a
     /// long list hands the scheduler back every few dozen items, and on a slow machine
     /// 1 ms alone would split one batch into several.
-    pub fn loaders(app: AppContext, viewer: Viewer) -> Loaders {
+    /// `stamps` is the operation's reading of the stamps (see [`crate::kernel::stamps`]).
+    pub fn loaders(app: AppContext, viewer: Viewer, stamps: Arc<RequestStamps>) -> Loaders {
         let offers = Arc::new(OnceCell::new());
+        let kept = Arc::new(Kept {
+            stamps,
+            registry: OnceCell::new(),
+            in_mutation: AtomicBool::new(false),
+        });
         Loaders {
             plain: DataLoader::new(
                 Self {
                     app: app.clone(),
                     viewer: viewer.clone(),
                     offers: Arc::clone(&offers),
+                    kept: Arc::clone(&kept),
                 },
                 spawn_after_yields,
             ),
@@ -170,6 +209,7 @@ impl Batch {
                     app,
                     viewer,
                     offers,
+                    kept,
                 },
                 spawn_after_yields,
                 HashMapCache::default(),
@@ -205,8 +245,18 @@ pub async fn remember_states(ctx: &Context<'_>, states: &[state::Model]) -> Resu
 
 /// The request's loader, from the request data.
 pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
-    ctx.data::<Loaders>()
-        .map_err(|_| ApiError::Internal("loaders missing from request data".into()))
+    let loaders = ctx
+        .data::<Loaders>()
+        .map_err(|_| ApiError::Internal("loaders missing from request data".into()))?;
+    // Every read of a resolver goes through here before it loads anything.
+    if ctx.query_env.operation.node.ty == OperationType::Mutation {
+        loaders
+            .batch()
+            .kept
+            .in_mutation
+            .store(true, Ordering::Relaxed);
+    }
+    Ok(loaders)
 }
 
 /// Loader errors are cloned to every waiting resolver: the GraphQL error itself, with its

@@ -9,6 +9,7 @@ use entity::state;
 use super::types::{Obligation, ObligationKind, StateParty, StatePartyFilter, matches_filters};
 use crate::api::app;
 use crate::api::error::ApiError;
+use crate::api::loaders::loaders;
 use crate::api::pagination::{Conn, connection, page_request};
 use crate::domain::states::obligations::{for_all, sort_key};
 use crate::domain::states::service::{self, StateFilter};
@@ -78,10 +79,8 @@ impl StatesQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "ISO 3166-1 alpha-3, e.g. \"LAO\"; case-insensitive.")] code: String,
     ) -> async_graphql::Result<Option<StateParty>> {
-        Ok(service::by_code(&app(ctx)?.db, &code)
-            .await
-            .map_err(ApiError::from)?
-            .map(StateParty))
+        let code = code.trim().to_uppercase();
+        Ok(loaders(ctx)?.state(&code).await?.map(StateParty))
     }
 
     /// Open obligations of every State due between today and `withinDays` from now, by due

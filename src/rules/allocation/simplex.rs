@@ -49,7 +49,10 @@ pub fn solve(
     let mut pred = vec![usize::MAX; n + 1];
     let mut depth = vec![1usize; n + 1];
     let mut pi = vec![0i64; n + 1];
+    // Each node's children, and where a node sits among its parent's: removing a child is
+    // O(1) (the root starts with every node as its child).
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
+    let mut slot = vec![0usize; n + 1];
     // +1: at its lower bound, −1: at its upper bound, 0: in the tree or without capacity;
     // `state × reduced cost < 0` marks a violation (as in LEMON).
     let mut state: Vec<i8> = cap.iter().map(|&c| i8::from(c > 0)).collect();
@@ -58,6 +61,7 @@ pub fn solve(
     for x in 0..n {
         pred[x] = m + x;
         state[m + x] = 0;
+        slot[x] = children[root].len();
         children[root].push(x);
         // cost + pi[x] - pi[root] = 0.
         pi[x] = -art;
@@ -67,6 +71,7 @@ pub fn solve(
     let mut next = 0usize;
     let mut pivots = 0usize;
     let mut stack = Vec::new();
+    let (mut path_u, mut path_v, mut chain) = (Vec::new(), Vec::new(), Vec::new());
     loop {
         // Block search: the most violating arc among the next `block` arcs, scanning at most
         // once around.
@@ -120,8 +125,8 @@ pub fn solve(
         let mut leave_on_u = false;
         let (mut a, mut b) = (u, v);
         // Walk up to the join.
-        let mut path_v = Vec::new();
-        let mut path_u = Vec::new();
+        path_u.clear();
+        path_v.clear();
         while a != b {
             if depth[a] >= depth[b] {
                 path_u.push(a);
@@ -181,29 +186,27 @@ pub fn solve(
             dst[leave]
         };
         // Reverse the path w → … → cut.
-        let mut chain = vec![w];
+        chain.clear();
+        chain.push(w);
         while *chain.last().unwrap_or(&w) != cut {
             let last = *chain.last().unwrap_or(&w);
             chain.push(parent[last]);
         }
         // Detach `cut` from its parent.
-        let old_parent = parent[cut];
-        if let Some(pos) = children[old_parent].iter().position(|&c| c == cut) {
-            children[old_parent].swap_remove(pos);
-        }
+        unlink(&mut children, &mut slot, parent[cut], cut);
         state[leave] = if flow[leave] == 0 { 1 } else { -1 };
         for i in (1..chain.len()).rev() {
             let (lower, upper) = (chain[i - 1], chain[i]);
             // upper becomes the child of lower, through the arc that joined them.
-            if let Some(pos) = children[upper].iter().position(|&c| c == lower) {
-                children[upper].swap_remove(pos);
-            }
+            unlink(&mut children, &mut slot, upper, lower);
+            slot[upper] = children[lower].len();
             children[lower].push(upper);
             parent[upper] = lower;
             pred[upper] = pred[lower];
         }
         parent[w] = attach;
         pred[w] = e;
+        slot[w] = children[attach].len();
         children[attach].push(w);
         state[e] = 0;
         // Potentials and depths of the moved subtree.
@@ -227,4 +230,14 @@ pub fn solve(
     }
     flow.truncate(m);
     Some(flow)
+}
+
+/// Removes `child` from `parent`'s children, where `slot` says it sits.
+fn unlink(children: &mut [Vec<usize>], slot: &mut [usize], parent: usize, child: usize) {
+    let at = slot[child];
+    debug_assert_eq!(children[parent][at], child);
+    children[parent].swap_remove(at);
+    if let Some(&moved) = children[parent].get(at) {
+        slot[moved] = at;
+    }
 }
