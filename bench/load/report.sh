@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Prints the figures of a run ($BENCH_OUT, or the directory given) as a Markdown table, with
-# the goals of issue 8 judged: at least 2x the req/s of PostGraphile on every query, p99 under
-# 20 ms at 16 connections, RSS under 150 MB. Also writes it to <run>/summary.md. "CPU ms/req"
-# is the server process's CPU time (user + system, every thread) during the measured run
-# divided by its requests.
+# the goals of issues 8 and 24 judged: at least 2x the req/s of PostGraphile on every query,
+# p99 under 20 ms at 16 connections, NodeById at 10 000 req/s and 45 % of pgbench, RSS under
+# 150 MB. Also writes it to <run>/summary.md. "CPU ms/req" is the server process's CPU time
+# (user + system, every thread) during the measured run divided by its requests.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 [[ $# -ge 1 ]] && BENCH_OUT=$1
@@ -54,10 +54,18 @@ touch "$BENCH_OUT/pgbench.tsv" "$BENCH_OUT/statements.tsv" "$BENCH_OUT/rss.tsv"
             print ""
             print "Peak RSS (VmHWM over the whole run): ccm-isu " cell(rss["ours"]) " MiB, PostGraphile " cell(rss["peer"]) " MiB."
             print ""
-            print "Goals (issue 8, item 9):"
+            print "Goals (issue 8, item 9, and issue 24):"
             if (any_peer) print "- at least 2× the req/s of PostGraphile on every query: " (ratio_ok ? "met" : "NOT met (" substr(ratio_bad, 2) ")")
             else print "- at least 2× the req/s of PostGraphile: not measured (no peer run)"
             print "- p99 under 20 ms at 16 connections: " (p99_ok ? "met" : "NOT met (" substr(p99_bad, 2) ")")
+            for (i = 1; i <= n; i++) {
+                k = order[i]; split(k, kq, SUBSEP)
+                if (kq[1] != "node_by_id" || rps["ours", k] == "") continue
+                o = rps["ours", k]; t = tps["node_by_id", kq[2]]
+                share = (t != "" && t > 0) ? sprintf(", %.0f %% of pgbench", 100 * o / t) : ""
+                print "- node_by_id at " kq[2] " connections, at least 10 000 req/s and 45 % of pgbench (issue 24): " \
+                      ((o >= 10000 && (t == "" || o / t >= 0.45)) ? "met" : "NOT met") sprintf(" (%.0f req/s", o) share ")"
+            }
             if (rss["ours"] != "") {
                 mb = rss["ours"] * 1048576 / 1000000
                 print "- RSS under 150 MB: " (mb < 150 ? "met" : "NOT met") sprintf(" (%.0f MB)", mb)
