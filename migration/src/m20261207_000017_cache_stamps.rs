@@ -20,12 +20,12 @@ pub struct Migration;
 
 /// One trigger: the table, its event, the condition (on `OLD`/`NEW`, the same text on both
 /// databases) and the stamp it moves.
-struct Bump {
-    name: &'static str,
-    table: &'static str,
-    event: &'static str,
-    when: Option<&'static str>,
-    stamp: &'static str,
+pub(crate) struct Bump {
+    pub(crate) name: &'static str,
+    pub(crate) table: &'static str,
+    pub(crate) event: &'static str,
+    pub(crate) when: Option<&'static str>,
+    pub(crate) stamp: &'static str,
 }
 
 const REPORT_FACTS_CHANGED: &str = "OLD.status IS DISTINCT FROM NEW.status \
@@ -181,7 +181,7 @@ const POSTGRES_FUNCTION: &str = "CREATE FUNCTION bump_cache_stamp() RETURNS trig
     END
     $$";
 
-fn create(backend: DatabaseBackend, b: &Bump) -> String {
+pub(crate) fn create(backend: DatabaseBackend, b: &Bump) -> String {
     let when = b.when.map(|w| format!("WHEN ({w})")).unwrap_or_default();
     match backend {
         DatabaseBackend::Postgres => format!(
@@ -204,6 +204,15 @@ fn create(backend: DatabaseBackend, b: &Bump) -> String {
             when = when.replace("IS DISTINCT FROM", "IS NOT"),
             stamp = b.stamp,
         ),
+    }
+}
+
+pub(crate) fn drop(backend: DatabaseBackend, b: &Bump) -> String {
+    match backend {
+        DatabaseBackend::Postgres => {
+            format!("DROP TRIGGER IF EXISTS stamp_{} ON {}", b.name, b.table)
+        }
+        _ => format!("DROP TRIGGER IF EXISTS stamp_{}", b.name),
     }
 }
 
@@ -236,13 +245,7 @@ impl MigrationTrait for Migration {
         let backend = manager.get_database_backend();
         let db = manager.get_connection();
         for b in BUMPS {
-            let drop = match backend {
-                DatabaseBackend::Postgres => {
-                    format!("DROP TRIGGER IF EXISTS stamp_{} ON {}", b.name, b.table)
-                }
-                _ => format!("DROP TRIGGER IF EXISTS stamp_{}", b.name),
-            };
-            db.execute_unprepared(&drop).await?;
+            db.execute_unprepared(&drop(backend, b)).await?;
         }
         if backend == DatabaseBackend::Postgres {
             db.execute_unprepared("DROP FUNCTION IF EXISTS bump_cache_stamp()")

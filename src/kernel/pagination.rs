@@ -96,6 +96,32 @@ pub enum Direction {
     Descending,
 }
 
+/// One page of `rows`, given in ascending order of their unique `key`: the rows after
+/// `after`, at most `limit` of them, with the total. What [`fetch`] answers, for rows held
+/// in memory.
+pub fn slice<T, K: PartialOrd + ?Sized>(
+    rows: impl IntoIterator<Item = T>,
+    key: impl Fn(&T) -> &K,
+    after: Option<&K>,
+    limit: u64,
+) -> Page<T> {
+    let cap = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut page = Page::empty();
+    page.has_previous = after.is_some();
+    for row in rows {
+        page.total += 1;
+        if after.is_some_and(|a| key(&row) <= a) {
+            continue;
+        }
+        if page.items.len() < cap {
+            page.items.push(row);
+        } else {
+            page.has_next = true;
+        }
+    }
+    page
+}
+
 /// Fetches one page of `select` ordered by the unique column `key`.
 pub async fn fetch<E, C, V>(
     db: &impl ConnectionTrait,
@@ -248,6 +274,35 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slice_pages_rows_in_memory_as_fetch_pages_rows_in_the_database() {
+        let rows = ["AFG", "ALB", "AUT", "BEL", "BEN"];
+        fn key<'a>(r: &'a &str) -> &'a str {
+            r
+        }
+        let first = slice(rows, key, None, 2);
+        assert_eq!(first.items, ["AFG", "ALB"]);
+        assert_eq!(
+            (first.total, first.has_next, first.has_previous),
+            (5, true, false)
+        );
+        let second = slice(rows, key, Some("ALB"), 2);
+        assert_eq!(second.items, ["AUT", "BEL"]);
+        assert_eq!(
+            (second.total, second.has_next, second.has_previous),
+            (5, true, true)
+        );
+        let last = slice(rows, key, Some("BEL"), 2);
+        assert_eq!(last.items, ["BEN"]);
+        assert!(!last.has_next);
+        // A cursor between keys, or past the end; no rows asked for.
+        assert_eq!(slice(rows, key, Some("B"), 1).items, ["BEL"]);
+        assert!(slice(rows, key, Some("ZZZ"), 5).items.is_empty());
+        let none = slice(rows, key, None, 0);
+        assert!(none.items.is_empty() && none.has_next);
+        assert_eq!(slice(rows, key, None, 100).items.len(), 5);
+    }
 
     #[test]
     fn first_defaults_to_20_and_is_refused_beyond_100() {

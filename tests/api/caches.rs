@@ -7,7 +7,7 @@ use entity::state;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, spawn_app, token_of};
+use crate::helpers::{PASSWORD, spawn_app, token_of};
 
 const LAO: &str = r#"query { stateParty(code: "LAO") {
   name obligations { kind dueDate status extended }
@@ -23,31 +23,6 @@ fn clearance(body: &Value) -> &Value {
         .unwrap_or_else(|| panic!("no clearance: {body}"))
 }
 
-/// POSTs `query` to the server at `base`, anonymously or with `token`.
-async fn post(app: &TestApp, base: &str, token: Option<&str>, query: &str) -> Value {
-    let mut req = app
-        .client
-        .post(format!("{base}/graphql"))
-        .json(&json!({ "query": query }));
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    req.send().await.unwrap().json().await.unwrap()
-}
-
-/// The statements one POST of `query` costs the server at `base`, the fewest of three (a
-/// slow machine only ever adds), and the last answer.
-async fn cost(app: &TestApp, base: &str, token: Option<&str>, query: &str) -> (u64, Value) {
-    let mut best = u64::MAX;
-    let mut body = Value::Null;
-    for _ in 0..3 {
-        let before = app.statements_at(base).await;
-        body = post(app, base, token, query).await;
-        best = best.min(app.statements_at(base).await - before);
-    }
-    (best, body)
-}
-
 #[tokio::test]
 async fn a_deadline_extended_on_one_server_is_extended_at_once_on_the_other() {
     let app = spawn_app().await;
@@ -55,7 +30,7 @@ async fn a_deadline_extended_on_one_server_is_extended_at_once_on_the_other() {
     let admin = app.admin_token().await;
     // Both servers hold the registry.
     for base in [&app.base, &b] {
-        let (_, body) = cost(&app, base, None, LAO).await;
+        let (_, body) = app.statements_for(base, None, LAO, json!({})).await;
         assert_eq!(clearance(&body)["dueDate"], "2020-08-01", "{body}");
     }
     let extended = app
@@ -73,7 +48,7 @@ async fn a_deadline_extended_on_one_server_is_extended_at_once_on_the_other() {
         "{extended}"
     );
     for base in [&b, &app.base] {
-        let body = post(&app, base, None, LAO).await;
+        let body = app.graphql_on(base, None, LAO, json!({})).await;
         let c = clearance(&body);
         assert_eq!(c["dueDate"], "2025-08-01", "{base}: {body}");
         assert_eq!(c["extended"], true, "{base}: {body}");
@@ -90,7 +65,7 @@ async fn a_write_around_the_services_is_seen_at_once_by_every_server() {
     let app = spawn_app().await;
     let b = app.second_server(|_| {}).await;
     for base in [&app.base, &b] {
-        let (_, body) = cost(&app, base, None, LAO).await;
+        let (_, body) = app.statements_for(base, None, LAO, json!({})).await;
         assert_eq!(clearance(&body)["status"], "OVERDUE", "{body}");
     }
     // Straight to the table, as a bulk load or an operator would.
@@ -105,7 +80,7 @@ async fn a_write_around_the_services_is_seen_at_once_by_every_server() {
     lao.name = Set("Lao People's Democratic Republic (renamed)".into());
     lao.update(&app.db).await.unwrap();
     for base in [&app.base, &b] {
-        let body = post(&app, base, None, LAO).await;
+        let body = app.graphql_on(base, None, LAO, json!({})).await;
         assert_eq!(clearance(&body)["status"], "MET", "{base}: {body}");
         assert_eq!(
             body["data"]["stateParty"]["name"],
@@ -119,10 +94,12 @@ async fn the_registry_is_read_once_and_again_after_each_write() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     // Warm: the stamps only, anonymous or signed in (the session is kept too).
-    post(&app, &app.base, None, LAO).await;
-    let (anonymous, _) = cost(&app, &app.base, None, LAO).await;
+    app.graphql_on(&app.base, None, LAO, json!({})).await;
+    let (anonymous, _) = app.statements_for(&app.base, None, LAO, json!({})).await;
     assert_eq!(anonymous, 1, "the stamps, and nothing else");
-    let (signed_in, _) = cost(&app, &app.base, Some(&admin), LAO).await;
+    let (signed_in, _) = app
+        .statements_for(&app.base, Some(&admin), LAO, json!({}))
+        .await;
     assert_eq!(signed_in, 1, "the stamps, and nothing else");
     let before = app.statements_at(&app.base).await;
     let update = app
@@ -140,12 +117,12 @@ async fn the_registry_is_read_once_and_again_after_each_write() {
     assert!(app.statements_at(&app.base).await > before);
     // After a write, the next request reads the registry again, then holds it.
     let before = app.statements_at(&app.base).await;
-    post(&app, &app.base, None, LAO).await;
+    app.graphql_on(&app.base, None, LAO, json!({})).await;
     assert!(
         app.statements_at(&app.base).await - before > 1,
         "read again after the write"
     );
-    let (again, _) = cost(&app, &app.base, None, LAO).await;
+    let (again, _) = app.statements_for(&app.base, None, LAO, json!({})).await;
     assert_eq!(again, 1);
 }
 
@@ -153,7 +130,9 @@ async fn the_registry_is_read_once_and_again_after_each_write() {
 async fn a_mutation_shows_what_it_wrote_though_the_registry_was_held() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    let (_, body) = cost(&app, &app.base, Some(&admin), LAO).await;
+    let (_, body) = app
+        .statements_for(&app.base, Some(&admin), LAO, json!({}))
+        .await;
     assert_eq!(clearance(&body)["status"], "OVERDUE", "{body}");
     let update = app
         .graphql_as(
@@ -200,8 +179,8 @@ async fn a_session_ended_on_one_server_is_refused_at_once_by_the_other() {
     let access = token_of(&login);
     let refresh = login["refreshToken"].as_str().unwrap().to_owned();
     // B keeps the session: a check costs the stamps only.
-    post(&app, &b, Some(&access), ME).await;
-    let (kept, body) = cost(&app, &b, Some(&access), ME).await;
+    app.graphql_on(&b, Some(&access), ME, json!({})).await;
+    let (kept, body) = app.statements_for(&b, Some(&access), ME, json!({})).await;
     assert_eq!(body["data"]["me"]["email"], email.as_str(), "{body}");
     assert_eq!(kept, 1, "the stamps, and nothing else");
     let out = app
@@ -233,7 +212,7 @@ async fn a_role_changed_or_an_account_deactivated_on_one_server_applies_at_once_
     let access = token_of(&login);
     let id = login["user"]["id"].clone();
     for _ in 0..2 {
-        let body = post(&app, &b, Some(&access), ME).await;
+        let body = app.graphql_on(&b, Some(&access), ME, json!({})).await;
         assert_eq!(body["data"]["me"]["role"], "ISU_STAFF", "{body}");
     }
     // Around the services: the role changed in the table.
@@ -246,7 +225,7 @@ async fn a_role_changed_or_an_account_deactivated_on_one_server_applies_at_once_
         .exec(&app.db)
         .await
         .unwrap();
-    let body = post(&app, &b, Some(&access), ME).await;
+    let body = app.graphql_on(&b, Some(&access), ME, json!({})).await;
     assert_eq!(body["data"]["me"]["role"], "ISU_ADMIN", "{body}");
     // Through the service, on A: deactivated.
     let admin = app.admin_token().await;

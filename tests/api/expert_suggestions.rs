@@ -583,4 +583,15 @@ async fn the_roster_a_server_holds_is_never_stale_after_a_write_through_another(
     )
     .await;
     assert_eq!(ids(&on_second().await)[0], newcomer.as_str());
+    // A write around the services (a bulk edit, `psql`) is seen at once too.
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &w.app.db,
+        "UPDATE experts SET active = false WHERE full_name = 'Newcomer Sisouk'",
+    )
+    .await
+    .expect("update around the services");
+    assert!(
+        !ids(&on_second().await).contains(&newcomer.as_str()),
+        "a deactivated expert is no longer suggested"
+    );
 }

@@ -122,6 +122,7 @@ impl Loader<SuggestionsFor> for Batch {
             &needs,
             self.app.clock.today(),
             first,
+            self.stamps(),
         )
         .await
         .map_err(fault)?;

@@ -6,13 +6,12 @@
 //! The `DataLoader` collects the keys that sibling resolvers ask for in the same tick and
 //! calls the matching service function once for all of them, with the viewer: every loader
 //! applies the owning domain's visibility rule, as `node(id:)` does, so that what a nested
-//! field returns is what `node(id:)` would. Only States are cached, for the request: lists of
-//! States prime the cache, so that references back to them (a report's State, a need's
-//! State) cost nothing. States and what their obligations are computed from come, outside
-//! mutations, from the registry the server keeps under its stamp
-//! ([`crate::domain::states::snapshot`]): read once, then served from memory until a write
-//! moves the stamp. Nothing else is kept: a mutation's payload reads what the mutation
-//! wrote.
+//! field returns is what `node(id:)` would. States and what their obligations are computed
+//! from come, outside mutations, from the registry the server keeps under its stamp
+//! ([`crate::domain::states::snapshot`]): read once, then answered from memory by
+//! [`Loaders`] itself, without a batch or its window, until a write moves the stamp; so do
+//! the lists of States. Nothing else is kept: a mutation reads what it wrote, through the
+//! batched loaders (which cache the States for the request).
 //!
 //! The parts: `keys` (the generic keys: rows by ID, a State's pages), `states` (States,
 //! what their obligations are computed from, reports, users), `cooperation` (needs, offers,
@@ -54,7 +53,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::parser::types::OperationType;
-use entity::state;
+use entity::{deadline_extension, state};
 use tokio::sync::OnceCell;
 
 use super::node::{Found, NodeRef};
@@ -62,9 +61,11 @@ use crate::api::context::AppContext;
 use crate::api::error::ApiError;
 use crate::auth::Viewer;
 use crate::domain::cooperation::visibility::OfferScope;
+use crate::domain::states::records::StateRecords;
 use crate::domain::states::snapshot::Registry;
 use crate::kernel::error::ServiceError;
 use crate::kernel::stamps::RequestStamps;
+use crate::rules::obligations::ReportFact;
 
 /// What every loader reads with: the request's viewer decides visibility, as in the
 /// services.
@@ -108,6 +109,12 @@ impl Batch {
             .get_or_try_init(|| self.app.registry.get(&self.app.db, &self.kept.stamps))
             .await?;
         Ok(Some(Arc::clone(registry)))
+    }
+
+    /// The operation's reading of the stamps, for a cache the server keeps; None in a
+    /// mutation, which reads the tables and keeps nothing.
+    pub fn stamps(&self) -> Option<&RequestStamps> {
+        (!self.kept.in_mutation.load(Ordering::Relaxed)).then_some(&*self.kept.stamps)
     }
 
     /// The viewer's offer scope, read once per request.
@@ -158,13 +165,69 @@ impl Loaders {
         self.plain.load_one(r).await
     }
 
-    /// A State by code, from the request's cache when already read.
+    /// The registry kept by the server, outside mutations (see [`Batch::registry`]). What
+    /// it holds is answered from memory at once: nothing to batch, no window to wait.
+    async fn kept(&self) -> Result<Option<Arc<Registry>>, LoadError> {
+        self.batch().registry().await.map_err(fault)
+    }
+
+    /// The whole registry: the one kept, else (in a mutation) read now.
+    pub async fn registry(&self) -> Result<Arc<Registry>, LoadError> {
+        if let Some(registry) = self.kept().await? {
+            return Ok(registry);
+        }
+        let db = &self.batch().app.db;
+        Ok(Arc::new(Registry::load(db).await.map_err(fault)?))
+    }
+
+    /// A State by code: from the kept registry, else from the request's cache when already
+    /// read, else in a batch.
     pub async fn state(&self, code: &str) -> Result<Option<state::Model>, LoadError> {
+        if let Some(registry) = self.kept().await? {
+            return Ok(registry.state(code).cloned());
+        }
         self.states.load_one(StateByCode(code.to_owned())).await
+    }
+
+    /// The facts of a State's submitted and published reports, which its obligations are
+    /// computed from.
+    pub async fn report_facts(&self, code: &str) -> Result<Vec<ReportFact>, LoadError> {
+        if let Some(registry) = self.kept().await? {
+            return Ok(registry.report_facts(code).to_vec());
+        }
+        let facts = self.plain.load_one(ReportFactsOf(code.to_owned())).await?;
+        Ok(facts.unwrap_or_default())
+    }
+
+    /// The extensions granted to a State, oldest deadline first.
+    pub async fn extensions(
+        &self,
+        code: &str,
+    ) -> Result<Vec<deadline_extension::Model>, LoadError> {
+        if let Some(registry) = self.kept().await? {
+            return Ok(registry.extensions(code).to_vec());
+        }
+        let extensions = self.plain.load_one(ExtensionsOf(code.to_owned())).await?;
+        Ok(extensions.unwrap_or_default())
+    }
+
+    /// Where a State's records begin.
+    pub async fn records(&self, code: &str) -> Result<StateRecords, LoadError> {
+        if let Some(registry) = self.kept().await? {
+            return Ok(registry.records(code));
+        }
+        let records = self.plain.load_one(RecordsOf(code.to_owned())).await?;
+        Ok(records.unwrap_or_default())
     }
 
     /// The States of `codes` that exist, in that order.
     pub async fn states(&self, codes: &[String]) -> Result<Vec<state::Model>, LoadError> {
+        if let Some(registry) = self.kept().await? {
+            return Ok(codes
+                .iter()
+                .filter_map(|c| registry.state(c).cloned())
+                .collect());
+        }
         let mut found = self
             .states
             .load_many(codes.iter().map(|c| StateByCode(c.clone())))
@@ -228,19 +291,6 @@ where
         }
         load.await;
     })
-}
-
-/// Primes the request's State cache with States already read.
-pub async fn remember_states(ctx: &Context<'_>, states: &[state::Model]) -> Result<(), ApiError> {
-    loaders(ctx)?
-        .states
-        .feed_many(
-            states
-                .iter()
-                .map(|s| (StateByCode(s.code.clone()), s.clone())),
-        )
-        .await;
-    Ok(())
 }
 
 /// The request's loader, from the request data.

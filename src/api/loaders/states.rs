@@ -16,7 +16,8 @@ use crate::kernel::error::ServiceError;
 use crate::kernel::pagination::{Page, PageRequest};
 use crate::rules::obligations::ReportFact;
 
-/// A State by its code (upper case), from the kept registry outside mutations.
+/// A State by its code (upper case), read from the table: [`super::Loaders::state`] answers
+/// from the kept registry first.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct StateByCode(pub String);
 
@@ -28,12 +29,6 @@ impl Loader<StateByCode> for Batch {
         &self,
         keys: &[StateByCode],
     ) -> Result<HashMap<StateByCode, state::Model>, LoadError> {
-        if let Some(registry) = self.registry().await.map_err(fault)? {
-            return Ok(keys
-                .iter()
-                .filter_map(|k| Some((k.clone(), registry.state(&k.0)?.clone())))
-                .collect());
-        }
         let codes = keys.iter().map(|k| k.0.clone());
         Ok(state::Entity::find()
             .filter(state::Column::Code.is_in(codes))
@@ -57,15 +52,6 @@ fn per_state<K: Clone + Eq + Hash, V: Default>(
         .collect()
 }
 
-/// Hands each key its State's entry of the kept registry.
-fn from_registry<K: Clone + Eq + Hash, V>(
-    keys: &[K],
-    code: impl Fn(&K) -> &String,
-    value: impl Fn(&str) -> V,
-) -> HashMap<K, V> {
-    keys.iter().map(|k| (k.clone(), value(code(k)))).collect()
-}
-
 /// The facts of a State's submitted and published reports: what its obligations are
 /// computed from, with its extensions ([`ExtensionsOf`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -79,13 +65,6 @@ impl Loader<ReportFactsOf> for Batch {
         &self,
         keys: &[ReportFactsOf],
     ) -> Result<HashMap<ReportFactsOf, Vec<ReportFact>>, LoadError> {
-        if let Some(registry) = self.registry().await.map_err(fault)? {
-            return Ok(from_registry(
-                keys,
-                |k| &k.0,
-                |c| registry.report_facts(c).to_vec(),
-            ));
-        }
         let codes: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
         let by_code = crate::domain::states::obligations::report_facts(&self.app.db, Some(&codes))
             .await
@@ -106,13 +85,6 @@ impl Loader<ExtensionsOf> for Batch {
         &self,
         keys: &[ExtensionsOf],
     ) -> Result<HashMap<ExtensionsOf, Vec<deadline_extension::Model>>, LoadError> {
-        if let Some(registry) = self.registry().await.map_err(fault)? {
-            return Ok(from_registry(
-                keys,
-                |k| &k.0,
-                |c| registry.extensions(c).to_vec(),
-            ));
-        }
         let codes: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
         let by_code = crate::domain::states::obligations::extensions(&self.app.db, Some(&codes))
             .await
@@ -133,9 +105,6 @@ impl Loader<RecordsOf> for Batch {
         &self,
         keys: &[RecordsOf],
     ) -> Result<HashMap<RecordsOf, StateRecords>, LoadError> {
-        if let Some(registry) = self.registry().await.map_err(fault)? {
-            return Ok(from_registry(keys, |k| &k.0, |c| registry.records(c)));
-        }
         let codes: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
         let by_code = crate::domain::states::records::of_states(&self.app.db, &codes)
             .await

@@ -8,11 +8,12 @@ use crate::api::cooperation::types::AssistanceNeed;
 use crate::api::enums::ThematicArea;
 use crate::api::error::ApiError;
 use crate::api::ids;
+use crate::api::loaders::{ById, Reports};
 use crate::api::money::{Money, MoneyInput};
 use crate::api::scalars::{Date, DateTime, Decimal};
 use crate::api::states::types::StateParty;
 use crate::domain::reports::sections::{self, Sections, SectionsPatch};
-use crate::domain::reports::service::Compliance;
+use crate::domain::reports::service::{Compliance, SECTIONS_NOT_READ};
 
 /// Which Article 7 report: the initial one, or an annual one.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
@@ -107,8 +108,15 @@ impl TransparencyReport {
         self.0.published_url.as_deref()
     }
     /// The content, Article 7(1)(a) to (n).
-    async fn sections(&self) -> async_graphql::Result<ReportSections> {
-        Sections::from_json(&self.0.sections)
+    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ReportSections> {
+        let mut text = std::borrow::Cow::Borrowed(&self.0.sections);
+        if text.as_str() == SECTIONS_NOT_READ {
+            // A row of a list: its sections are read by ID, in a batch with its siblings'.
+            let loaders = crate::api::loaders::loaders(ctx)?;
+            let row = loaders.load_one(ById::<Reports>::new(self.0.id)).await?;
+            text = std::borrow::Cow::Owned(row.map(|r| r.sections).unwrap_or_default());
+        }
+        Sections::from_json(&text)
             .map(Into::into)
             .map_err(|e| ApiError::Internal(format!("report {}: {e}", self.0.id)).into())
     }

@@ -66,10 +66,8 @@ impl StatesQuery {
             search: f.search,
             has_obligation: f.has_obligation.map(Into::into),
         };
-        let page = service::list(&app(ctx)?.db, filter, page)
-            .await
-            .map_err(ApiError::from)?;
-        crate::api::loaders::remember_states(ctx, &page.items).await?;
+        let registry = crate::api::loaders::loaders(ctx)?.registry().await?;
+        let page = service::list(&registry, &filter, &page);
         Ok(connection(page, |s| s.code.clone(), StateParty))
     }
 

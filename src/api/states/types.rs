@@ -11,8 +11,7 @@ use crate::api::cooperation::types::{AssistanceNeed, AssistanceOffer};
 use crate::api::enums::{DepositType, IncomeGroup, RegionalGroup, StateStatus};
 use crate::api::error::ApiError;
 use crate::api::loaders::{
-    CompletionsOf, ContactsOf, ExtensionsOf, Needs, Notifications, Offers, PageOf, RecordsOf,
-    ReportFactsOf, Reports, loaders,
+    CompletionsOf, ContactsOf, Needs, Notifications, Offers, PageOf, Reports, loaders,
 };
 use crate::api::notifications::types::{ContactPoint, Notification};
 use crate::api::pagination::{Conn, connection, page_request};
@@ -137,10 +136,7 @@ impl StateParty {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Objects<RecordCoverage>> {
-        let records = loaders(ctx)?
-            .load_one(RecordsOf(self.0.code.clone()))
-            .await?
-            .unwrap_or_default();
+        let records = loaders(ctx)?.records(&self.0.code).await?;
         let list = self.all_obligations(ctx).await?;
         Ok(obligations::ObligationKind::ALL
             .into_iter()
@@ -185,9 +181,8 @@ impl StateParty {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Objects<DeadlineExtension>> {
         Ok(loaders(ctx)?
-            .load_one(ExtensionsOf(self.0.code.clone()))
+            .extensions(&self.0.code)
             .await?
-            .unwrap_or_default()
             .into_iter()
             .map(DeadlineExtension)
             .collect())
@@ -300,15 +295,15 @@ impl StateParty {
         let loaders = loaders(ctx)?;
         let code = &self.0.code;
         let (reports, extensions, records) = tokio::try_join!(
-            loaders.load_one(ReportFactsOf(code.clone())),
-            loaders.load_one(ExtensionsOf(code.clone())),
-            loaders.load_one(RecordsOf(code.clone())),
+            loaders.report_facts(code),
+            loaders.extensions(code),
+            loaders.records(code),
         )?;
         Ok(crate::domain::states::obligations::compute(
             &self.0,
-            &reports.unwrap_or_default(),
-            &extensions.unwrap_or_default(),
-            records.unwrap_or_default().begin(),
+            &reports,
+            &extensions,
+            records.begin(),
             app(ctx)?.clock.today(),
         ))
     }

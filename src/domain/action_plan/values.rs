@@ -142,6 +142,11 @@ async fn values_in(
         .filter(|i| i.computation != IndicatorComputation::Recorded)
         .collect();
     if !computed.is_empty() {
+        // Held until the figures are computed and the facts dropped.
+        let _gate = COMPUTING
+            .acquire()
+            .await
+            .map_err(|_| ServiceError::Internal("the computing gate closed".into()))?;
         let facts: Facts = facts::load(db).await?;
         let mut figures: HashMap<(IndicatorComputation, i32), indicators::Figure> = HashMap::new();
         for i in computed {
@@ -166,6 +171,16 @@ async fn values_in(
     }
     Ok(out)
 }
+
+/// Computations of indicators that may run at once. Each holds the whole history the
+/// indicators read (every bound State's reports, every need and match, every approved
+/// delegate: a few MB at a few thousand rows each), so a burst of requests waits here
+/// rather than holding one copy each: memory stays bounded whatever the concurrency, and
+/// two at a time keep a small machine's cores and the database busy.
+pub const MAX_CONCURRENT_COMPUTATIONS: usize = 2;
+
+static COMPUTING: tokio::sync::Semaphore =
+    tokio::sync::Semaphore::const_new(MAX_CONCURRENT_COMPUTATIONS);
 
 /// The values of each of `ids` from its plan's first year to `until` (and not past the
 /// plan's last year), oldest first.

@@ -1,60 +1,40 @@
-//! The roster's facts as the suggestion rules read them, kept in memory between requests
-//! and never stale: every write to the roster (add, update, erase) gives the roster a new
-//! stamp in its own transaction (`app_settings`, key [`STAMP`]), and a read uses what it
-//! holds only when the stamp and the States' facts it was built from are those of the
-//! database now. Every server reads the stamp from the database on each request, so a write
-//! through one server is seen at once by all.
-//!
-//! A request reads the stamp before the roster: what it caches under a stamp is never older
-//! than that stamp's write. Rows written around the services (the benchmark's bulk load, a
-//! `db copy` into a new database) are seen by a server that starts afterwards.
+//! The roster's facts as the suggestion rules read them, with every State by code, kept in
+//! memory between requests under the `experts` cache stamp ([`crate::kernel::stamps`]):
+//! triggers move it in every transaction that changes an expert or a State, through the
+//! services or around them, so a server serves the roster it holds only while it is the
+//! database's, and a write through one server is seen at once by all. A request in a
+//! mutation reads it again and keeps nothing.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
-use entity::app_setting;
 use entity::enums::split_values;
 use entity::{expert, state};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QuerySelect, Set,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
 use super::state_facts;
 use crate::kernel::error::ServiceError;
+use crate::kernel::stamps::{RequestStamps, Stamped};
 use crate::kernel::vocabulary::ThematicArea;
 use crate::rules::experts::{self, ExpertFacts, StateFacts};
 
-/// The `app_settings` key of the roster's stamp.
-pub const STAMP: &str = "experts_roster_stamp";
+/// The name of the roster's counter in `cache_stamps`.
+pub const STAMP: &str = "experts";
 
-/// Gives the roster a new stamp, on `conn`: the transaction of the write that changes it.
-pub async fn touch(conn: &impl ConnectionTrait) -> Result<(), DbErr> {
-    app_setting::Entity::insert(app_setting::ActiveModel {
-        key: Set(STAMP.to_owned()),
-        value: Set(Uuid::now_v7().to_string()),
-    })
-    .on_conflict(
-        OnConflict::column(app_setting::Column::Key)
-            .update_column(app_setting::Column::Value)
-            .to_owned(),
-    )
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
+/// Every State by code and the active experts' facts, as read under one stamp.
+#[derive(Debug, Default)]
+pub struct Roster {
+    pub states: HashMap<String, state::Model>,
+    pub experts: Vec<ExpertFacts>,
 }
 
-/// What a cached roster was built from: the stamp, and a digest of the States' facts that
-/// South-South reads (a registry edit changes it).
-type Key = (String, u64);
-
-/// The active experts' facts, with the stamp they were read under. One per server.
+/// The roster a server holds, under the stamp it was read under. One per server.
 #[derive(Default)]
-pub struct RosterCache(Mutex<Option<(Key, Arc<Vec<ExpertFacts>>)>>);
+pub struct RosterCache(Stamped<Roster>);
 
 impl std::fmt::Debug for RosterCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -75,30 +55,24 @@ struct RosterRow {
     available_until: Option<NaiveDate>,
 }
 
-/// Every State, by code, and the active experts' facts: two statements when the roster is
-/// cached and has not changed, three when it must be read.
+/// The roster as of the request's reading of the stamps (`stamps`; None in a mutation,
+/// which reads it again and keeps nothing): from memory when nothing changed since it was
+/// read, else read (two statements).
 pub async fn facts(
     db: &DatabaseConnection,
     cache: &RosterCache,
-) -> Result<(HashMap<String, state::Model>, Arc<Vec<ExpertFacts>>), ServiceError> {
-    let stamp = app_setting::Entity::find_by_id(STAMP)
-        .one(db)
-        .await?
-        .map(|s| s.value)
-        .unwrap_or_default();
-    let states: HashMap<String, state::Model> = state::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.code.clone(), s))
-        .collect();
-    let key = (stamp, digest(&states));
-    if let Some((held, roster)) = &*lock(cache)
-        && *held == key
-    {
-        return Ok((states, Arc::clone(roster)));
-    }
+    stamps: Option<&RequestStamps>,
+) -> Result<Arc<Roster>, ServiceError> {
+    let stamp = match stamps {
+        Some(stamps) => stamps.of(db, STAMP).await?,
+        None => None,
+    };
+    Ok(cache.0.get_or_load(stamp, load(db)).await?)
+}
+
+async fn load(db: &DatabaseConnection) -> Result<Roster, DbErr> {
     use expert::Column as C;
+    let states = crate::domain::states::service::all_by_code(db).await?;
     let rows = expert::Entity::find()
         .select_only()
         .columns([
@@ -145,38 +119,8 @@ pub async fn facts(
             }
         })
         .collect();
-    let roster = Arc::new(roster);
-    *lock(cache) = Some((key, Arc::clone(&roster)));
-    Ok((states, roster))
-}
-
-/// The cache's lock; a panic elsewhere while holding it leaves nothing half-written (it
-/// only ever holds a whole value), so a poisoned lock is used as it is.
-fn lock(cache: &RosterCache) -> std::sync::MutexGuard<'_, Option<(Key, Arc<Vec<ExpertFacts>>)>> {
-    cache
-        .0
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// A digest of what South-South and the reasons read of each State.
-fn digest(states: &HashMap<String, state::Model>) -> u64 {
-    let mut codes: Vec<&String> = states.keys().collect();
-    codes.sort();
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for code in codes {
-        let s = &states[code];
-        (
-            &s.code,
-            &s.name,
-            s.regional_group.map(|g| g as u8),
-            s.contaminated,
-            s.holds_stockpiles,
-            s.has_victims,
-            s.stockpile_destruction_completed_on,
-            s.clearance_completed_on,
-        )
-            .hash(&mut h);
-    }
-    h.finish()
+    Ok(Roster {
+        states,
+        experts: roster,
+    })
 }

@@ -338,7 +338,6 @@ pub async fn add(
     let row = model(base, &input, checked);
     let uow = Uow::begin(db, Some(actor), "addExpert").await?;
     let created = expert::ActiveModel::from(row).insert(uow.txn()).await?;
-    super::roster::touch(uow.txn()).await?;
     uow.created(&created).await?;
     uow.commit().await?;
     Ok(created)
@@ -382,7 +381,6 @@ pub async fn update(
         sea_orm::DbErr::RecordNotUpdated => not_found(),
         e => ServiceError::Db(e),
     })?;
-    super::roster::touch(uow.txn()).await?;
     uow.record(
         expert::Model::ENTITY_TYPE,
         saved.id,
@@ -420,7 +418,6 @@ pub async fn erase(
         uow.rollback().await?;
         return Err(not_found());
     }
-    super::roster::touch(uow.txn()).await?;
     audit_entry::Entity::update_many()
         .col_expr(
             audit_entry::Column::Before,

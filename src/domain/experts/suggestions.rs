@@ -1,11 +1,12 @@
 //! Experts for a need: the need's and the roster's facts read in a fixed number of
 //! statements, ranked by [`crate::rules::experts::rank`].
 //!
-//! For any number of needs ([`suggest_many`]), four statements: the roster's stamp and every
-//! State ([`roster::facts`], which reads the active experts' facts, only the columns the
-//! rules read, when the roster changed since it last did: a fifth statement), the needing
-//! States' active contact points (their working languages), and the chosen experts' rows by
-//! ID, through the experts' visibility rule. Who is eligible, the scores and their order are
+//! For any number of needs ([`suggest_many`]), at most three statements: the cache stamps
+//! (shared with the rest of the request) for the roster the server holds ([`roster::facts`]:
+//! every State and the active experts' facts, only the columns the rules read, read again
+//! in two statements when a write moved its stamp), the needing States' active contact
+//! points (their working languages), and the chosen experts' rows by ID, through the
+//! experts' visibility rule. Who is eligible, the scores and their order are
 //! the rules' alone.
 
 use std::collections::{BTreeSet, HashMap};
@@ -20,6 +21,7 @@ use super::{ExpertsConfig, roster, state_facts, visibility};
 use crate::auth::Viewer;
 use crate::domain::notifications::contacts;
 use crate::kernel::error::ServiceError;
+use crate::kernel::stamps::RequestStamps;
 use crate::kernel::vocabulary::{AssistanceType, Language};
 use crate::rules::experts::{self, Candidate, NeedFacts, languages};
 
@@ -30,27 +32,11 @@ pub fn wants_experts(need: &assistance_need::Model) -> bool {
         && experts::wants_experts(&split_values::<AssistanceType>(&need.assistance_types))
 }
 
-/// The `first` best experts for `need` (which the caller has already read through the
-/// needs' visibility rule) that `viewer` may read, best first; empty when the need asks for
-/// neither technical expertise nor training.
-pub async fn suggest(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    config: &ExpertsConfig,
-    need: &assistance_need::Model,
-    today: NaiveDate,
-    first: usize,
-) -> Result<Vec<(expert::Model, Candidate)>, ServiceError> {
-    Ok(
-        suggest_many(db, viewer, config, std::slice::from_ref(need), today, first)
-            .await?
-            .remove(&need.id)
-            .unwrap_or_default(),
-    )
-}
-
-/// [`suggest`] for each of `needs`, in four statements whatever their number (none when no
-/// need wants experts). Every need asked for is in the answer.
+/// The `first` best experts for each of `needs` (which the caller has already read through
+/// the needs' visibility rule) that `viewer` may read, best first; empty for a need that
+/// asks for neither technical expertise nor training. At most three statements whatever
+/// their number (none when no need wants experts); every need asked for is in the answer.
+/// `stamps` is the request's reading of the cache stamps, None in a mutation.
 pub async fn suggest_many(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -58,6 +44,7 @@ pub async fn suggest_many(
     needs: &[assistance_need::Model],
     today: NaiveDate,
     first: usize,
+    stamps: Option<&RequestStamps>,
 ) -> Result<HashMap<Uuid, Vec<(expert::Model, Candidate)>>, ServiceError> {
     let mut out: HashMap<Uuid, Vec<(expert::Model, Candidate)>> =
         needs.iter().map(|n| (n.id, Vec::new())).collect();
@@ -65,7 +52,8 @@ pub async fn suggest_many(
     if wanting.is_empty() || first == 0 || viewer.principal().is_none() {
         return Ok(out);
     }
-    let (states, roster) = roster::facts(db, &config.roster).await?;
+    let held = roster::facts(db, &config.roster, stamps).await?;
+    let (states, roster) = (&held.states, &held.experts);
     let needing: Vec<&str> = wanting.iter().map(|n| n.state_code.as_str()).collect();
     let contact_points = contacts::active(db, Some(&needing)).await?;
     let mut ranked: Vec<(Uuid, Vec<Candidate>)> = Vec::new();
@@ -94,7 +82,7 @@ pub async fn suggest_many(
         };
         ranked.push((
             need.id,
-            experts::rank(&need_facts, &roster, &config.weights, today, first),
+            experts::rank(&need_facts, roster, &config.weights, today, first),
         ));
     }
     let chosen: BTreeSet<Uuid> = ranked

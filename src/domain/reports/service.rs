@@ -64,8 +64,25 @@ pub async fn get_many(
         .await
 }
 
+/// What a list's rows hold in place of their sections: a page reads every column but the
+/// sections (a few KB each), which are read by ID for the reports whose sections are asked
+/// for. Stored sections are never empty ([`Sections::to_json`]).
+pub const SECTIONS_NOT_READ: &str = "";
+
+/// Reports with every column but their sections ([`SECTIONS_NOT_READ`]).
+fn listed() -> sea_orm::Select<transparency_report::Entity> {
+    use sea_orm::{Iterable, QuerySelect, sea_query::Expr};
+    transparency_report::Entity::find()
+        .select_only()
+        .columns(
+            transparency_report::Column::iter()
+                .filter(|c| !matches!(c, transparency_report::Column::Sections)),
+        )
+        .column_as(Expr::cust(format!("'{SECTIONS_NOT_READ}'")), "sections")
+}
+
 /// The reports of several States the viewer may see, a page each, newest first, in one
-/// statement (two after a cursor).
+/// statement (two after a cursor), without their sections ([`SECTIONS_NOT_READ`]).
 pub async fn for_states(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -75,7 +92,7 @@ pub async fn for_states(
     let after = page.after_id()?;
     Ok(pagination::fetch_grouped(
         db,
-        transparency_report::Entity::find().filter(readable(viewer)),
+        listed().filter(readable(viewer)),
         transparency_report::Column::StateCode,
         codes,
         |r| r.state_code.clone(),
@@ -518,7 +535,7 @@ pub async fn list(
     let after = page.after_id()?;
     Ok(pagination::fetch(
         db,
-        transparency_report::Entity::find().filter(cond),
+        listed().filter(cond),
         transparency_report::Column::Id,
         Direction::Descending,
         after,

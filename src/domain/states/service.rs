@@ -6,17 +6,17 @@ use entity::enums::{
 };
 use entity::{deadline_extension, state};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QuerySelect, QueryTrait, Set,
-    sea_query::{Expr, ExprTrait, Func},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
+use super::snapshot::Registry;
 use crate::auth::Viewer;
 use crate::kernel::clock::now;
 use crate::kernel::error::{Code, Refusals, ServiceError};
-use crate::kernel::pagination::{self, Direction, Page, PageRequest};
+use crate::kernel::pagination::{self, Page, PageRequest};
 use crate::kernel::uow::{Audited, Uow, unchanged};
 use crate::kernel::validate::{self, BRIEF_TEXT, Lines, SHORT_TEXT};
 use crate::rules::obligations::{self, ExtensionRefusal, ObligationKind, Rules};
@@ -31,87 +31,72 @@ pub struct StateFilter {
     pub has_obligation: Option<ObligationKind>,
 }
 
-/// The registry condition under which the engine lists an obligation of `kind` (see
-/// `obligations::engine`): bound States, and for Articles 3 and 4 the State's situation
-/// (the flag, a completion or an extension).
-fn has_obligation(kind: ObligationKind) -> Condition {
-    let bound = Condition::all()
-        .add(state::Column::Status.is_in([StateStatus::StateParty, StateStatus::Withdrawn]))
-        .add(state::Column::DepositDate.is_not_null());
-    match kind {
-        ObligationKind::InitialTransparencyReport | ObligationKind::AnnualTransparencyReport => {
-            bound
+impl StateFilter {
+    /// Whether `s` passes the filter; `search` is the search trimmed and in lower case,
+    /// None when empty. Extensions come from `registry`.
+    fn admits(&self, s: &state::Model, search: Option<&str>, registry: &Registry) -> bool {
+        self.status
+            .as_ref()
+            .is_none_or(|list| list.is_empty() || list.contains(&s.status))
+            && self
+                .regional_group
+                .is_none_or(|g| s.regional_group == Some(g))
+            && search.is_none_or(|q| {
+                s.name.to_lowercase().contains(q) || s.code.to_lowercase().contains(q)
+            })
+            && self
+                .has_obligation
+                .is_none_or(|kind| has_obligation(s, kind, registry))
+    }
+}
+
+/// Whether the engine lists an obligation of `kind` for `s` (see `obligations::engine`):
+/// a bound State, and for Articles 3 and 4 the State's situation (the flag, a completion or
+/// an extension, which shows it owes it).
+fn has_obligation(s: &state::Model, kind: ObligationKind, registry: &Registry) -> bool {
+    let bound = matches!(s.status, StateStatus::StateParty | StateStatus::Withdrawn)
+        && s.deposit_date.is_some();
+    let extended = |stored: StoredKind| {
+        registry
+            .extensions(&s.code)
+            .iter()
+            .any(|e| e.kind == stored)
+    };
+    bound
+        && match kind {
+            ObligationKind::InitialTransparencyReport
+            | ObligationKind::AnnualTransparencyReport => true,
+            ObligationKind::StockpileDestruction => {
+                s.holds_stockpiles
+                    || s.stockpile_destruction_completed_on.is_some()
+                    || extended(StoredKind::StockpileDestruction)
+            }
+            ObligationKind::Clearance => {
+                s.contaminated
+                    || s.clearance_completed_on.is_some()
+                    || extended(StoredKind::Clearance)
+            }
         }
-        ObligationKind::StockpileDestruction => bound.add(
-            Condition::any()
-                .add(state::Column::HoldsStockpiles.eq(true))
-                .add(state::Column::StockpileDestructionCompletedOn.is_not_null())
-                .add(extended(StoredKind::StockpileDestruction)),
-        ),
-        ObligationKind::Clearance => bound.add(
-            Condition::any()
-                .add(state::Column::Contaminated.eq(true))
-                .add(state::Column::ClearanceCompletedOn.is_not_null())
-                .add(extended(StoredKind::Clearance)),
-        ),
-    }
 }
 
-/// States granted an extension of `kind`, which shows they owe it.
-fn extended(kind: StoredKind) -> Condition {
-    Condition::all().add(
-        state::Column::Code.in_subquery(
-            deadline_extension::Entity::find()
-                .select_only()
-                .column(deadline_extension::Column::StateCode)
-                .filter(deadline_extension::Column::Kind.eq(kind))
-                .into_query(),
-        ),
-    )
-}
-
-/// States ordered by code.
-pub async fn list(
-    db: &DatabaseConnection,
-    filter: StateFilter,
-    page: PageRequest,
-) -> Result<Page<state::Model>, DbErr> {
-    let mut cond = Condition::all();
-    if let Some(statuses) = filter.status.filter(|s| !s.is_empty()) {
-        cond = cond.add(state::Column::Status.is_in(statuses));
-    }
-    if let Some(g) = filter.regional_group {
-        cond = cond.add(state::Column::RegionalGroup.eq(g));
-    }
-    if let Some(s) = filter
+/// States ordered by code, from the registry as a request reads it (kept by the server,
+/// [`super::snapshot`]): filtered and paged in memory, no statement.
+pub fn list(registry: &Registry, filter: &StateFilter, page: &PageRequest) -> Page<state::Model> {
+    let search = filter
         .search
-        .map(|s| s.trim().to_owned())
+        .as_deref()
+        .map(str::trim)
         .filter(|s| !s.is_empty())
-    {
-        cond = cond.add(
-            Condition::any()
-                .add(
-                    Expr::expr(Func::lower(Expr::col(state::Column::Name)))
-                        .like(validate::contains_pattern(&s)),
-                )
-                .add(
-                    Expr::expr(Func::lower(Expr::col(state::Column::Code)))
-                        .like(validate::contains_pattern(&s)),
-                ),
-        );
-    }
-    if let Some(kind) = filter.has_obligation {
-        cond = cond.add(has_obligation(kind));
-    }
-    pagination::fetch(
-        db,
-        state::Entity::find().filter(cond),
-        state::Column::Code,
-        Direction::Ascending,
-        page.after,
+        .map(str::to_lowercase);
+    pagination::slice(
+        registry
+            .states()
+            .filter(|s| filter.admits(s, search.as_deref(), registry)),
+        |s| s.code.as_str(),
+        page.after.as_deref(),
         page.limit,
     )
-    .await
+    .map(Clone::clone)
 }
 
 pub async fn by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<state::Model>, DbErr> {
@@ -131,6 +116,18 @@ pub async fn by_ids(db: &DatabaseConnection, ids: &[Uuid]) -> Result<Vec<state::
         .filter(state::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await
+}
+
+/// Every State in the registry, by code, in one statement.
+pub async fn all_by_code(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<String, state::Model>, DbErr> {
+    Ok(state::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.code.clone(), s))
+        .collect())
 }
 
 /// The States of `codes` that exist, in one statement.

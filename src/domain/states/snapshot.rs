@@ -6,11 +6,11 @@
 //! deadlines or a State's profile cost no statement for the registry. A few hundred rows:
 //! 125 States and about ten reports each.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use entity::{deadline_extension, state};
-use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+use sea_orm::{DatabaseConnection, DbErr};
 
 use super::obligations::{extensions, report_facts};
 use super::records::{self, StateRecords};
@@ -23,7 +23,8 @@ pub const STAMP: &str = "registry";
 /// The registry as read under one stamp.
 #[derive(Debug, Default)]
 pub struct Registry {
-    states: HashMap<String, state::Model>,
+    /// By code, in code order.
+    states: BTreeMap<String, state::Model>,
     reports: HashMap<String, Vec<ReportFact>>,
     extensions: HashMap<String, Vec<deadline_extension::Model>>,
     records: HashMap<String, StateRecords>,
@@ -32,12 +33,8 @@ pub struct Registry {
 impl Registry {
     /// Reads the whole registry (five statements).
     pub async fn load(db: &DatabaseConnection) -> Result<Self, DbErr> {
-        let states: HashMap<String, state::Model> = state::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| (s.code.clone(), s))
-            .collect();
+        let states: BTreeMap<String, state::Model> =
+            super::service::all_by_code(db).await?.into_iter().collect();
         let codes: Vec<&str> = states.keys().map(String::as_str).collect();
         let records = records::of_states(db, &codes).await?;
         Ok(Self {
@@ -51,6 +48,11 @@ impl Registry {
     /// The State of `code` (upper case), when the registry has it.
     pub fn state(&self, code: &str) -> Option<&state::Model> {
         self.states.get(code)
+    }
+
+    /// Every State, in code order.
+    pub fn states(&self) -> impl Iterator<Item = &state::Model> {
+        self.states.values()
     }
 
     /// The facts of a State's submitted and published reports.

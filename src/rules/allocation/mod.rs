@@ -95,23 +95,35 @@ pub fn allocate_simplex(
     let c = (SCORE_SCALE as i64) * (nodes as i64 + 1) + 1;
     let mut arcs: Vec<(usize, usize, i64, i64)> = Vec::with_capacity(n + m + pairs.len() + 1);
     let mut pair_arc = Vec::with_capacity(pairs.len());
+    // The starting tree (see `simplex::solve`): the source under the root, the sink under
+    // the source (by the arc sink → source), each offer under the sink, each need under its
+    // best-scored offer. Its first pivots then each send flow along a need's best pair.
+    let mut tree: Vec<Option<usize>> = vec![None; nodes];
+    let mut best_score = vec![i64::MIN; n];
     for p in pairs {
         let ok = p.need < n && p.offer < m && need_caps[p.need] > 0 && offer_caps[p.offer] > 0;
         pair_arc.push(ok.then_some(arcs.len()));
         if ok {
             let cap = need_caps[p.need].min(offer_caps[p.offer]);
-            arcs.push((p.need, n + p.offer, cap, -scaled(p.score)));
+            let score = scaled(p.score);
+            if score > best_score[p.need] {
+                best_score[p.need] = score;
+                tree[p.need] = Some(arcs.len());
+            }
+            arcs.push((p.need, n + p.offer, cap, -score));
         }
     }
     for (i, &cap) in need_caps.iter().enumerate() {
         arcs.push((source, i, cap.max(0), 0));
     }
     for (j, &cap) in offer_caps.iter().enumerate() {
+        tree[n + j] = Some(arcs.len());
         arcs.push((n + j, sink, cap.max(0), 0));
     }
     let total: i64 = need_caps.iter().map(|c| (*c).max(0)).sum();
+    tree[sink] = Some(arcs.len());
     arcs.push((sink, source, total, -c));
-    let flow = simplex::solve(nodes, &arcs, 100 * arcs.len() + 10_000)?;
+    let flow = simplex::solve(nodes, &arcs, &tree, 100 * arcs.len() + 10_000)?;
     Some(
         pair_arc
             .iter()

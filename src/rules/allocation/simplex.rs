@@ -4,21 +4,27 @@
 //! total at cost −C per cent, C larger than any cycle's worth of score, so a minimum-cost
 //! circulation allocates as much as possible first and then maximises the score.
 //!
-//! The starting tree hangs every node from an artificial root by a zero-cost arc. In a
-//! circulation those arcs can never carry flow (no arc leaves the root), so potentials stay
-//! bounded by real path costs and fit `i64`.
+//! Every node also has an artificial zero-cost arc to an artificial root. The starting tree
+//! is the caller's (a parent arc per node, pointing towards the root, carrying no flow: a
+//! strongly feasible tree), the artificial arcs completing it; with no tree given, every
+//! node hangs from the root. In a circulation the artificial arcs can never carry flow (no
+//! arc leaves the root), so potentials stay bounded by real path costs and fit `i64`.
 
 /// Pricing scans blocks of `√arcs × BLOCK_FACTOR` arcs. Measured on the benchmark data
 /// (bench/README.md): 1.0 (LEMON's default) took 110 ms on 1 000², 0.3 took 47 ms, 0.05 took
-/// 22 ms; below that no gain. Short blocks suit this network, where most arcs are pair arcs
-/// whose reduced costs change little between pivots.
-const BLOCK_FACTOR: f64 = 0.05;
+/// 22 ms. With the starting tree of the allocation, 0.02 took 0.66 s on 10 000² with scarce
+/// supply where 0.05 took 0.81 s and 0.01 0.84 s. Short blocks suit this network, where most
+/// arcs are pair arcs whose reduced costs change little between pivots.
+const BLOCK_FACTOR: f64 = 0.02;
 
-/// Outcome of a solve: the flow on each arc, or `None` when the pivot limit was reached (the
-/// caller then falls back to successive shortest paths).
+/// The minimum-cost circulation of `arcs` (from, to, capacity, cost per unit), starting from
+/// the tree `tree` names (`tree[x]`: the arc from `x` to its parent, else the artificial arc
+/// to the root). The flow on each arc, or `None` when the pivot limit was reached or `tree`
+/// has a cycle (the caller then falls back to successive shortest paths).
 pub fn solve(
     nodes: usize,
     arcs: &[(usize, usize, i64, i64)],
+    tree: &[Option<usize>],
     max_pivots: usize,
 ) -> Option<Vec<i64>> {
     let m = arcs.len();
@@ -44,33 +50,52 @@ pub fn solve(
         cost.push(art);
     }
     let mut flow = vec![0i64; total];
-    // Tree: every node hangs from the root by its artificial arc.
-    let mut parent = vec![root; n + 1];
-    let mut pred = vec![usize::MAX; n + 1];
-    let mut depth = vec![1usize; n + 1];
-    let mut pi = vec![0i64; n + 1];
-    // Each node's children, and where a node sits among its parent's: removing a child is
-    // O(1) (the root starts with every node as its child).
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
-    let mut slot = vec![0usize; n + 1];
     // +1: at its lower bound, −1: at its upper bound, 0: in the tree or without capacity;
     // `state × reduced cost < 0` marks a violation (as in LEMON).
     let mut state: Vec<i8> = cap.iter().map(|&c| i8::from(c > 0)).collect();
-    depth[root] = 0;
-    parent[root] = usize::MAX;
+    // The starting tree: each node hangs from its parent by the arc `tree` names (leaving
+    // it, with capacity), else from the root by its artificial arc. Every tree arc carries
+    // no flow and points towards the root, so the tree is strongly feasible.
+    let mut pred: Vec<usize> = (0..n)
+        .map(|x| match tree.get(x).copied().flatten() {
+            Some(a) if a < m && src[a] == x && cap[a] > 0 => a,
+            _ => m + x,
+        })
+        .chain([usize::MAX])
+        .collect();
+    let mut parent: Vec<usize> = pred[..n].iter().map(|&a| dst[a]).collect();
+    parent.push(usize::MAX);
+    // Each node's children, and where a node sits among its parent's: removing a child is
+    // O(1) (the root may start with every node as its child).
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
+    let mut slot = vec![0usize; n + 1];
     for x in 0..n {
-        pred[x] = m + x;
-        state[m + x] = 0;
-        slot[x] = children[root].len();
-        children[root].push(x);
-        // cost + pi[x] - pi[root] = 0.
-        pi[x] = -art;
+        state[pred[x]] = 0;
+        slot[x] = children[parent[x]].len();
+        children[parent[x]].push(x);
+    }
+    let mut depth = vec![0usize; n + 1];
+    let mut pi = vec![0i64; n + 1];
+    // Potentials and depths down from the root; a node not reached sits on a cycle of
+    // `tree`, which is then no tree.
+    let mut stack = vec![root];
+    let mut reached = 0usize;
+    while let Some(x) = stack.pop() {
+        for &c in &children[x] {
+            // cost + pi[c] − pi[x] = 0 on the arc c → x.
+            pi[c] = pi[x] - cost[pred[c]];
+            depth[c] = depth[x] + 1;
+            reached += 1;
+            stack.push(c);
+        }
+    }
+    if reached != n {
+        return None;
     }
 
     let block = (((total as f64).sqrt() * BLOCK_FACTOR) as usize).max(10);
     let mut next = 0usize;
     let mut pivots = 0usize;
-    let mut stack = Vec::new();
     let (mut path_u, mut path_v, mut chain) = (Vec::new(), Vec::new(), Vec::new());
     loop {
         // Block search: the most violating arc among the next `block` arcs, scanning at most

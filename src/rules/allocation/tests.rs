@@ -162,3 +162,23 @@ proptest! {
         prop_assert_eq!(objective(&pairs, &simplex), objective(&pairs, &ssp));
     }
 }
+
+/// The simplex starts from the tree it is given, or from the root alone; both reach the
+/// optimum, and a "tree" with a cycle is refused rather than followed.
+#[test]
+fn the_simplex_starts_from_a_given_tree_or_the_root_and_refuses_a_cycle() {
+    // a → b and b → a, 5 units each at −1 a unit: the circulation sends 5 round.
+    let arcs = [(0, 1, 5, -1), (1, 0, 5, -1)];
+    let from_root = super::simplex::solve(2, &arcs, &[None, None], 100);
+    assert_eq!(from_root, Some(vec![5, 5]));
+    let from_tree = super::simplex::solve(2, &arcs, &[Some(0), None], 100);
+    assert_eq!(from_tree, Some(vec![5, 5]));
+    // Each node's parent arc leads to the other: no root is reached.
+    assert_eq!(
+        super::simplex::solve(2, &arcs, &[Some(0), Some(1)], 100),
+        None
+    );
+    // An arc that does not leave the node it is named for is not followed.
+    let ignored = super::simplex::solve(2, &arcs, &[Some(1), None], 100);
+    assert_eq!(ignored, Some(vec![5, 5]));
+}

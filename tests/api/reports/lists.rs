@@ -215,3 +215,86 @@ async fn needs_declared_in_a_report_are_listed_for_those_who_may_see_needs() {
     );
     assert_eq!(needs(app.graphql(q, json!({"id": id})).await), json!([]));
 }
+
+/// A page of reports reads them without their sections (a few KB each); the sections of a
+/// page's reports are read by ID when asked for, in one statement for the page, and are the
+/// sections `transparencyReport(id:)` shows. Empty sections stay empty.
+#[tokio::test]
+async fn a_pages_sections_are_read_by_id_in_one_batch_when_asked_for() {
+    let app = app_on("2025-03-01").await;
+    let lao = app.token_for("DELEGATION", Some("LAO")).await;
+    let filled = created_id(&app, &lao, "LAO", "ANNUAL", 2024).await;
+    let body = app
+        .graphql_as(
+            &lao,
+            UPDATE,
+            json!({"input": {"id": filled, "expectedVersion": 1, "sections": {
+                "nationalImplementationMeasures": "Decree 2011/45",
+                "contaminatedAreas": [{"location": "Xieng Khouang", "areaSquareMetres": "12500.50"}]
+            }}}),
+        )
+        .await;
+    assert_eq!(
+        payload(&body, "updateTransparencyReport")["report"]["version"],
+        2,
+        "{body}"
+    );
+    let empty = created_id(&app, &lao, "LAO", "ANNUAL", 2023).await;
+
+    const SECTIONS: &str =
+        "sections { nationalImplementationMeasures contaminatedAreas { location } }";
+    let by_id = app
+        .graphql_as(
+            &lao,
+            &format!("query($id: ID!) {{ transparencyReport(id: $id) {{ {SECTIONS} }} }}"),
+            json!({"id": filled}),
+        )
+        .await;
+    let expected = &by_id["data"]["transparencyReport"]["sections"];
+    assert_eq!(
+        expected["nationalImplementationMeasures"], "Decree 2011/45",
+        "{by_id}"
+    );
+
+    let list = format!(
+        "query {{ transparencyReports(first: 10, filter: {{stateCode: \"LAO\"}}) {{
+           edges {{ node {{ id {SECTIONS} }} }} }} }}"
+    );
+    let profile = format!(
+        "query {{ stateParty(code: \"LAO\") {{ transparencyReports(first: 10) {{
+           edges {{ node {{ id {SECTIONS} }} }} }} }} }}"
+    );
+    let bare = "query { transparencyReports(first: 10, filter: {stateCode: \"LAO\"}) {
+           edges { node { id } } } }";
+    let (without, _) = crate::batching::statements_of(&app, Some(&lao), bare, json!({})).await;
+    let (with, body) = crate::batching::statements_of(&app, Some(&lao), &list, json!({})).await;
+    assert_eq!(
+        with,
+        without + 1,
+        "the sections of a page cost one statement"
+    );
+    let (_, by_state) = crate::batching::statements_of(&app, Some(&lao), &profile, json!({})).await;
+    for (body, edges) in [
+        (&body, &body["data"]["transparencyReports"]["edges"]),
+        (
+            &by_state,
+            &by_state["data"]["stateParty"]["transparencyReports"]["edges"],
+        ),
+    ] {
+        let edges = edges.as_array().unwrap_or_else(|| panic!("{body}"));
+        assert_eq!(edges.len(), 2, "{body}");
+        for e in edges {
+            let node = &e["node"];
+            if node["id"] == filled {
+                assert_eq!(&node["sections"], expected, "{body}");
+            } else {
+                assert_eq!(node["id"], json!(empty), "{body}");
+                assert_eq!(
+                    node["sections"]["nationalImplementationMeasures"],
+                    Value::Null
+                );
+                assert_eq!(node["sections"]["contaminatedAreas"], json!([]), "{body}");
+            }
+        }
+    }
+}

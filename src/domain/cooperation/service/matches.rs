@@ -39,12 +39,7 @@ impl MatchContext {
         cfg: &CooperationConfig,
         needs_of: Option<&[&str]>,
     ) -> Result<Self, ServiceError> {
-        let states: HashMap<String, state::Model> = state::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| (s.code.clone(), s))
-            .collect();
+        let states = crate::domain::states::service::all_by_code(db).await?;
         let bound: Vec<&state::Model> = match needs_of {
             Some(codes) => codes.iter().filter_map(|c| states.get(*c)).collect(),
             None => states.values().collect(),
