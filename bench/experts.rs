@@ -14,8 +14,9 @@
 //! points (most of the roster eligible); Iraq's training in risk education without a period,
 //! its language from the official table; a need for equipment only (no person: the short
 //! way); as ISU staff and as a coordinator, `first` 10 and 100; and as ISU staff with 10 just
-//! after a write to the roster (`ISU staff*`: its stamp renewed before each run, untimed, so
-//! the roster is read again rather than held). Then through a running server:
+//! after a write to the roster (`ISU staff*`: an expert's row updated before each run,
+//! untimed, which moves the roster's cache stamp, so the roster is read again rather than
+//! held). Then through a running server:
 //! `POST /graphql` with the contract's `ExpertSuggestions` operation for the first need, as
 //! the bootstrap administrator.
 //!

@@ -1,5 +1,4 @@
 -- The SQL ccm-isu issues for one state_parties request (bench/load/queries/state_parties.json),
 -- captured by bench/pgbench/capture.sh from PostgreSQL's log; run by bench/pgbench/run.sh.
--- Parameters are inlined as literals. Commit of the server: 7b213475b695 (with uncommitted changes).
-SELECT COUNT(*) AS num_items FROM (SELECT "states"."id", "states"."code", "states"."name", "states"."status", "states"."regional_group", "states"."income_group", "states"."signature_date", "states"."deposit_date", "states"."deposit_type", "states"."withdrawal_effective_date", "states"."holds_stockpiles", "states"."contaminated", "states"."has_victims", "states"."stockpile_destruction_completed_on", "states"."clearance_completed_on", "states"."created_at", "states"."updated_at" FROM "states" WHERE TRUE) AS "sub_query";
-SELECT "states"."id", "states"."code", "states"."name", "states"."status", "states"."regional_group", "states"."income_group", "states"."signature_date", "states"."deposit_date", "states"."deposit_type", "states"."withdrawal_effective_date", "states"."holds_stockpiles", "states"."contaminated", "states"."has_victims", "states"."stockpile_destruction_completed_on", "states"."clearance_completed_on", "states"."created_at", "states"."updated_at" FROM "states" WHERE TRUE ORDER BY "states"."code" ASC LIMIT '101';
+-- Parameters are inlined as literals. Commit of the server: 8ebcadeed11e.
+SELECT name, generation FROM cache_stamps;
