@@ -181,7 +181,7 @@ const POSTGRES_FUNCTION: &str = "CREATE FUNCTION bump_cache_stamp() RETURNS trig
     END
     $$";
 
-pub(crate) fn create(backend: DatabaseBackend, b: &Bump) -> String {
+fn create(backend: DatabaseBackend, b: &Bump) -> String {
     let when = b.when.map(|w| format!("WHEN ({w})")).unwrap_or_default();
     match backend {
         DatabaseBackend::Postgres => format!(
@@ -207,7 +207,31 @@ pub(crate) fn create(backend: DatabaseBackend, b: &Bump) -> String {
     }
 }
 
-pub(crate) fn drop(backend: DatabaseBackend, b: &Bump) -> String {
+/// Creates the triggers of `bumps`.
+pub(crate) async fn create_all(manager: &SchemaManager<'_>, bumps: &[Bump]) -> Result<(), DbErr> {
+    let backend = manager.get_database_backend();
+    for b in bumps {
+        manager
+            .get_connection()
+            .execute_unprepared(&create(backend, b))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Drops the triggers of `bumps`.
+pub(crate) async fn drop_all(manager: &SchemaManager<'_>, bumps: &[Bump]) -> Result<(), DbErr> {
+    let backend = manager.get_database_backend();
+    for b in bumps {
+        manager
+            .get_connection()
+            .execute_unprepared(&drop(backend, b))
+            .await?;
+    }
+    Ok(())
+}
+
+fn drop(backend: DatabaseBackend, b: &Bump) -> String {
     match backend {
         DatabaseBackend::Postgres => {
             format!("DROP TRIGGER IF EXISTS stamp_{} ON {}", b.name, b.table)
@@ -235,18 +259,13 @@ impl MigrationTrait for Migration {
         if backend == DatabaseBackend::Postgres {
             db.execute_unprepared(POSTGRES_FUNCTION).await?;
         }
-        for b in BUMPS {
-            db.execute_unprepared(&create(backend, b)).await?;
-        }
-        Ok(())
+        create_all(manager, BUMPS).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let backend = manager.get_database_backend();
         let db = manager.get_connection();
-        for b in BUMPS {
-            db.execute_unprepared(&drop(backend, b)).await?;
-        }
+        drop_all(manager, BUMPS).await?;
         if backend == DatabaseBackend::Postgres {
             db.execute_unprepared("DROP FUNCTION IF EXISTS bump_cache_stamp()")
                 .await?;

@@ -6,7 +6,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::m20261207_000017_cache_stamps::{Bump, create, drop};
+use crate::m20261207_000017_cache_stamps::{Bump, create_all, drop_all};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -61,26 +61,20 @@ const BUMPS: &[Bump] = &[
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let backend = manager.get_database_backend();
         let db = manager.get_connection();
         db.execute_unprepared(&format!(
             "INSERT INTO cache_stamps (name, generation) VALUES ('{STAMP}', 1)"
         ))
         .await?;
-        for b in BUMPS {
-            db.execute_unprepared(&create(backend, b)).await?;
-        }
+        create_all(manager, BUMPS).await?;
         db.execute_unprepared("DELETE FROM app_settings WHERE key = 'experts_roster_stamp'")
             .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let backend = manager.get_database_backend();
+        drop_all(manager, BUMPS).await?;
         let db = manager.get_connection();
-        for b in BUMPS {
-            db.execute_unprepared(&drop(backend, b)).await?;
-        }
         db.execute_unprepared(&format!("DELETE FROM cache_stamps WHERE name = '{STAMP}'"))
             .await?;
         Ok(())

@@ -100,13 +100,13 @@ impl Batch {
     /// The registry as kept by the server under the operation's stamps (see
     /// [`crate::domain::states::snapshot`]); None in a mutation, which reads the tables.
     pub async fn registry(&self) -> Result<Option<Arc<Registry>>, ServiceError> {
-        if self.kept.in_mutation.load(Ordering::Relaxed) {
+        let Some(stamps) = self.stamps() else {
             return Ok(None);
-        }
+        };
         let registry = self
             .kept
             .registry
-            .get_or_try_init(|| self.app.registry.get(&self.app.db, &self.kept.stamps))
+            .get_or_try_init(|| self.app.registry.get(&self.app.db, stamps))
             .await?;
         Ok(Some(Arc::clone(registry)))
     }
