@@ -17,7 +17,9 @@ use sea_orm::ActiveEnum;
 
 /// mimalloc, not glibc's malloc: glibc kept each login's argon2 buffer (19 MiB) in the
 /// arena of the thread that hashed it, so a few logins took the server past 150 MB, and a
-/// third of a large query's time went to malloc and free (`bench/README.md`).
+/// third of a large query's time went to malloc and free (`bench/README.md`). mimalloc
+/// gives freed memory back to the system about a second after it was freed (its purge
+/// delay), which `auth::password` counts on.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -180,6 +180,10 @@ pub async fn prepare(
         .await
         .map_err(|e| StartupError::Service(e.to_string()))?;
     let blobs = crate::kernel::blobs::Blobs::new(db.clone(), settings.document_dir.clone());
+    let queries = Arc::new(crate::api::gate::RequestGate::new(
+        settings.connections.limits()?.max_operations,
+        Arc::clone(&metrics),
+    ));
     Ok(AppContext {
         db,
         keys: Arc::new(JwtKeys::new(secret.as_bytes())),
@@ -200,6 +204,9 @@ pub async fn prepare(
         experts: crate::domain::experts::ExpertsConfig::from_settings(settings)?,
         sessions: Arc::default(),
         registry: Arc::default(),
+        documents: Arc::default(),
+        queries,
+        published_reports: Arc::default(),
     })
 }
 
@@ -242,6 +249,7 @@ impl Application {
         tracing::info!(
             max_connections,
             open_file_limit = fd_limit,
+            max_operations = limits.max_operations,
             header_read_timeout_secs = limits.header_read_timeout.as_secs(),
             idle_timeout_secs = limits.idle_timeout.as_secs(),
             "connection limits"
@@ -249,7 +257,10 @@ impl Application {
         Ok(Self {
             listener,
             metrics_listener,
-            state: AppState { schema, ctx },
+            state: AppState {
+                schema,
+                ctx: Arc::new(ctx),
+            },
             options: RouterOptions {
                 request_timeout,
                 cors_origins: settings.cors()?,
@@ -330,7 +341,7 @@ const SWEEP_EVERY: Duration = Duration::from_secs(3600);
 
 /// Sweeps stored files that no document names ([`crate::domain::records::files::sweep`]) at
 /// start and every [`SWEEP_EVERY`], until the server stops.
-async fn sweep_files(ctx: AppContext, mut stopped: tokio::sync::watch::Receiver<bool>) {
+async fn sweep_files(ctx: Arc<AppContext>, mut stopped: tokio::sync::watch::Receiver<bool>) {
     use crate::domain::records::files::{SWEEP_AFTER, sweep};
     loop {
         let before = crate::kernel::clock::now() - SWEEP_AFTER;
@@ -357,7 +368,7 @@ const SEND_EVERY: Duration = Duration::from_secs(15);
 /// Errors are logged and tried again at the next pass; they never stop the server, and a
 /// pass that panicked is followed by the next as usual.
 async fn reminders(
-    ctx: AppContext,
+    ctx: Arc<AppContext>,
     db: DatabaseConnection,
     mailer: Option<Mailer>,
     mut stopped: tokio::sync::watch::Receiver<bool>,
@@ -394,7 +405,7 @@ async fn reminders(
 
 /// One pass: the planner (when its interval has passed), the sender, the outbox's depth.
 async fn reminders_pass(
-    ctx: AppContext,
+    ctx: Arc<AppContext>,
     db: DatabaseConnection,
     mailer: Option<Mailer>,
     plan_now: bool,

@@ -24,6 +24,7 @@ mod m20261206_000015_experts;
 mod m20261207_000016_extension_requests;
 mod m20261207_000017_cache_stamps;
 mod m20261207_000018_experts_stamp;
+mod m20261207_000019_published_reports_stamp;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000016_extension_requests::Migration),
             Box::new(m20261207_000017_cache_stamps::Migration),
             Box::new(m20261207_000018_experts_stamp::Migration),
+            Box::new(m20261207_000019_published_reports_stamp::Migration),
         ]
     }
 }

@@ -48,6 +48,12 @@ pub struct AppContext {
     pub sessions: Arc<crate::auth::viewer::LiveSessions>,
     /// The registry and its obligations' facts, kept under the `registry` stamp.
     pub registry: Arc<crate::domain::states::snapshot::RegistryCache>,
+    /// Turns to execute queries (`ISU_MAX_OPERATIONS`).
+    pub queries: Arc<crate::api::gate::RequestGate>,
+    /// Parsed GraphQL documents, kept by their text.
+    pub documents: Arc<crate::api::documents::Documents>,
+    /// The published reports' list columns, kept under the `published_reports` stamp.
+    pub published_reports: Arc<crate::domain::reports::published::PublishedCache>,
 }
 
 /// The client's address, for throttling password attempts: attached by the HTTP handler to

@@ -91,6 +91,8 @@ pub struct Metrics {
     statement_seconds: Histogram,
     pool: Family<PoolLabels, Gauge>,
     argon2_queue: Gauge,
+    queries_executing: Gauge,
+    queries_waiting: Gauge,
     resident_bytes: Gauge,
     outbox: Family<OutboxLabels, Gauge>,
     emails_sent: Counter,
@@ -120,6 +122,8 @@ impl Metrics {
         let statement_seconds = latency();
         let pool = Family::<PoolLabels, Gauge>::default();
         let argon2_queue = Gauge::default();
+        let queries_executing = Gauge::default();
+        let queries_waiting = Gauge::default();
         let resident_bytes = Gauge::default();
         let outbox = Family::<OutboxLabels, Gauge>::default();
         let emails_sent = Counter::default();
@@ -174,6 +178,16 @@ impl Metrics {
         );
         registry.register_collector(Box::new(PasswordHashes));
         registry.register(
+            "graphql_queries_executing",
+            "GraphQL queries executing now (at most ISU_MAX_OPERATIONS; mutations are not counted)",
+            queries_executing.clone(),
+        );
+        registry.register(
+            "graphql_queries_waiting",
+            "GraphQL queries waiting for their turn to execute",
+            queries_waiting.clone(),
+        );
+        registry.register(
             "process_resident_memory_bytes",
             "Resident memory of this process",
             resident_bytes.clone(),
@@ -219,6 +233,8 @@ impl Metrics {
             statement_seconds,
             pool,
             argon2_queue,
+            queries_executing,
+            queries_waiting,
             resident_bytes,
             outbox,
             emails_sent,
@@ -264,6 +280,11 @@ impl Metrics {
         self.operation_seconds
             .get_or_create(&labels)
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// GraphQL queries executing now, and waiting for their turn.
+    pub fn queries(&self) -> (&Gauge, &Gauge) {
+        (&self.queries_executing, &self.queries_waiting)
     }
 
     /// The outbox's count of rows of one status and channel (e.g. `PENDING`, `EMAIL`).

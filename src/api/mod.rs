@@ -11,11 +11,13 @@ pub mod budget;
 pub mod context;
 pub mod cooperation;
 pub mod cost;
+pub mod documents;
 pub mod enums;
 pub mod error;
 pub mod errors;
 pub mod experts;
 pub mod extensions;
+pub mod gate;
 pub mod history;
 pub mod ids;
 pub mod inputs;
@@ -35,6 +37,7 @@ pub mod writes;
 
 use std::time::Instant;
 
+use async_graphql::parser::types::OperationType;
 use async_graphql::{
     Context, EmptySubscription, MergedObject, Request, Response, SDLExportOptions, Schema,
     SchemaBuilder,
@@ -42,7 +45,6 @@ use async_graphql::{
 
 use crate::api::context::AppContext;
 use crate::api::error::ApiError;
-use crate::api::metrics::Metrics;
 use crate::auth::Viewer;
 
 /// Reads: the registry and its deadlines, reports, cooperation, sponsorship, the workplan and
@@ -101,8 +103,9 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 /// validation, which a costly document would otherwise freeze), its shape
 /// ([`limits::check_shape`]; `introspection` says whether the server answers
 /// introspection) and its strings ([`inputs::check_strings`]), executes it within its
-/// run-time budget of objects ([`cost::Budget`], counted by the lists as they resolve) and
-/// counts it by name. None of this is a schema extension: async-graphql runs those after
+/// run-time budget of objects ([`cost::Budget`], counted by the lists as they resolve), a
+/// query in its turn ([`gate`]), and counts it by name. The document is parsed once per
+/// text and server ([`documents`]). None of this is a schema extension: async-graphql runs those after
 /// validation, and any extension slows the resolution of every field.
 ///
 /// An operation refused before it runs (it does not parse or validate, a check refuses it)
@@ -113,16 +116,16 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 /// ([`writes::admit`]); past them, it is refused like the checks' refusals.
 pub async fn execute(
     schema: &AppSchema,
-    metrics: &Metrics,
-    cost: &cost::QueryCost,
+    ctx: &AppContext,
     request: Request,
     introspection: bool,
 ) -> Response {
+    let (metrics, cost) = (&ctx.metrics, &ctx.query_cost);
     let started = Instant::now();
     let requested = request.operation_name.clone();
     let budget = cost.budget();
     let mut request = request.data(budget.clone());
-    let checked = match async_graphql::parser::parse_query(&request.query) {
+    let checked = match ctx.documents.parse(&request.query) {
         Ok(doc) => {
             let name = crate::api::metrics::operation_name(requested.as_deref(), &doc);
             let verdict = cost
@@ -130,15 +133,24 @@ pub async fn execute(
                 .and_then(|_| limits::check_shape(&doc, requested.as_deref(), introspection))
                 .and_then(|()| inputs::check_strings(&doc, &request.variables))
                 .and_then(|()| writes::admit(&doc, requested.as_deref(), &request.data));
+            let mutation = documents::selected(&doc, requested.as_deref())
+                .is_some_and(|op| op.node.ty == OperationType::Mutation);
             request.set_parsed_query(doc);
-            Some((name, verdict))
+            Some((name, verdict.map(|()| mutation)))
         }
         // The schema parses it again and answers the parse error as usual.
         Err(_) => None,
     };
     let (name, response) = match checked {
         Some((name, Err(refusal))) => (name, Response::from_errors(vec![refusal.into()])),
-        Some((name, Ok(()))) => (name, schema.execute(request).await),
+        Some((name, Ok(mutation))) => {
+            // A query waits for its turn ([`gate`]); a mutation does not take one.
+            let _turn = match mutation {
+                false => Some(ctx.queries.enter().await),
+                true => None,
+            };
+            (name, schema.execute(request).await)
+        }
         None => (
             requested.unwrap_or_else(|| "unparsed".into()),
             schema.execute(request).await,

@@ -25,9 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_graphql::Data;
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
-};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use entity::enums::UserRole;
 use uuid::Uuid;
 
@@ -178,12 +176,7 @@ fn get<T: 'static>(data: &Data) -> Option<&T> {
 /// The top-level mutation fields of the operation that would run, [`EXEMPT`] ones aside;
 /// zero for a query, or when no operation would run (validation refuses the document).
 fn count(doc: &ExecutableDocument, operation_name: Option<&str>) -> u32 {
-    let op = match (&doc.operations, operation_name) {
-        (DocumentOperations::Single(op), _) => Some(op),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
-        (DocumentOperations::Multiple(_), None) => None,
-    };
-    match op {
+    match super::documents::selected(doc, operation_name) {
         Some(op) if op.node.ty == OperationType::Mutation => {
             fields(doc, &op.node.selection_set.node, &mut Vec::new())
         }

@@ -6,17 +6,19 @@
 //! blocking pool) from the rest of the traffic. An unknown email is checked against a dummy hash so that it
 //! takes as long as a wrong password and an attacker cannot probe for accounts.
 //!
-//! Each hash needs 19 MiB of working memory. It comes from a pool of at most
-//! [`MAX_CONCURRENT_HASHES`] buffers that are reused, not from the allocator: glibc's malloc
-//! kept every freed buffer in the arena of the thread that hashed, so a handful of logins
-//! took the server from 22 to 178 MiB (`bench/README.md`). The pool bounds it at 38 MiB.
+//! Each hash needs 19 MiB of working memory, at most [`MAX_CONCURRENT_HASHES`] of them at
+//! once. It is allocated for the hash, cleared and freed after it, not kept: the server's
+//! allocator (mimalloc, `src/main.rs`) gives freed memory back to the system about a second
+//! later, so logins leave nothing in the resident set. A pool of two buffers, which glibc's
+//! malloc needed (it kept every freed buffer in the arena of the thread that hashed: a
+//! handful of logins took the server from 22 to 178 MiB), held 38 MiB for good.
 //!
 //! Every hash computed is counted ([`hashes_computed`], `isu_password_hashes_total` in
 //! `/metrics`): the figure that shows the login throttle holding, since an attempt refused
 //! by the throttle is never hashed.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
 
 use tokio::sync::Semaphore;
 
@@ -80,21 +82,14 @@ pub fn check_policy(password: &str, related: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
-/// Idle working memory of earlier hashes, at most [`MAX_CONCURRENT_HASHES`] buffers.
-static MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
-
-/// Runs `work` with a buffer of the pool, or a new one, and gives the buffer back.
+/// Runs `work` with fresh working memory, cleared before it is freed: nothing derived from
+/// a password stays in memory after the hash.
 fn with_memory<T>(work: impl FnOnce(&mut [Block]) -> T) -> T {
-    let taken = MEMORY.lock().ok().and_then(|mut pool| pool.pop());
-    let mut blocks = taken.unwrap_or_else(|| vec![Block::new(); MEMORY_KIB as usize]);
+    let mut blocks = vec![Block::new(); MEMORY_KIB as usize];
     let out = work(&mut blocks);
-    // Nothing derived from a password stays in memory between hashes.
     blocks.fill(Block::new());
-    if let Ok(mut pool) = MEMORY.lock()
-        && pool.len() < MAX_CONCURRENT_HASHES
-    {
-        pool.push(blocks);
-    }
+    // The clearing is not a dead store to drop before the free.
+    std::hint::black_box(&mut blocks);
     out
 }
 
@@ -135,7 +130,7 @@ pub fn hash_blocking(password: &str) -> Result<String, ServiceError> {
 }
 
 /// True when `phc` was made with this module's algorithm and parameters, so that its
-/// working memory fits the pool's buffers.
+/// working memory is [`MEMORY_KIB`].
 fn is_ours(phc: &PasswordHash) -> bool {
     phc.algorithm == Algorithm::Argon2id.ident()
         && phc.version == Some(Version::V0x13.into())
@@ -269,9 +264,9 @@ mod tests {
     }
 
     #[test]
-    fn pooled_hashes_agree_with_argon2s_own() {
+    fn hashes_in_our_memory_agree_with_argon2s_own() {
         use argon2::password_hash::PasswordHasher;
-        // argon2's own hash verifies through the pool, and the pool's through argon2.
+        // argon2's own hash verifies through our memory, and ours through argon2.
         let theirs = hasher()
             .expect("hasher")
             .hash_password(b"correct horse battery")
@@ -301,8 +296,6 @@ mod tests {
         );
         assert!(verify_blocking("correct horse battery", &other));
         assert!(!verify_blocking("wrong horse battery", &other));
-        // The pool never holds more buffers than hashes may run at once.
-        assert!(MEMORY.lock().expect("pool").len() <= MAX_CONCURRENT_HASHES);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

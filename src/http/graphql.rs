@@ -152,7 +152,7 @@ pub(super) async fn graphql(
     // (when it needs them), so that it sees what an earlier one wrote.
     let with_loaders = |r: async_graphql::Request, stamps: Arc<RequestStamps>| {
         r.data(crate::api::loaders::Batch::loaders(
-            state.ctx.clone(),
+            Arc::clone(&state.ctx),
             viewer.clone(),
             stamps,
         ))
@@ -471,15 +471,7 @@ async fn execute_batch(
     batch: BatchRequest,
     introspection: bool,
 ) -> BatchResponse {
-    let run = |r| {
-        crate::api::execute(
-            &state.schema,
-            &state.ctx.metrics,
-            &state.ctx.query_cost,
-            r,
-            introspection,
-        )
-    };
+    let run = |r| crate::api::execute(&state.schema, &state.ctx, r, introspection);
     match batch {
         BatchRequest::Single(r) => BatchResponse::Single(run(r).await),
         BatchRequest::Batch(rs) => {

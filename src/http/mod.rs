@@ -53,7 +53,8 @@ pub const MAX_BATCH: usize = 5;
 #[derive(Clone)]
 pub struct AppState {
     pub schema: AppSchema,
-    pub ctx: AppContext,
+    /// Shared by every request: cloning the state clones a pointer.
+    pub ctx: std::sync::Arc<AppContext>,
 }
 
 /// What the router needs besides the state.

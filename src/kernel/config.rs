@@ -311,7 +311,7 @@ pub enum ConfigError {
     #[error("ISU_TRUSTED_PROXIES must list CIDRs or addresses such as 10.0.0.0/8, comma-separated")]
     TrustedProxies,
     #[error(
-        "ISU_HEADER_READ_TIMEOUT_SECS, ISU_IDLE_TIMEOUT_SECS and ISU_MAX_CONNECTIONS must be at least 1"
+        "ISU_HEADER_READ_TIMEOUT_SECS, ISU_IDLE_TIMEOUT_SECS, ISU_MAX_CONNECTIONS and ISU_MAX_OPERATIONS must be at least 1"
     )]
     ConnectionLimits,
     #[error("ISU_METRICS_TOKEN must be at least 16 visible characters, without spaces")]

@@ -96,12 +96,13 @@ pub enum Direction {
     Descending,
 }
 
-/// One page of `rows`, given in ascending order of their unique `key`: the rows after
-/// `after`, at most `limit` of them, with the total. What [`fetch`] answers, for rows held
-/// in memory.
+/// One page of `rows`, given in `direction`'s order of their unique `key`: the rows after
+/// `after` in that order, at most `limit` of them, with the total. What [`fetch`] answers,
+/// for rows held in memory.
 pub fn slice<T, K: PartialOrd + ?Sized>(
     rows: impl IntoIterator<Item = T>,
     key: impl Fn(&T) -> &K,
+    direction: Direction,
     after: Option<&K>,
     limit: u64,
 ) -> Page<T> {
@@ -110,7 +111,11 @@ pub fn slice<T, K: PartialOrd + ?Sized>(
     page.has_previous = after.is_some();
     for row in rows {
         page.total += 1;
-        if after.is_some_and(|a| key(&row) <= a) {
+        let passed = after.is_some_and(|a| match direction {
+            Direction::Ascending => key(&row) <= a,
+            Direction::Descending => key(&row) >= a,
+        });
+        if passed {
             continue;
         }
         if page.items.len() < cap {
@@ -281,27 +286,39 @@ mod tests {
         fn key<'a>(r: &'a &str) -> &'a str {
             r
         }
-        let first = slice(rows, key, None, 2);
+        use Direction::Ascending as Up;
+        let first = slice(rows, key, Up, None, 2);
         assert_eq!(first.items, ["AFG", "ALB"]);
         assert_eq!(
             (first.total, first.has_next, first.has_previous),
             (5, true, false)
         );
-        let second = slice(rows, key, Some("ALB"), 2);
+        let second = slice(rows, key, Up, Some("ALB"), 2);
         assert_eq!(second.items, ["AUT", "BEL"]);
         assert_eq!(
             (second.total, second.has_next, second.has_previous),
             (5, true, true)
         );
-        let last = slice(rows, key, Some("BEL"), 2);
+        let last = slice(rows, key, Up, Some("BEL"), 2);
         assert_eq!(last.items, ["BEN"]);
         assert!(!last.has_next);
         // A cursor between keys, or past the end; no rows asked for.
-        assert_eq!(slice(rows, key, Some("B"), 1).items, ["BEL"]);
-        assert!(slice(rows, key, Some("ZZZ"), 5).items.is_empty());
-        let none = slice(rows, key, None, 0);
+        assert_eq!(slice(rows, key, Up, Some("B"), 1).items, ["BEL"]);
+        assert!(slice(rows, key, Up, Some("ZZZ"), 5).items.is_empty());
+        let none = slice(rows, key, Up, None, 0);
         assert!(none.items.is_empty() && none.has_next);
-        assert_eq!(slice(rows, key, None, 100).items.len(), 5);
+        assert_eq!(slice(rows, key, Up, None, 100).items.len(), 5);
+        // Newest first: the same rows, given and paged in descending order.
+        let down: Vec<&str> = rows.into_iter().rev().collect();
+        let first = slice(down.clone(), key, Direction::Descending, None, 2);
+        assert_eq!(first.items, ["BEN", "BEL"]);
+        assert_eq!((first.total, first.has_next), (5, true));
+        let next = slice(down.clone(), key, Direction::Descending, Some("BEL"), 2);
+        assert_eq!(next.items, ["AUT", "ALB"]);
+        assert!(next.has_next && next.has_previous);
+        let between = slice(down, key, Direction::Descending, Some("B"), 5);
+        assert_eq!(between.items, ["AUT", "ALB", "AFG"]);
+        assert!(!between.has_next);
     }
 
     #[test]

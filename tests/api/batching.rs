@@ -380,7 +380,7 @@ pub(crate) async fn statements_of(
 /// that say they are still current (`tests/api/caches.rs`), plus the page of reports for
 /// the profile.
 #[tokio::test]
-async fn a_delegations_deadlines_cost_one_statement_and_a_state_profile_two() {
+async fn a_delegations_deadlines_and_a_public_state_profile_cost_one_statement() {
     let app = spawn_app().await;
     let parties = state::Entity::find()
         .filter(state::Column::Code.is_in(["LAO"]))
@@ -412,18 +412,13 @@ async fn a_delegations_deadlines_cost_one_statement_and_a_state_profile_two() {
         "the stamps: the session and the registry are kept"
     );
 
-    let (spent, body) = statements_of(
-        &app,
-        None,
-        r#"query StateProfile($code: String!) { stateParty(code: $code) {
+    const PROFILE: &str = r#"query StateProfile($code: String!) { stateParty(code: $code) {
             code obligations { kind dueDate extended status }
             extensions { kind newDeadline }
             transparencyReports(first: 5) {
               totalCount edges { node { reportingYear status onTime } }
-            } } }"#,
-        json!({ "code": "LAO" }),
-    )
-    .await;
+            } } }"#;
+    let (spent, body) = statements_of(&app, None, PROFILE, json!({ "code": "LAO" })).await;
     let s = &body["data"]["stateParty"];
     assert_eq!(s["extensions"][0]["kind"], "CLEARANCE");
     assert!(
@@ -436,8 +431,18 @@ async fn a_delegations_deadlines_cost_one_statement_and_a_state_profile_two() {
                 && o["dueDate"] == "2030-08-01"),
         "{body}"
     );
-    // Published reports only, for an anonymous caller.
+    // Published reports only, for an anonymous caller: kept by the server.
     assert_eq!(s["transparencyReports"]["totalCount"], 2);
+    assert_eq!(
+        spent, 1,
+        "the stamps: the registry and the published reports are kept"
+    );
+    // LAO's own delegation reads its unpublished reports too: one page from the table.
+    let (spent, body) = statements_of(&app, Some(&token), PROFILE, json!({ "code": "LAO" })).await;
+    let total = body["data"]["stateParty"]["transparencyReports"]["totalCount"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{body}"));
+    assert!(total > 2, "{body}");
     assert_eq!(spent, 2, "the stamps, one page of reports");
 }
 

@@ -1,5 +1,5 @@
 //! What a server keeps between requests (the sessions it found live, the registry its
-//! deadlines are computed from) is never older than a committed write: on the server that
+//! deadlines are computed from, the published reports) is never older than a committed write: on the server that
 //! wrote, on another server on the same database, and for writes made around the services.
 //! And it is kept: a request that reads only kept data costs one statement (the stamps).
 
@@ -7,7 +7,7 @@ use entity::state;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, spawn_app, token_of};
+use crate::helpers::{PASSWORD, TestApp, spawn_app, token_of};
 
 const LAO: &str = r#"query { stateParty(code: "LAO") {
   name obligations { kind dueDate status extended }
@@ -250,4 +250,148 @@ async fn a_role_changed_or_an_account_deactivated_on_one_server_applies_at_once_
         .await
         .unwrap();
     assert_eq!(resp.status(), 401);
+}
+
+/// LAO's reports, a page at a time, newest first.
+const LAO_REPORTS: &str = r#"query($after: String) { stateParty(code: "LAO") {
+  transparencyReports(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id reportingYear status onTime sections { nationalImplementationMeasures } } } } } }"#;
+
+/// Every report of LAO that `token` reads, following the pages: the total and the reports.
+async fn lao_reports(app: &TestApp, base: &str, token: Option<&str>) -> (i64, Vec<Value>) {
+    let (mut after, mut all, mut total) = (Value::Null, Vec::new(), None);
+    loop {
+        let body = app
+            .graphql_on(base, token, LAO_REPORTS, json!({ "after": after }))
+            .await;
+        let page = &body["data"]["stateParty"]["transparencyReports"];
+        let edges = page["edges"].as_array().unwrap_or_else(|| panic!("{body}"));
+        all.extend(edges.iter().map(|e| e["node"].clone()));
+        let count = page["totalCount"].as_i64().unwrap();
+        assert!(total.is_none_or(|t| t == count), "{body}");
+        total = Some(count);
+        if page["pageInfo"]["hasNextPage"] != true {
+            return (count, all);
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+}
+
+/// Creates LAO's report for `year` as `token`, submitted, and published when asked.
+async fn lao_report(app: &TestApp, token: &str, year: i32, publish: bool) -> String {
+    let created = app
+        .graphql_as(
+            token,
+            "mutation($input: CreateTransparencyReportInput!) { createTransparencyReport(input: $input) {
+              report { id } userErrors { code } } }",
+            json!({"input": {"stateCode": "LAO", "kind": "ANNUAL", "reportingYear": year}}),
+        )
+        .await;
+    let id = created["data"]["createTransparencyReport"]["report"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_owned();
+    let submitted = app
+        .graphql_as(
+            token,
+            "mutation($id: ID!) { submitTransparencyReport(input: {id: $id}) { userErrors { code } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        submitted["data"]["submitTransparencyReport"]["userErrors"],
+        json!([]),
+        "{submitted}"
+    );
+    if publish {
+        publish_report(app, token, &app.base, &id).await;
+    }
+    id
+}
+
+async fn publish_report(app: &TestApp, token: &str, base: &str, id: &str) {
+    let published = app
+        .graphql_at(
+            base,
+            token,
+            "mutation($id: ID!) { publishTransparencyReport(input: {id: $id}) { userErrors { code } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        published["data"]["publishTransparencyReport"]["userErrors"],
+        json!([]),
+        "{published}"
+    );
+}
+
+fn years(reports: &[Value]) -> Vec<i64> {
+    reports
+        .iter()
+        .map(|r| r["reportingYear"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_states_published_reports_are_kept_and_every_write_to_them_is_seen_at_once() {
+    let app = spawn_app().await;
+    let b = app.second_server(|_| {}).await;
+    let admin = app.admin_token().await;
+    for year in [2020, 2021, 2022] {
+        lao_report(&app, &admin, year, true).await;
+    }
+    let submitted = lao_report(&app, &admin, 2023, false).await;
+    // Newest first, across pages; the same on both servers; what the ISU reads of them.
+    let (_, isu) = lao_reports(&app, &app.base, Some(&admin)).await;
+    let isu_published: Vec<Value> = isu
+        .into_iter()
+        .filter(|r| r["status"] == "PUBLISHED")
+        .collect();
+    for base in [&app.base, &b] {
+        let (total, public) = lao_reports(&app, base, None).await;
+        assert_eq!(total, 3, "{base}");
+        assert_eq!(years(&public), [2022, 2021, 2020], "{base}");
+        assert_eq!(public, isu_published, "{base}");
+        // Kept: a page costs the stamps only (the sections are read by ID when asked for).
+        let page = r#"{ stateParty(code: "LAO") { transparencyReports(first: 2) {
+          totalCount edges { node { id reportingYear status submittedAt onTime } } } } }"#;
+        let (kept, body) = app.statements_for(base, None, page, json!({})).await;
+        assert_eq!(kept, 1, "the stamps, and nothing else: {body}");
+    }
+    // A delegation of another State reads what the public reads; LAO's own, its submitted
+    // report too (from the table).
+    let afg = app.token_for("DELEGATION", Some("AFG")).await;
+    assert_eq!(lao_reports(&app, &b, Some(&afg)).await.0, 3);
+    let lao = app.token_for("DELEGATION", Some("LAO")).await;
+    let (own_total, own) = lao_reports(&app, &b, Some(&lao)).await;
+    assert_eq!(own_total, 4);
+    assert_eq!(years(&own), [2023, 2022, 2021, 2020]);
+    // Published on B: A shows it at once, and so does B.
+    publish_report(&app, &admin, &b, &submitted).await;
+    for base in [&app.base, &b] {
+        let (total, public) = lao_reports(&app, base, None).await;
+        assert_eq!(total, 4, "{base}");
+        assert_eq!(years(&public), [2023, 2022, 2021, 2020], "{base}");
+    }
+    // Around the services: a column the obligations do not read, and a deletion.
+    entity::transparency_report::Entity::update_many()
+        .col_expr(
+            entity::transparency_report::Column::OnTime,
+            sea_orm::sea_query::Expr::value(false),
+        )
+        .filter(entity::transparency_report::Column::ReportingYear.eq(2021))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    entity::transparency_report::Entity::delete_many()
+        .filter(entity::transparency_report::Column::ReportingYear.eq(2020))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    for base in [&app.base, &b] {
+        let (total, public) = lao_reports(&app, base, None).await;
+        assert_eq!(total, 3, "{base}");
+        assert_eq!(years(&public), [2023, 2022, 2021], "{base}");
+        assert_eq!(public[2]["onTime"], false, "{base}");
+    }
 }

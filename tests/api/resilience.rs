@@ -122,6 +122,86 @@ async fn an_exhausted_pool_fails_fast_with_503_and_retry_after() {
     assert_eq!(ready(&app).await, 200);
 }
 
+/// The gauge `name` on `/metrics`.
+async fn gauge(app: &TestApp, name: &str) -> i64 {
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no {name} in:\n{text}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// Waits until the gauge `name` reads `value` (at most 10 s).
+async fn until_gauge(app: &TestApp, name: &str, value: i64) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while gauge(app, name).await != value {
+        assert!(Instant::now() < deadline, "{name} never reached {value}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn queries_past_the_cap_wait_their_turn_and_mutations_do_not() {
+    const EXECUTING: &str = "isu_graphql_queries_executing";
+    const WAITING: &str = "isu_graphql_queries_waiting";
+    let app = spawn_app_with(|s| {
+        s.db_max_connections = 1;
+        s.db_acquire_timeout_secs = 30;
+        s.connections.max_operations = Some(1);
+    })
+    .await;
+    assert_eq!(post(&app.base, &app.client, COUNT).await.status(), 200);
+    assert_eq!(
+        (gauge(&app, EXECUTING).await, gauge(&app, WAITING).await),
+        (0, 0)
+    );
+    // The test holds the pool's only connection: the first query waits for it, in its turn.
+    let held = app.db.begin().await.unwrap();
+    let (base, client) = (app.base.clone(), app.client.clone());
+    let first = tokio::spawn(async move { post(&base, &client, COUNT).await });
+    until_gauge(&app, EXECUTING, 1).await;
+    // The second query needs no database, and still waits for the first's turn to end.
+    let (base, client) = (app.base.clone(), app.client.clone());
+    let second = tokio::spawn(async move { post(&base, &client, "{ __typename }").await });
+    until_gauge(&app, WAITING, 1).await;
+    // A mutation takes no turn: it runs meanwhile.
+    let mutation = post(&app.base, &app.client, "mutation { __typename }").await;
+    assert_eq!(mutation.status(), 200);
+    let mutation: Value = mutation.json().await.unwrap();
+    assert_eq!(mutation["data"]["__typename"], "Mutation", "{mutation}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!second.is_finished(), "the second ran out of turn");
+    assert_eq!(gauge(&app, EXECUTING).await, 1);
+    held.rollback().await.unwrap();
+    let first = first.await.unwrap();
+    assert_eq!(first.status(), 200);
+    let first: Value = first.json().await.unwrap();
+    assert!(
+        first["data"]["stateParties"]["totalCount"]
+            .as_i64()
+            .unwrap()
+            > 100
+    );
+    let second = second.await.unwrap();
+    assert_eq!(second.status(), 200);
+    let second: Value = second.json().await.unwrap();
+    assert_eq!(second["data"]["__typename"], "Query", "{second}");
+    assert_eq!(
+        (gauge(&app, EXECUTING).await, gauge(&app, WAITING).await),
+        (0, 0)
+    );
+}
+
 #[tokio::test]
 async fn a_panic_answers_500_to_its_own_request_only() {
     let app = spawn_app_with(|s| s.fault_injection = true).await;

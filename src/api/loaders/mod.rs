@@ -53,7 +53,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::parser::types::OperationType;
-use entity::{deadline_extension, state};
+use entity::{deadline_extension, state, transparency_report};
 use tokio::sync::OnceCell;
 
 use super::node::{Found, NodeRef};
@@ -61,16 +61,18 @@ use crate::api::context::AppContext;
 use crate::api::error::ApiError;
 use crate::auth::Viewer;
 use crate::domain::cooperation::visibility::OfferScope;
+use crate::domain::reports;
 use crate::domain::states::records::StateRecords;
 use crate::domain::states::snapshot::Registry;
 use crate::kernel::error::ServiceError;
+use crate::kernel::pagination::{Page, PageRequest};
 use crate::kernel::stamps::RequestStamps;
 use crate::rules::obligations::ReportFact;
 
 /// What every loader reads with: the request's viewer decides visibility, as in the
 /// services.
 pub struct Batch {
-    app: AppContext,
+    app: Arc<AppContext>,
     viewer: Viewer,
     /// The offers the viewer may read, worked out on the first read of an offer and shared
     /// by both loaders.
@@ -220,6 +222,30 @@ impl Loaders {
         Ok(records.unwrap_or_default())
     }
 
+    /// A page of a State's reports from the published reports the server keeps, when the
+    /// viewer may read only the published ones of that State and the operation is no
+    /// mutation; else None, and the page is read in a batch ([`Reports`]).
+    pub async fn kept_reports_page(
+        &self,
+        code: &str,
+        page: &PageRequest,
+    ) -> Result<Option<Page<transparency_report::Model>>, LoadError> {
+        let batch = self.batch();
+        let Some(stamps) = batch.stamps() else {
+            return Ok(None);
+        };
+        if !reports::service::reads_only_published_of(&batch.viewer, code) {
+            return Ok(None);
+        }
+        let published = batch
+            .app
+            .published_reports
+            .get(&batch.app.db, stamps)
+            .await
+            .map_err(fault)?;
+        Ok(Some(published.page_of(code, page).map_err(fault)?))
+    }
+
     /// The States of `codes` that exist, in that order.
     pub async fn states(&self, codes: &[String]) -> Result<Vec<state::Model>, LoadError> {
         if let Some(registry) = self.kept().await? {
@@ -250,7 +276,7 @@ impl Batch {
     /// long list hands the scheduler back every few dozen items, and on a slow machine
     /// 1 ms alone would split one batch into several.
     /// `stamps` is the operation's reading of the stamps (see [`crate::kernel::stamps`]).
-    pub fn loaders(app: AppContext, viewer: Viewer, stamps: Arc<RequestStamps>) -> Loaders {
+    pub fn loaders(app: Arc<AppContext>, viewer: Viewer, stamps: Arc<RequestStamps>) -> Loaders {
         let offers = Arc::new(OnceCell::new());
         let kept = Arc::new(Kept {
             stamps,
@@ -260,7 +286,7 @@ impl Batch {
         Loaders {
             plain: DataLoader::new(
                 Self {
-                    app: app.clone(),
+                    app: Arc::clone(&app),
                     viewer: viewer.clone(),
                     offers: Arc::clone(&offers),
                     kept: Arc::clone(&kept),

@@ -212,10 +212,14 @@ impl StateParty {
         after: Option<String>,
     ) -> async_graphql::Result<Conn<TransparencyReport>> {
         let page = page_request(first, after)?;
-        let page = loaders(ctx)?
-            .load_one(PageOf::<Reports>::new(self.0.code.clone(), page))
-            .await?
-            .unwrap_or_else(Page::empty);
+        let loaders = loaders(ctx)?;
+        let page = match loaders.kept_reports_page(&self.0.code, &page).await? {
+            Some(kept) => kept,
+            None => loaders
+                .load_one(PageOf::<Reports>::new(self.0.code.clone(), page))
+                .await?
+                .unwrap_or_else(Page::empty),
+        };
         Ok(connection(page, |r| r.id.to_string(), TransparencyReport))
     }
     /// The State's needs for assistance, when you may see them (the ISU, coordinators and

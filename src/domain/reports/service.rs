@@ -22,21 +22,46 @@ use crate::kernel::uow::{Audited, Uow, unchanged};
 use crate::kernel::validate;
 use crate::rules::obligations::{self, ObligationKind, Rules};
 
-/// The reports the viewer may read, as a condition: published reports are public; the
-/// others only for their State's delegation and the ISU (not coordinators). Every read of
-/// reports applies it.
-pub fn readable(viewer: &Viewer) -> Condition {
+/// Which reports a viewer may read: published reports are public; the others only for their
+/// State's delegation and the ISU (not coordinators).
+enum Reach<'a> {
+    Every,
+    /// The published ones, and every report of this State, if any.
+    PublishedAndOf(Option<&'a str>),
+}
+
+fn reach(viewer: &Viewer) -> Reach<'_> {
     if viewer.is_isu() {
-        return Condition::all();
+        return Reach::Every;
     }
-    let published =
-        Condition::any().add(transparency_report::Column::Status.eq(ReportStatus::Published));
     match viewer.principal() {
-        Some(p) if p.role == UserRole::Delegation => match &p.state_code {
-            Some(own) => published.add(transparency_report::Column::StateCode.eq(own.as_str())),
-            None => published,
-        },
-        _ => published,
+        Some(p) if p.role == UserRole::Delegation => Reach::PublishedAndOf(p.state_code.as_deref()),
+        _ => Reach::PublishedAndOf(None),
+    }
+}
+
+/// The reports the viewer may read, as a condition ([`Reach`]). Every read of reports
+/// applies it, or [`reads_only_published_of`] where the rows come from memory.
+pub fn readable(viewer: &Viewer) -> Condition {
+    match reach(viewer) {
+        Reach::Every => Condition::all(),
+        Reach::PublishedAndOf(own) => {
+            let published = Condition::any()
+                .add(transparency_report::Column::Status.eq(ReportStatus::Published));
+            match own {
+                Some(own) => published.add(transparency_report::Column::StateCode.eq(own)),
+                None => published,
+            }
+        }
+    }
+}
+
+/// Whether, of the reports of the State `code`, the viewer may read the published ones and
+/// no other: what [`readable`] comes to on that State's reports.
+pub fn reads_only_published_of(viewer: &Viewer, code: &str) -> bool {
+    match reach(viewer) {
+        Reach::Every => false,
+        Reach::PublishedAndOf(own) => own != Some(code),
     }
 }
 
@@ -70,7 +95,7 @@ pub async fn get_many(
 pub const SECTIONS_NOT_READ: &str = "";
 
 /// Reports with every column but their sections ([`SECTIONS_NOT_READ`]).
-fn listed() -> sea_orm::Select<transparency_report::Entity> {
+pub(super) fn listed() -> sea_orm::Select<transparency_report::Entity> {
     use sea_orm::{Iterable, QuerySelect, sea_query::Expr};
     transparency_report::Entity::find()
         .select_only()

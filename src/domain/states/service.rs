@@ -93,6 +93,7 @@ pub fn list(registry: &Registry, filter: &StateFilter, page: &PageRequest) -> Pa
             .states()
             .filter(|s| filter.admits(s, search.as_deref(), registry)),
         |s| s.code.as_str(),
+        pagination::Direction::Ascending,
         page.after.as_deref(),
         page.limit,
     )

@@ -33,6 +33,12 @@ pub struct ConnectionSettings {
     #[arg(long, env = "ISU_MAX_CONNECTIONS", global = true)]
     pub max_connections: Option<usize>,
 
+    /// Most GraphQL queries executing at once; the others wait their turn, holding only
+    /// their parsed document (mutations do not wait). By default 8 per core. It bounds the
+    /// memory that answers being built take under a burst.
+    #[arg(long, env = "ISU_MAX_OPERATIONS", global = true)]
+    pub max_operations: Option<usize>,
+
     /// Reverse proxies (CIDRs or addresses, comma-separated, e.g. `10.0.0.0/8, ::1`) whose
     /// `X-Forwarded-For` names the client; from any other peer the header is ignored.
     #[arg(long, env = "ISU_TRUSTED_PROXIES", default_value = "", global = true)]
@@ -53,6 +59,7 @@ impl Default for ConnectionSettings {
             header_read_timeout_secs: 10,
             idle_timeout_secs: 60,
             max_connections: None,
+            max_operations: None,
             trusted_proxies: String::new(),
             metrics_token: None,
             metrics_listen: None,
@@ -67,8 +74,13 @@ pub struct ConnectionLimits {
     pub idle_timeout: Duration,
     /// None: derived from the file-descriptor limit at start.
     pub max_connections: Option<usize>,
+    /// GraphQL queries executing at once.
+    pub max_operations: usize,
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
+
+/// Requests executing at once per core, by default.
+const OPERATIONS_PER_CORE: usize = 8;
 
 /// Shortest metrics token: a bearer token is a password that cannot be throttled.
 const MIN_METRICS_TOKEN: usize = 16;
@@ -80,6 +92,7 @@ impl ConnectionSettings {
         if self.header_read_timeout_secs == 0
             || self.idle_timeout_secs == 0
             || self.max_connections == Some(0)
+            || self.max_operations == Some(0)
         {
             return Err(ConfigError::ConnectionLimits);
         }
@@ -105,6 +118,10 @@ impl ConnectionSettings {
             header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
             idle_timeout: Duration::from_secs(self.idle_timeout_secs),
             max_connections: self.max_connections,
+            max_operations: self.max_operations.unwrap_or_else(|| {
+                let cores = std::thread::available_parallelism().map_or(1, usize::from);
+                OPERATIONS_PER_CORE.saturating_mul(cores)
+            }),
             trusted_proxies,
         })
     }
@@ -144,6 +161,13 @@ mod tests {
         s.max_connections = Some(0);
         assert!(matches!(s.limits(), Err(ConfigError::ConnectionLimits)));
         s.max_connections = None;
+        s.max_operations = Some(0);
+        assert!(matches!(s.limits(), Err(ConfigError::ConnectionLimits)));
+        s.max_operations = Some(3);
+        assert_eq!(s.limits().expect("valid").max_operations, 3);
+        s.max_operations = None;
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(s.limits().expect("valid").max_operations, 8 * cores);
         s.metrics_token = Some(Secret::new("short"));
         assert!(matches!(s.limits(), Err(ConfigError::MetricsToken)));
         s.metrics_token = Some(Secret::new("a token with spaces"));
