@@ -180,7 +180,7 @@ pub async fn prepare(
         .await
         .map_err(|e| StartupError::Service(e.to_string()))?;
     let blobs = crate::kernel::blobs::Blobs::new(db.clone(), settings.document_dir.clone());
-    let queries = Arc::new(crate::api::gate::RequestGate::new(
+    let queries = Arc::new(crate::api::gate::QueryGate::new(
         settings.connections.limits()?.max_operations,
         Arc::clone(&metrics),
     ));

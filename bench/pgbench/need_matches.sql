@@ -1,6 +1,6 @@
 -- The SQL ccm-isu issues for one need_matches request (bench/load/queries/need_matches.json),
 -- captured by bench/pgbench/capture.sh from PostgreSQL's log; run by bench/pgbench/run.sh.
--- Parameters are inlined as literals. Commit of the server: 8ebcadeed11e.
+-- Parameters are inlined as literals. Commit of the server: 83494620905b.
 SELECT name, generation FROM cache_stamps;
 SELECT "assistance_needs"."id", "assistance_needs"."state_code", "assistance_needs"."thematic_area", "assistance_needs"."assistance_types", "assistance_needs"."title", "assistance_needs"."description", "assistance_needs"."amount_cents", "assistance_needs"."currency", "assistance_needs"."covered_cents", "assistance_needs"."period_start", "assistance_needs"."period_end", "assistance_needs"."status", "assistance_needs"."source_report_id", "assistance_needs"."created_at", "assistance_needs"."updated_at" FROM "assistance_needs" WHERE "assistance_needs"."id" IN ('0194571e-bda0-70cc-b331-91747bad4421');
 SELECT "states"."id", "states"."code", "states"."name", "states"."status", "states"."regional_group", "states"."income_group", "states"."signature_date", "states"."deposit_date", "states"."deposit_type", "states"."withdrawal_effective_date", "states"."holds_stockpiles", "states"."contaminated", "states"."has_victims", "states"."stockpile_destruction_completed_on", "states"."clearance_completed_on", "states"."created_at", "states"."updated_at" FROM "states";

@@ -1,4 +1,4 @@
 -- The SQL ccm-isu issues for one node_by_id request (bench/load/queries/node_by_id.json),
 -- captured by bench/pgbench/capture.sh from PostgreSQL's log; run by bench/pgbench/run.sh.
--- Parameters are inlined as literals. Commit of the server: 8ebcadeed11e.
+-- Parameters are inlined as literals. Commit of the server: 83494620905b.
 SELECT "transparency_reports"."id", "transparency_reports"."state_code", "transparency_reports"."kind", "transparency_reports"."reporting_year", "transparency_reports"."status", "transparency_reports"."version", "transparency_reports"."due_date", "transparency_reports"."submitted_at", "transparency_reports"."on_time", "transparency_reports"."published_at", "transparency_reports"."sections", "transparency_reports"."imported", "transparency_reports"."published_url", "transparency_reports"."created_at", "transparency_reports"."updated_at" FROM "transparency_reports" WHERE "transparency_reports"."id" IN ('019503e6-9d00-7f74-9905-521bc9a634df') AND "transparency_reports"."status" = 'PUBLISHED';

@@ -1,5 +1,4 @@
 -- The SQL ccm-isu issues for one state_profile request (bench/load/queries/state_profile.json),
 -- captured by bench/pgbench/capture.sh from PostgreSQL's log; run by bench/pgbench/run.sh.
--- Parameters are inlined as literals. Commit of the server: 8ebcadeed11e.
+-- Parameters are inlined as literals. Commit of the server: 83494620905b.
 SELECT name, generation FROM cache_stamps;
-SELECT * FROM (SELECT "transparency_reports"."id", "transparency_reports"."state_code", "transparency_reports"."kind", "transparency_reports"."reporting_year", "transparency_reports"."status", "transparency_reports"."version", "transparency_reports"."due_date", "transparency_reports"."submitted_at", "transparency_reports"."on_time", "transparency_reports"."published_at", "transparency_reports"."imported", "transparency_reports"."published_url", "transparency_reports"."created_at", "transparency_reports"."updated_at", '' AS "sections", ROW_NUMBER() OVER ( PARTITION BY "state_code" ORDER BY "id" DESC ) AS "page_row", COUNT(*) OVER ( PARTITION BY "state_code" ) AS "page_total" FROM "transparency_reports" WHERE "transparency_reports"."status" = 'PUBLISHED' AND "transparency_reports"."state_code" IN ('LAO')) AS "paged" WHERE "page_row" <= '6' ORDER BY "page_row" ASC;

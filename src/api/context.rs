@@ -49,7 +49,7 @@ pub struct AppContext {
     /// The registry and its obligations' facts, kept under the `registry` stamp.
     pub registry: Arc<crate::domain::states::snapshot::RegistryCache>,
     /// Turns to execute queries (`ISU_MAX_OPERATIONS`).
-    pub queries: Arc<crate::api::gate::RequestGate>,
+    pub queries: Arc<crate::api::gate::QueryGate>,
     /// Parsed GraphQL documents, kept by their text.
     pub documents: Arc<crate::api::documents::Documents>,
     /// The published reports' list columns, kept under the `published_reports` stamp.

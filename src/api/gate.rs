@@ -14,7 +14,7 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 use crate::api::metrics::Metrics;
 
 /// One server's turns.
-pub struct RequestGate {
+pub struct QueryGate {
     turns: Semaphore,
     metrics: Arc<Metrics>,
 }
@@ -40,7 +40,7 @@ impl Drop for Waiting<'_> {
     }
 }
 
-impl RequestGate {
+impl QueryGate {
     /// `limit` queries at once (at least 1; no more than a semaphore holds).
     pub fn new(limit: usize, metrics: Arc<Metrics>) -> Self {
         Self {

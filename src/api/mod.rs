@@ -105,8 +105,8 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 /// introspection) and its strings ([`inputs::check_strings`]), executes it within its
 /// run-time budget of objects ([`cost::Budget`], counted by the lists as they resolve), a
 /// query in its turn ([`gate`]), and counts it by name. The document is parsed once per
-/// text and server ([`documents`]). None of this is a schema extension: async-graphql runs those after
-/// validation, and any extension slows the resolution of every field.
+/// text and server ([`documents`]). None of this is a schema extension: async-graphql runs
+/// those after validation, and any extension slows the resolution of every field.
 ///
 /// An operation refused before it runs (it does not parse or validate, a check refuses it)
 /// answers errors without a `path` and a null `data`, and so does one stopped by its

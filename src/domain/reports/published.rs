@@ -39,7 +39,7 @@ impl Published {
         }
         // The order pages are cut in, whatever order the database compared IDs in.
         for reports in by_state.values_mut() {
-            reports.sort_unstable_by(|a, b| b.id.cmp(&a.id));
+            reports.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
         }
         Ok(Self(by_state))
     }

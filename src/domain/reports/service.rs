@@ -40,8 +40,9 @@ fn reach(viewer: &Viewer) -> Reach<'_> {
     }
 }
 
-/// The reports the viewer may read, as a condition ([`Reach`]). Every read of reports
-/// applies it, or [`reads_only_published_of`] where the rows come from memory.
+/// The reports the viewer may read, as a condition (published ones for everybody, the rest
+/// for their State's delegation and the ISU). Every read of reports applies it, or
+/// [`reads_only_published_of`] where the rows come from memory.
 pub fn readable(viewer: &Viewer) -> Condition {
     match reach(viewer) {
         Reach::Every => Condition::all(),
