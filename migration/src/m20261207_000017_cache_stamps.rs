@@ -209,23 +209,25 @@ fn create(backend: DatabaseBackend, b: &Bump) -> String {
 
 /// Creates the triggers of `bumps`.
 pub(crate) async fn create_all(manager: &SchemaManager<'_>, bumps: &[Bump]) -> Result<(), DbErr> {
-    let backend = manager.get_database_backend();
-    for b in bumps {
-        manager
-            .get_connection()
-            .execute_unprepared(&create(backend, b))
-            .await?;
-    }
-    Ok(())
+    each(manager, bumps, create).await
 }
 
 /// Drops the triggers of `bumps`.
 pub(crate) async fn drop_all(manager: &SchemaManager<'_>, bumps: &[Bump]) -> Result<(), DbErr> {
+    each(manager, bumps, drop).await
+}
+
+/// Runs `sql`'s statement for each of `bumps`.
+async fn each(
+    manager: &SchemaManager<'_>,
+    bumps: &[Bump],
+    sql: fn(DatabaseBackend, &Bump) -> String,
+) -> Result<(), DbErr> {
     let backend = manager.get_database_backend();
     for b in bumps {
         manager
             .get_connection()
-            .execute_unprepared(&drop(backend, b))
+            .execute_unprepared(&sql(backend, b))
             .await?;
     }
     Ok(())

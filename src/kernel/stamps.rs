@@ -123,6 +123,25 @@ impl<T> Stamped<T> {
     }
 }
 
+impl<T> Stamped<T> {
+    /// The value kept under the counter `name` as the request read it (see
+    /// [`Self::get_or_load`]).
+    pub async fn get_named<E, F>(
+        &self,
+        db: &impl ConnectionTrait,
+        stamps: &RequestStamps,
+        name: &str,
+        load: F,
+    ) -> Result<Arc<T>, E>
+    where
+        E: From<DbErr>,
+        F: Future<Output = Result<T, E>>,
+    {
+        let stamp = stamps.of(db, name).await?;
+        self.get_or_load(stamp, load).await
+    }
+}
+
 /// Entries kept under one counter, at most `capacity` of them: a new counter empties the
 /// map, and so does an insert into a full one.
 pub struct StampedMap<K, V> {

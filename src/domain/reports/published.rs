@@ -81,7 +81,8 @@ impl PublishedCache {
         db: &DatabaseConnection,
         stamps: &RequestStamps,
     ) -> Result<Arc<Published>, DbErr> {
-        let stamp = stamps.of(db, STAMP).await?;
-        self.0.get_or_load(stamp, Published::load(db)).await
+        self.0
+            .get_named(db, stamps, STAMP, Published::load(db))
+            .await
     }
 }

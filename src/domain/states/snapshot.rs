@@ -89,7 +89,8 @@ impl RegistryCache {
         db: &DatabaseConnection,
         stamps: &RequestStamps,
     ) -> Result<Arc<Registry>, DbErr> {
-        let stamp = stamps.of(db, STAMP).await?;
-        self.0.get_or_load(stamp, Registry::load(db)).await
+        self.0
+            .get_named(db, stamps, STAMP, Registry::load(db))
+            .await
     }
 }
